@@ -1,0 +1,40 @@
+//! Shared building blocks of the TeachLink contracts: admin and roles, the
+//! emergency pause, upgrades and TTL policy.
+//!
+//! Every contract embeds these as plain functions over its own storage, so
+//! the rules (one `require_auth` per admin action, roles granted only by the
+//! admin, pause checked at the risky entry points) are written once.
+#![no_std]
+
+pub mod access;
+pub mod events;
+pub mod pause;
+pub mod ttl;
+pub mod upgrade;
+
+/// Failures of the shared checks. Each contract maps these onto the first
+/// codes of its own `#[contracterror]` enum, so the numbers agree everywhere:
+/// `Unauthorized = 1`, `Paused = 2`.
+#[derive(Copy, Clone, Debug, Eq, PartialEq)]
+pub enum CommonError {
+    /// The caller authorized, but lacks the role the entry point needs.
+    Unauthorized,
+    /// The contract is paused by its emergency role.
+    Paused,
+}
+
+/// Implements `From<CommonError>` for a contract's error enum, whose
+/// `Unauthorized` and `Paused` variants must carry codes 1 and 2.
+#[macro_export]
+macro_rules! impl_from_common_error {
+    ($error:ty) => {
+        impl From<$crate::CommonError> for $error {
+            fn from(e: $crate::CommonError) -> Self {
+                match e {
+                    $crate::CommonError::Unauthorized => <$error>::Unauthorized,
+                    $crate::CommonError::Paused => <$error>::Paused,
+                }
+            }
+        }
+    };
+}
