@@ -8,17 +8,20 @@ use crate::{events, ttl, CommonError};
 /// May pause and unpause the contract's risky entry points.
 pub const EMERGENCY: Symbol = symbol_short!("emergency");
 
+/// Storage keys. Variant names are prefixed because a `#[contracttype]` key
+/// is encoded by variant name alone and shares the contract's storage with
+/// the contract's own keys.
 #[contracttype]
 #[derive(Clone)]
 enum AccessKey {
-    Admin,
-    Role(Symbol, Address),
+    AccessAdmin,
+    AccessRole(Symbol, Address),
 }
 
 /// Stores the first admin. Called from a contract's `__constructor`, which
 /// the network runs exactly once, atomically with deployment.
 pub fn set_initial_admin(env: &Env, admin: &Address) {
-    env.storage().instance().set(&AccessKey::Admin, admin);
+    env.storage().instance().set(&AccessKey::AccessAdmin, admin);
 }
 
 /// The current admin.
@@ -26,7 +29,7 @@ pub fn admin(env: &Env) -> Address {
     // The constructor always sets it, so absence means a corrupted instance.
     env.storage()
         .instance()
-        .get(&AccessKey::Admin)
+        .get(&AccessKey::AccessAdmin)
         .expect("admin is set by the constructor")
 }
 
@@ -42,7 +45,7 @@ pub fn require_admin(env: &Env) -> Address {
 pub fn transfer_admin(env: &Env, new_admin: &Address) {
     let previous = require_admin(env);
     new_admin.require_auth();
-    env.storage().instance().set(&AccessKey::Admin, new_admin);
+    env.storage().instance().set(&AccessKey::AccessAdmin, new_admin);
     events::AdminChanged {
         previous,
         admin: new_admin.clone(),
@@ -54,13 +57,13 @@ pub fn transfer_admin(env: &Env, new_admin: &Address) {
 pub fn has_role(env: &Env, role: &Symbol, account: &Address) -> bool {
     env.storage()
         .persistent()
-        .has(&AccessKey::Role(role.clone(), account.clone()))
+        .has(&AccessKey::AccessRole(role.clone(), account.clone()))
 }
 
 /// Grants `role` to `account`; admin only.
 pub fn grant_role(env: &Env, role: &Symbol, account: &Address) {
     require_admin(env);
-    let key = AccessKey::Role(role.clone(), account.clone());
+    let key = AccessKey::AccessRole(role.clone(), account.clone());
     env.storage().persistent().set(&key, &());
     ttl::extend_persistent(env, &key);
     events::RoleGranted {
@@ -73,7 +76,7 @@ pub fn grant_role(env: &Env, role: &Symbol, account: &Address) {
 /// Revokes `role` from `account`; admin only.
 pub fn revoke_role(env: &Env, role: &Symbol, account: &Address) {
     require_admin(env);
-    let key = AccessKey::Role(role.clone(), account.clone());
+    let key = AccessKey::AccessRole(role.clone(), account.clone());
     env.storage().persistent().remove(&key);
     events::RoleRevoked {
         role: role.clone(),
@@ -85,7 +88,7 @@ pub fn revoke_role(env: &Env, role: &Symbol, account: &Address) {
 /// Requires `account`'s authorization and that it holds `role`.
 pub fn require_role(env: &Env, role: &Symbol, account: &Address) -> Result<(), CommonError> {
     account.require_auth();
-    let key = AccessKey::Role(role.clone(), account.clone());
+    let key = AccessKey::AccessRole(role.clone(), account.clone());
     if !env.storage().persistent().has(&key) {
         return Err(CommonError::Unauthorized);
     }

@@ -5,17 +5,18 @@ use soroban_sdk::{contracttype, Address, Env};
 
 use crate::{access, events, CommonError};
 
+/// Prefixed like `access::AccessKey`, so it cannot clash with contract keys.
 #[contracttype]
 #[derive(Clone)]
 enum PauseKey {
-    Paused,
+    PauseFlag,
 }
 
 /// Whether the contract is paused.
 pub fn is_paused(env: &Env) -> bool {
     env.storage()
         .instance()
-        .get(&PauseKey::Paused)
+        .get(&PauseKey::PauseFlag)
         .unwrap_or(false)
 }
 
@@ -37,10 +38,10 @@ pub fn set_paused(env: &Env, by: &Address, paused: bool) -> Result<(), CommonErr
         access::require_role(env, &access::EMERGENCY, by)?;
     }
     if paused {
-        env.storage().instance().set(&PauseKey::Paused, &true);
+        env.storage().instance().set(&PauseKey::PauseFlag, &true);
         events::Paused { by: by.clone() }.publish(env);
     } else {
-        env.storage().instance().remove(&PauseKey::Paused);
+        env.storage().instance().remove(&PauseKey::PauseFlag);
         events::Unpaused { by: by.clone() }.publish(env);
     }
     Ok(())

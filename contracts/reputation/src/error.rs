@@ -1,0 +1,30 @@
+//! Typed refusals of the reputation contract.
+use soroban_sdk::contracterror;
+
+#[contracterror]
+#[derive(Copy, Clone, Debug, Eq, PartialEq, PartialOrd, Ord)]
+#[repr(u32)]
+pub enum Error {
+    /// The caller authorized but lacks the role this needs (e.g. `issuer`).
+    Unauthorized = 1,
+    /// Recording and rating are paused by the emergency role.
+    Paused = 2,
+    /// A completion score must be a percentage, 0 to 100.
+    InvalidScore = 10,
+    /// An issuer cannot record a completion for itself.
+    SelfCompletion = 11,
+    /// This learner's completion of this course is already recorded.
+    AlreadyCompleted = 12,
+    /// No contribution has this id.
+    ContributionNotFound = 13,
+    /// A rating must be 1 to 5 stars.
+    InvalidRating = 14,
+    /// Authors cannot rate their own contributions.
+    SelfRating = 15,
+    /// This rater already rated this contribution.
+    AlreadyRated = 16,
+    /// A counter or sum does not fit its type.
+    Overflow = 17,
+}
+
+teachlink_common::impl_from_common_error!(Error);

@@ -1,0 +1,265 @@
+//! Reputation and credit score of every TeachLink learner, built from
+//! issuer-recorded course completions and peer ratings of contributions.
+//!
+//! - Holders of the `issuer` role (granted by the admin) `record_completion`
+//!   of a course with a score of 0..=100 %; each (learner, course) counts
+//!   once, and an issuer cannot certify itself.
+//! - A learner `record_contribution`s its own work (kind + content hash);
+//!   other addresses `rate` it 1..=5 stars, once each, never their own.
+//! - The scores are a pure, bounded function of the learner's counters
+//!   ([`score::compute_scores`]):
+//!
+//!   ```text
+//!   C = min(completions, 50) × average completion score        0..=5,000
+//!   R = 5,000 × min(ratings, 20)/20 × (average rating − 1)/4    0..=5,000
+//!   reputation   = C + R                                        0..=10,000
+//!   credit_score = (7·C + 3·R) / 50                             0..=1,000
+//!   ```
+//!
+//!   Integer arithmetic, rounding down. Caps stop any one activity from
+//!   dominating: past 50 completions or 20 ratings only the averages move.
+//!   Self-recorded contributions add nothing by themselves.
+//!
+//! Recording and rating refuse while the contract is paused; queries always
+//! work.
+#![no_std]
+
+mod error;
+mod events;
+pub mod score;
+mod storage;
+mod types;
+
+#[cfg(test)]
+extern crate std;
+#[cfg(test)]
+mod test;
+
+use soroban_sdk::{contract, contractimpl, symbol_short, Address, BytesN, Env, Symbol};
+use teachlink_common::{access, pause, ttl, upgrade};
+
+pub use error::Error;
+pub use score::compute_scores;
+pub use types::{Contribution, Profile};
+
+/// Role allowed to record course completions.
+pub const ISSUER: Symbol = symbol_short!("issuer");
+
+#[contract]
+pub struct ReputationContract;
+
+#[contractimpl]
+impl ReputationContract {
+    pub fn __constructor(env: Env, admin: Address) {
+        access::set_initial_admin(&env, &admin);
+        ttl::extend_instance(&env);
+    }
+
+    /// Records that `learner` completed `course_id` with `score_pct`
+    /// (0..=100). `issuer` must authorize and hold the `issuer` role.
+    pub fn record_completion(
+        env: Env,
+        issuer: Address,
+        learner: Address,
+        course_id: u64,
+        score_pct: u32,
+    ) -> Result<(), Error> {
+        access::require_role(&env, &ISSUER, &issuer)?;
+        pause::require_not_paused(&env)?;
+        if score_pct > score::MAX_SCORE_PCT {
+            return Err(Error::InvalidScore);
+        }
+        if learner == issuer {
+            return Err(Error::SelfCompletion);
+        }
+        if storage::has_completed(&env, &learner, course_id) {
+            return Err(Error::AlreadyCompleted);
+        }
+
+        let mut profile = storage::profile(&env, &learner);
+        profile.completions = profile.completions.checked_add(1).ok_or(Error::Overflow)?;
+        profile.completion_score_sum = profile
+            .completion_score_sum
+            .checked_add(score_pct.into())
+            .ok_or(Error::Overflow)?;
+        let profile = score::with_scores(profile);
+        storage::save_completion(&env, &learner, course_id, score_pct);
+        storage::save_profile(&env, &learner, &profile);
+        ttl::extend_instance(&env);
+        events::CompletionRecorded {
+            learner,
+            course_id,
+            issuer,
+            score_pct,
+            credit_score: profile.credit_score,
+            reputation: profile.reputation,
+        }
+        .publish(&env);
+        Ok(())
+    }
+
+    /// Records a contribution by `learner` (who must authorize) and returns
+    /// its id; ids are sequential from 1.
+    ///
+    /// No per-learner cap: nothing is kept in a per-learner list (each
+    /// contribution is its own entry, paid for by its author) and recording
+    /// one does not raise any score.
+    pub fn record_contribution(
+        env: Env,
+        learner: Address,
+        kind: Symbol,
+        reference: BytesN<32>,
+    ) -> Result<u64, Error> {
+        learner.require_auth();
+        pause::require_not_paused(&env)?;
+
+        let mut profile = storage::profile(&env, &learner);
+        profile.contributions = profile
+            .contributions
+            .checked_add(1)
+            .ok_or(Error::Overflow)?;
+        let id = storage::next_contribution_id(&env)?;
+        storage::save_contribution(
+            &env,
+            id,
+            &Contribution {
+                author: learner.clone(),
+                kind: kind.clone(),
+                reference: reference.clone(),
+                recorded_at: env.ledger().timestamp(),
+                ratings: 0,
+                rating_sum: 0,
+            },
+        );
+        storage::save_profile(&env, &learner, &score::with_scores(profile));
+        ttl::extend_instance(&env);
+        events::ContributionRecorded {
+            contribution_id: id,
+            learner,
+            kind,
+            reference,
+        }
+        .publish(&env);
+        Ok(id)
+    }
+
+    /// `rater` (who must authorize) gives `contribution_id` 1..=5 stars.
+    /// Once per rater and contribution; authors cannot rate their own.
+    pub fn rate(env: Env, rater: Address, contribution_id: u64, rating: u32) -> Result<(), Error> {
+        rater.require_auth();
+        pause::require_not_paused(&env)?;
+        if !(score::MIN_RATING..=score::MAX_RATING).contains(&rating) {
+            return Err(Error::InvalidRating);
+        }
+        let mut contribution = storage::contribution(&env, contribution_id)?;
+        if contribution.author == rater {
+            return Err(Error::SelfRating);
+        }
+        if storage::has_rated(&env, &rater, contribution_id) {
+            return Err(Error::AlreadyRated);
+        }
+
+        contribution.ratings = contribution.ratings.checked_add(1).ok_or(Error::Overflow)?;
+        contribution.rating_sum = contribution
+            .rating_sum
+            .checked_add(rating.into())
+            .ok_or(Error::Overflow)?;
+        let mut profile = storage::profile(&env, &contribution.author);
+        profile.ratings_received = profile
+            .ratings_received
+            .checked_add(1)
+            .ok_or(Error::Overflow)?;
+        profile.rating_sum = profile
+            .rating_sum
+            .checked_add(rating.into())
+            .ok_or(Error::Overflow)?;
+        let profile = score::with_scores(profile);
+
+        storage::save_rating(&env, &rater, contribution_id, rating);
+        storage::save_contribution(&env, contribution_id, &contribution);
+        storage::save_profile(&env, &contribution.author, &profile);
+        ttl::extend_instance(&env);
+        events::ContributionRated {
+            contribution_id,
+            rater,
+            author: contribution.author,
+            rating,
+            author_reputation: profile.reputation,
+            author_credit_score: profile.credit_score,
+        }
+        .publish(&env);
+        Ok(())
+    }
+
+    /// The learner's counters and scores (all zeros if never active).
+    /// Scores are recomputed here, so they follow the running code's formula.
+    pub fn profile(env: Env, learner: Address) -> Profile {
+        score::with_scores(storage::profile(&env, &learner))
+    }
+
+    /// 0..=1,000.
+    pub fn credit_score(env: Env, learner: Address) -> u32 {
+        compute_scores(&storage::profile(&env, &learner)).1
+    }
+
+    /// 0..=10,000.
+    pub fn reputation(env: Env, learner: Address) -> u32 {
+        compute_scores(&storage::profile(&env, &learner)).0
+    }
+
+    pub fn has_completed(env: Env, learner: Address, course_id: u64) -> bool {
+        storage::has_completed(&env, &learner, course_id)
+    }
+
+    pub fn contribution(env: Env, contribution_id: u64) -> Result<Contribution, Error> {
+        storage::contribution(&env, contribution_id)
+    }
+
+    // ---- Administration, delegated to teachlink-common ----
+
+    pub fn admin(env: Env) -> Address {
+        access::admin(&env)
+    }
+
+    /// Both the current and the new admin authorize.
+    pub fn transfer_admin(env: Env, new_admin: Address) {
+        access::transfer_admin(&env, &new_admin);
+        ttl::extend_instance(&env);
+    }
+
+    pub fn grant_role(env: Env, role: Symbol, account: Address) {
+        access::grant_role(&env, &role, &account);
+        ttl::extend_instance(&env);
+    }
+
+    pub fn revoke_role(env: Env, role: Symbol, account: Address) {
+        access::revoke_role(&env, &role, &account);
+        ttl::extend_instance(&env);
+    }
+
+    pub fn has_role(env: Env, role: Symbol, account: Address) -> bool {
+        access::has_role(&env, &role, &account)
+    }
+
+    /// `by` is the admin or holds the emergency role.
+    pub fn pause(env: Env, by: Address) -> Result<(), Error> {
+        pause::set_paused(&env, &by, true)?;
+        ttl::extend_instance(&env);
+        Ok(())
+    }
+
+    pub fn unpause(env: Env, by: Address) -> Result<(), Error> {
+        pause::set_paused(&env, &by, false)?;
+        ttl::extend_instance(&env);
+        Ok(())
+    }
+
+    pub fn is_paused(env: Env) -> bool {
+        pause::is_paused(&env)
+    }
+
+    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
+        upgrade::upgrade(&env, &wasm_hash);
+        ttl::extend_instance(&env);
+    }
+}
