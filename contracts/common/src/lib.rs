@@ -38,3 +38,6 @@ macro_rules! impl_from_common_error {
         }
     };
 }
+
+#[cfg(any(test, feature = "testutils"))]
+pub mod testutils;

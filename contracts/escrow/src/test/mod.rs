@@ -31,7 +31,7 @@ pub struct Setup<'a> {
 
 impl<'a> Setup<'a> {
     pub fn new() -> Self {
-        let env = Env::default();
+        let env = teachlink_common::testutils::env();
         env.ledger().set_timestamp(START);
         let admin = Address::generate(&env);
         let issuer = Address::generate(&env);
