@@ -1,7 +1,7 @@
 //! Admin and roles. The admin is set once by the constructor; every admin
 //! action asks for the admin's authorization exactly once (the replaced
 //! contracts asked twice and failed at run time).
-use soroban_sdk::{contracttype, symbol_short, Address, Env, Symbol};
+use soroban_sdk::{contracttype, symbol_short, unwrap::UnwrapOptimized, Address, Env, Symbol};
 
 use crate::{events, ttl, CommonError};
 
@@ -26,11 +26,12 @@ pub fn set_initial_admin(env: &Env, admin: &Address) {
 
 /// The current admin.
 pub fn admin(env: &Env) -> Address {
-    // The constructor always sets it, so absence means a corrupted instance.
+    // The constructor always sets it. `unwrap_optimized` traps without
+    // pulling string formatting into every contract's Wasm.
     env.storage()
         .instance()
         .get(&AccessKey::AccessAdmin)
-        .expect("admin is set by the constructor")
+        .unwrap_optimized()
 }
 
 /// Requires the admin's authorization (once) and returns the admin.
@@ -45,7 +46,9 @@ pub fn require_admin(env: &Env) -> Address {
 pub fn transfer_admin(env: &Env, new_admin: &Address) {
     let previous = require_admin(env);
     new_admin.require_auth();
-    env.storage().instance().set(&AccessKey::AccessAdmin, new_admin);
+    env.storage()
+        .instance()
+        .set(&AccessKey::AccessAdmin, new_admin);
     events::AdminChanged {
         previous,
         admin: new_admin.clone(),

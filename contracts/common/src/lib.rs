@@ -14,7 +14,10 @@ pub mod upgrade;
 
 /// Failures of the shared checks. Each contract maps these onto the first
 /// codes of its own `#[contracterror]` enum, so the numbers agree everywhere:
-/// `Unauthorized = 1`, `Paused = 2`.
+/// `Unauthorized = 101`, `Paused = 102`, and the contract's own codes from
+/// 110. TeachLink codes start above 100 because a failing Stellar Asset
+/// Contract call aborts with the token's own codes (1 to 13), which reach the
+/// client unchanged: the ranges must not overlap.
 #[derive(Copy, Clone, Debug, Eq, PartialEq)]
 pub enum CommonError {
     /// The caller authorized, but lacks the role the entry point needs.
@@ -24,7 +27,7 @@ pub enum CommonError {
 }
 
 /// Implements `From<CommonError>` for a contract's error enum, whose
-/// `Unauthorized` and `Paused` variants must carry codes 1 and 2.
+/// `Unauthorized` and `Paused` variants must carry codes 101 and 102.
 #[macro_export]
 macro_rules! impl_from_common_error {
     ($error:ty) => {

@@ -6,49 +6,49 @@ use soroban_sdk::contracterror;
 #[repr(u32)]
 pub enum Error {
     /// The caller authorized but is not a party allowed to do this.
-    Unauthorized = 1,
+    Unauthorized = 101,
     /// Money-moving entry points are paused by the emergency role.
-    Paused = 2,
+    Paused = 102,
     /// No escrow has this id.
-    EscrowNotFound = 10,
+    EscrowNotFound = 110,
     /// The amount must be positive.
-    InvalidAmount = 11,
+    InvalidAmount = 111,
     /// 1 to `MAX_SIGNERS` signers are required.
-    InvalidSignerCount = 12,
+    InvalidSignerCount = 112,
     /// A signer appears twice.
-    DuplicateSigner = 13,
+    DuplicateSigner = 113,
     /// Every signer weight must be positive.
-    InvalidWeight = 14,
+    InvalidWeight = 114,
     /// The threshold must be between 1 and the total signer weight.
-    InvalidThreshold = 15,
+    InvalidThreshold = 115,
     /// The refund time must come after the release time.
-    InvalidDeadlines = 16,
+    InvalidDeadlines = 116,
     /// Depositor, beneficiary and arbitrator must be distinct parties.
-    InvalidParties = 17,
+    InvalidParties = 117,
     /// The escrow is not open (already ended, or disputed).
-    NotOpen = 18,
+    NotOpen = 118,
     /// The address is not one of the escrow's signers.
-    NotSigner = 19,
+    NotSigner = 119,
     /// This signer already approved.
-    AlreadyApproved = 20,
+    AlreadyApproved = 120,
     /// Approvals have not reached the threshold.
-    ThresholdNotMet = 21,
+    ThresholdNotMet = 121,
     /// The release time has not come yet.
-    ReleaseTooEarly = 22,
+    ReleaseTooEarly = 122,
     /// The refund time has not come yet, or none was set.
-    RefundTooEarly = 23,
+    RefundTooEarly = 123,
     /// Cancelling is only possible before anyone approved.
-    AlreadyHasApprovals = 24,
+    AlreadyHasApprovals = 124,
     /// No arbitrator was named, so the escrow cannot be disputed.
-    NoArbitrator = 25,
+    NoArbitrator = 125,
     /// The escrow is not under dispute.
-    NotDisputed = 26,
+    NotDisputed = 126,
     /// A split must be given in basis points, at most 10,000.
-    InvalidSplit = 27,
+    InvalidSplit = 127,
     /// The dispute reason is longer than `MAX_REASON_LEN` bytes.
-    ReasonTooLong = 28,
+    ReasonTooLong = 128,
     /// An arithmetic result does not fit.
-    Overflow = 29,
+    Overflow = 129,
 }
 
 teachlink_common::impl_from_common_error!(Error);

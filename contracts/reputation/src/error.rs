@@ -6,25 +6,25 @@ use soroban_sdk::contracterror;
 #[repr(u32)]
 pub enum Error {
     /// The caller authorized but lacks the role this needs (e.g. `issuer`).
-    Unauthorized = 1,
+    Unauthorized = 101,
     /// Recording and rating are paused by the emergency role.
-    Paused = 2,
+    Paused = 102,
     /// A completion score must be a percentage, 0 to 100.
-    InvalidScore = 10,
+    InvalidScore = 110,
     /// An issuer cannot record a completion for itself.
-    SelfCompletion = 11,
+    SelfCompletion = 111,
     /// This learner's completion of this course is already recorded.
-    AlreadyCompleted = 12,
+    AlreadyCompleted = 112,
     /// No contribution has this id.
-    ContributionNotFound = 13,
+    ContributionNotFound = 113,
     /// A rating must be 1 to 5 stars.
-    InvalidRating = 14,
+    InvalidRating = 114,
     /// Authors cannot rate their own contributions.
-    SelfRating = 15,
+    SelfRating = 115,
     /// This rater already rated this contribution.
-    AlreadyRated = 16,
+    AlreadyRated = 116,
     /// A counter or sum does not fit its type.
-    Overflow = 17,
+    Overflow = 117,
 }
 
 teachlink_common::impl_from_common_error!(Error);

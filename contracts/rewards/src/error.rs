@@ -6,21 +6,21 @@ use soroban_sdk::contracterror;
 #[repr(u32)]
 pub enum Error {
     /// The caller authorized but lacks the role the action needs (issuer, emergency).
-    Unauthorized = 1,
+    Unauthorized = 101,
     /// Issuing, claiming and withdrawing are paused by the emergency role.
-    Paused = 2,
+    Paused = 102,
     /// The amount must be positive.
-    InvalidAmount = 10,
+    InvalidAmount = 110,
     /// The funder holds less of the token than it offers.
-    InsufficientFunds = 11,
+    InsufficientFunds = 111,
     /// The pool's token balance does not cover the promised rewards plus this amount.
-    InsufficientPool = 12,
+    InsufficientPool = 112,
     /// The learner has no unclaimed reward.
-    NothingToClaim = 13,
+    NothingToClaim = 113,
     /// An issuer cannot reward itself, and the pool cannot be a learner.
-    InvalidLearner = 14,
+    InvalidLearner = 114,
     /// An arithmetic result does not fit.
-    Overflow = 15,
+    Overflow = 115,
 }
 
 teachlink_common::impl_from_common_error!(Error);

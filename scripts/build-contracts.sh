@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the release Wasm of every TeachLink contract into
+# target/wasm32v1-none/release/, and checks each against the size budget.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+max_bytes=$((48 * 1024))
+contracts=(escrow content reputation rewards)
+packages=()
+for c in "${contracts[@]}"; do packages+=(-p "teachlink-$c"); done
+
+cargo build --locked --release --target wasm32v1-none "${packages[@]}"
+
+dir="${CARGO_TARGET_DIR:-target}/wasm32v1-none/release"
+status=0
+for c in "${contracts[@]}"; do
+  wasm="$dir/teachlink_$c.wasm"
+  size=$(stat -c %s "$wasm")
+  if [ "$size" -gt "$max_bytes" ]; then
+    echo "FAIL $wasm is $size bytes, over the $max_bytes-byte budget" >&2
+    status=1
+  else
+    echo "ok   $wasm $size bytes"
+  fi
+done
+exit $status

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs everything TeachLink's build and tests need on a fresh Debian
+# machine, skipping whatever is already present. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# --- Rust: the toolchain, components and targets named in rust-toolchain.toml
+if ! command -v rustup >/dev/null 2>&1; then
+  log "installing rustup"
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain none
+  # shellcheck disable=SC1091
+  . "$HOME/.cargo/env"
+fi
+toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+targets=$(sed -n 's/^targets *= *\[\(.*\)\]/\1/p' rust-toolchain.toml | tr -d '",')
+if ! rustup toolchain list | grep -q "^$toolchain"; then
+  log "installing Rust $toolchain"
+  rustup toolchain install "$toolchain" --profile minimal --component rustfmt,clippy
+fi
+installed=$(rustup target list --installed --toolchain "$toolchain")
+for target in $targets; do
+  if ! grep -qx "$target" <<<"$installed"; then
+    log "adding target $target"
+    rustup target add "$target" --toolchain "$toolchain"
+  fi
+done
+for component in rustfmt clippy; do
+  if ! rustup component list --installed --toolchain "$toolchain" | grep -q "^$component"; then
+    rustup component add "$component" --toolchain "$toolchain"
+  fi
+done
+
+# --- Debian packages the tests drive (none yet beyond a C toolchain)
+apt_packages=(build-essential pkg-config)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+log "ready"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, the release Wasm of every
+# contract, then every test (native, and the built Wasm on the real host).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+echo "== contract wasm (release)"
+scripts/build-contracts.sh
+echo "== tests"
+cargo test --locked --workspace

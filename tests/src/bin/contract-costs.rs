@@ -1,0 +1,206 @@
+//! Prints what each contract entry point costs on the Soroban host — CPU
+//! instructions and memory bytes from the host's budget — natively and
+//! through the release Wasm, plus each Wasm's size, as Markdown.
+//!
+//! Method: a fresh `Env` per measurement, the setup the call needs, then the
+//! budget reset right before the one call. Run `scripts/contract-costs.sh`
+//! to rebuild the Wasm and refresh docs/benchmarks.md.
+use teachlink_tests::{
+    fixtures::{
+        content::ContentWorld,
+        escrow::EscrowWorld,
+        reputation::ReputationWorld,
+        rewards::{RewardsWorld, REWARD},
+    },
+    measure, wasm_path, Build, Cost, CONTRACTS,
+};
+
+struct Row {
+    contract: &'static str,
+    entry_point: &'static str,
+    native: Cost,
+    wasm: Cost,
+}
+
+/// Measures one entry point natively and through the release Wasm.
+fn row(contract: &'static str, entry_point: &'static str, run: impl Fn(Build) -> Cost) -> Row {
+    Row {
+        contract,
+        entry_point,
+        native: run(Build::Native),
+        wasm: run(Build::Wasm),
+    }
+}
+
+/// What one call cost.
+fn cost<R>(env: &soroban_sdk::Env, call: impl FnOnce() -> R) -> Cost {
+    measure(env, call).1
+}
+
+fn escrow_rows() -> Vec<Row> {
+    vec![
+        row("escrow", "create", |b| {
+            let w = EscrowWorld::new(b);
+            let terms = w.terms();
+            cost(&w.world.env, || w.client.create(&w.learner, &terms))
+        }),
+        row("escrow", "approve", |b| {
+            let w = EscrowWorld::new(b);
+            let id = w.create();
+            cost(&w.world.env, || w.client.approve(&w.signers[0], &id))
+        }),
+        row("escrow", "release", |b| {
+            let w = EscrowWorld::new(b);
+            let id = w.approved();
+            cost(&w.world.env, || w.client.release(&w.teacher, &id))
+        }),
+        row("escrow", "refund", |b| {
+            let w = EscrowWorld::new(b);
+            let id = w.create();
+            w.world
+                .set_time(teachlink_tests::fixtures::escrow::REFUND_AFTER);
+            cost(&w.world.env, || w.client.refund(&w.learner, &id))
+        }),
+        row("escrow", "cancel", |b| {
+            let w = EscrowWorld::new(b);
+            let id = w.create();
+            cost(&w.world.env, || w.client.cancel(&id))
+        }),
+        row("escrow", "dispute", |b| {
+            let w = EscrowWorld::new(b);
+            let id = w.create();
+            let reason = w.reason();
+            cost(&w.world.env, || w.client.dispute(&w.learner, &id, &reason))
+        }),
+        row("escrow", "resolve (split)", |b| {
+            let w = EscrowWorld::new(b);
+            let id = w.disputed();
+            cost(&w.world.env, || {
+                w.client.resolve(&id, &EscrowWorld::half_split())
+            })
+        }),
+    ]
+}
+
+fn content_rows() -> Vec<Row> {
+    vec![
+        row("content", "mint", |b| {
+            let w = ContentWorld::new(b);
+            cost(&w.world.env, || w.mint())
+        }),
+        row("content", "transfer (first)", |b| {
+            let w = ContentWorld::new(b);
+            let id = w.mint();
+            cost(&w.world.env, || {
+                w.client.transfer(&w.creator, &w.buyer, &id)
+            })
+        }),
+        row("content", "transfer (later)", |b| {
+            let w = ContentWorld::new(b);
+            let id = w.mint();
+            w.client.transfer(&w.creator, &w.buyer, &id);
+            cost(&w.world.env, || {
+                w.client.transfer(&w.buyer, &w.creator, &id)
+            })
+        }),
+        row("content", "approve", |b| {
+            let w = ContentWorld::new(b);
+            let id = w.mint();
+            let until = w.world.env.ledger().sequence() + 1_000;
+            cost(&w.world.env, || {
+                w.client
+                    .approve(&w.creator, &Some(w.buyer.clone()), &id, &until)
+            })
+        }),
+    ]
+}
+
+fn reputation_rows() -> Vec<Row> {
+    vec![
+        row("reputation", "record_completion", |b| {
+            let w = ReputationWorld::new(b);
+            cost(&w.world.env, || {
+                w.client.record_completion(&w.issuer, &w.learner, &101, &87)
+            })
+        }),
+        row("reputation", "record_contribution", |b| {
+            let w = ReputationWorld::new(b);
+            let (kind, reference) = (w.kind(), w.reference());
+            cost(&w.world.env, || {
+                w.client.record_contribution(&w.learner, &kind, &reference)
+            })
+        }),
+        row("reputation", "rate", |b| {
+            let w = ReputationWorld::new(b);
+            let id = w.contribution();
+            cost(&w.world.env, || w.client.rate(&w.peer, &id, &5))
+        }),
+    ]
+}
+
+fn rewards_rows() -> Vec<Row> {
+    vec![
+        row("rewards", "fund", |b| {
+            let w = RewardsWorld::new(b);
+            cost(&w.world.env, || w.client.fund(&w.funder, &REWARD))
+        }),
+        row("rewards", "issue", |b| {
+            let w = RewardsWorld::new(b);
+            let reason = w.reason();
+            cost(&w.world.env, || {
+                w.client.issue(&w.issuer, &w.learner, &REWARD, &reason)
+            })
+        }),
+        row("rewards", "claim", |b| {
+            let w = RewardsWorld::new(b);
+            w.issue();
+            cost(&w.world.env, || w.client.claim(&w.learner))
+        }),
+        row("rewards", "withdraw", |b| {
+            let w = RewardsWorld::new(b);
+            let to = w.world.account();
+            cost(&w.world.env, || w.client.withdraw(&to, &REWARD))
+        }),
+    ]
+}
+
+fn main() {
+    let rows: Vec<Row> = [
+        escrow_rows(),
+        content_rows(),
+        reputation_rows(),
+        rewards_rows(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+
+    println!(
+        "| contract | entry point | native CPU | native mem (B) | wasm CPU \
+         | of which VM instantiation | wasm mem (B) |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r.contract,
+            r.entry_point,
+            r.native.cpu_instructions,
+            r.native.memory_bytes,
+            r.wasm.cpu_instructions,
+            r.wasm.vm_instantiation_cpu,
+            r.wasm.memory_bytes
+        );
+    }
+    println!();
+    println!("| contract | release wasm (bytes) | budget 49,152 |");
+    println!("|---|---:|---|");
+    for contract in CONTRACTS {
+        let path = wasm_path(contract);
+        let size = std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; run scripts/build-contracts.sh", path.display()))
+            .len();
+        let verdict = if size <= 48 * 1024 { "within" } else { "OVER" };
+        println!("| {contract} | {size} | {verdict} |");
+    }
+}
