@@ -49,8 +49,8 @@ impl RewardsContract {
         funder.require_auth();
         require_positive(amount)?;
         let token = token_client(&env);
-        // Checked here so the refusal carries this contract's code: the
-        // token's own error codes overlap ours and would be misread.
+        // Checked here so the refusal is this contract's typed error rather
+        // than the token's balance error from inside the transfer.
         if token.balance(&funder) < amount {
             return Err(Error::InsufficientFunds);
         }
