@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the release Wasm of every TeachLink contract into
-# target/wasm32v1-none/release/, and checks each against the size budget.
+# target/wasm32v1-none/contract/ (the `contract` profile), and checks each against the size budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,9 +9,9 @@ contracts=(escrow content reputation rewards)
 packages=()
 for c in "${contracts[@]}"; do packages+=(-p "teachlink-$c"); done
 
-cargo build --locked --release --target wasm32v1-none "${packages[@]}"
+cargo build --locked --profile contract --target wasm32v1-none "${packages[@]}"
 
-dir="${CARGO_TARGET_DIR:-target}/wasm32v1-none/release"
+dir="${CARGO_TARGET_DIR:-target}/wasm32v1-none/contract"
 status=0
 for c in "${contracts[@]}"; do
   wasm="$dir/teachlink_$c.wasm"

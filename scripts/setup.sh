@@ -44,4 +44,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
+# --- Node.js ≥ 20 and the JS test dependencies (@stellar/stellar-sdk from npm)
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 20 ]; then
+  log "installing Node.js from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+fi
+if [ "$(node_major)" -lt 20 ]; then
+  echo "Node.js >= 20 is required (found $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+if [ ! -f tests/js/node_modules/.package-lock.json ] ||
+   [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+  log "installing JS test dependencies"
+  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+fi
+
 log "ready"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, the release Wasm of every
-# contract, then every test (native, and the built Wasm on the real host).
+# contract, every Rust test (native, the built Wasm on the real host,
+# localnet over JSON-RPC), then the JS clients against localnet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,3 +14,6 @@ echo "== contract wasm (release)"
 scripts/build-contracts.sh
 echo "== tests"
 cargo test --locked --workspace
+echo "== JS clients against localnet"
+cargo build --locked -p teachlink-localnet
+npm test --prefix tests/js

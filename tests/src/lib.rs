@@ -31,7 +31,7 @@ pub fn target_dir() -> PathBuf {
 /// Path of a contract's release Wasm, e.g. `wasm_path("escrow")`.
 pub fn wasm_path(contract: &str) -> PathBuf {
     target_dir()
-        .join("wasm32v1-none/release")
+        .join("wasm32v1-none/contract")
         .join(format!("teachlink_{contract}.wasm"))
 }
 

@@ -1,6 +1,6 @@
 //! The same measurement through the release Wasm. Ignored by default
 //! because it needs the Wasm built first:
-//! `cargo build -p teachlink-content --release --target wasm32v1-none`, then
+//! `scripts/build-contracts.sh`, then
 //! `cargo test -p teachlink-content wasm_cost -- --ignored --nocapture`.
 extern crate std;
 
@@ -11,7 +11,7 @@ use crate::ContentContractClient;
 
 const WASM: &str = std::concat!(
     std::env!("CARGO_MANIFEST_DIR"),
-    "/../../target/wasm32v1-none/release/teachlink_content.wasm"
+    "/../../target/wasm32v1-none/contract/teachlink_content.wasm"
 );
 
 #[test]

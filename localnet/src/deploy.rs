@@ -1,0 +1,114 @@
+//! Deploys the TeachLink contracts onto a node, as ordinary transactions from the root
+//! account, and describes where they landed so other components can find them.
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use soroban_env_host::xdr::{
+    ContractExecutable, ContractIdPreimage, ContractIdPreimageFromAddress, CreateContractArgsV2,
+    Hash, HostFunction, ScAddress, ScVal, Uint256,
+};
+
+use crate::error::{LocalnetError, Result};
+use crate::node::{contract_id, sign_envelope, Node, Submission};
+use crate::{genesis, sha256};
+
+/// The TeachLink contracts, by crate name; their Wasm is `teachlink_<name>.wasm`.
+pub const TEACHLINK_CONTRACTS: [&str; 4] = ["escrow", "content", "reputation", "rewards"];
+
+/// Where the TeachLink contracts live on a network; written as JSON for other components.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    pub network_passphrase: String,
+    /// The account that deployed the contracts and is their admin (G…).
+    pub admin: String,
+    /// The native asset's Stellar Asset Contract (C…), the rewards pool's token.
+    pub native_asset: String,
+    /// Contract ids (C…) by contract name.
+    pub contracts: BTreeMap<String, String>,
+    /// Ledger of the first deployment transaction: where an indexer starts.
+    pub start_ledger: u32,
+}
+
+/// Uploads and instantiates every TeachLink contract from `wasm_dir`
+/// (`target/wasm32v1-none/contract/`), closing a ledger after each step. The admin is the
+/// node's root account; the rewards pool's token is the native asset. Salts are fixed per
+/// contract, so the ids are the same on every fresh chain with the same passphrase.
+pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> {
+    let root = node.root_key().clone();
+    let admin = genesis::account_id(&root.verifying_key());
+    let admin_address = ScAddress::Account(admin.clone());
+    let native_asset = ScAddress::Contract(node.native_sac().clone());
+    let start_ledger = node.latest().header.ledger_seq + 1;
+    let mut contracts = BTreeMap::new();
+    for name in TEACHLINK_CONTRACTS {
+        let path = wasm_dir.join(format!("teachlink_{name}.wasm"));
+        let wasm = std::fs::read(&path).map_err(|e| {
+            LocalnetError::Invalid(format!(
+                "cannot read {} ({e}); build the contracts with scripts/build-contracts.sh",
+                path.display()
+            ))
+        })?;
+        let wasm_hash = sha256(&wasm);
+        apply(
+            node,
+            HostFunction::UploadContractWasm(wasm.try_into()?),
+            name,
+        )?;
+
+        let preimage = ContractIdPreimage::Address(ContractIdPreimageFromAddress {
+            address: admin_address.clone(),
+            salt: Uint256(sha256(format!("teachlink/{name}").as_bytes())),
+        });
+        let id = contract_id(node.network_id(), preimage.clone())?;
+        let mut constructor_args = vec![ScVal::Address(admin_address.clone())];
+        if name == "rewards" {
+            constructor_args.push(ScVal::Address(native_asset.clone()));
+        }
+        apply(
+            node,
+            HostFunction::CreateContractV2(CreateContractArgsV2 {
+                contract_id_preimage: preimage,
+                executable: ContractExecutable::Wasm(Hash(wasm_hash)),
+                constructor_args: constructor_args.try_into()?,
+            }),
+            name,
+        )?;
+        contracts.insert(name.to_string(), id.to_string());
+    }
+    Ok(Deployment {
+        network_passphrase: node.config().network_passphrase.clone(),
+        admin: admin.to_string(),
+        native_asset: native_asset.to_string(),
+        contracts,
+        start_ledger,
+    })
+}
+
+/// Submits one root-account invocation, closes the ledger, and fails unless it succeeded.
+fn apply(node: &mut Node, host_function: HostFunction, contract: &str) -> Result<()> {
+    let root = node.root_key().clone();
+    let tx = node.prepare_invoke(&root, host_function)?;
+    let envelope = sign_envelope(tx, &[&root], node.network_id())?;
+    let hash = match node.submit(envelope)? {
+        Submission::Pending(hash) => hash,
+        Submission::Duplicate(hash) => hash,
+        Submission::Error(_, result) => {
+            return Err(LocalnetError::Invalid(format!(
+                "deploying {contract}: refused: {:?}",
+                result.result
+            )))
+        }
+    };
+    node.close_ledger()?;
+    match node.transaction(&hash) {
+        Some(record) if record.applied.success => Ok(()),
+        Some(record) => Err(LocalnetError::Invalid(format!(
+            "deploying {contract}: failed: {:?}",
+            record.applied.result.result
+        ))),
+        None => Err(LocalnetError::Invalid(format!(
+            "deploying {contract}: transaction was not applied"
+        ))),
+    }
+}

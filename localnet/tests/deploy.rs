@@ -1,0 +1,99 @@
+//! Deploying the TeachLink contracts at start: every contract answers at its recorded id,
+//! with the root account as admin, and the ids are the same on every fresh chain.
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use serde_json::json;
+use stellar_xdr::{OperationBody, ScAddress, ScVal};
+use teachlink_localnet::{deploy_teachlink, Deployment, TEACHLINK_CONTRACTS};
+
+fn wasm_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("wasm32v1-none/contract")
+}
+
+fn deploy(net: &Net) -> Deployment {
+    net.handle
+        .with_node(|n| deploy_teachlink(n, &wasm_dir()))
+        .expect("node lock")
+        .expect("deploys")
+}
+
+/// Simulates a read-only call from `reader` (a funded account) and returns its result.
+fn read(net: &Net, reader: &ed25519_dalek::SigningKey, contract: &str, function: &str) -> ScVal {
+    let id: ScAddress = contract.parse().expect("contract strkey");
+    let call = invoke(&id, function, vec![]);
+    let tx = net.tx(
+        reader,
+        OperationBody::InvokeHostFunction(stellar_xdr::InvokeHostFunctionOp {
+            host_function: call,
+            auth: Default::default(),
+        }),
+        100,
+    );
+    let sim = net.simulate(&tx);
+    assert!(sim.get("error").is_none(), "simulation failed: {sim}");
+    unb64(sim["results"][0]["xdr"].as_str().expect("result xdr"))
+}
+
+#[test]
+fn contracts_answer_at_their_ids_with_the_root_as_admin() {
+    let net = Net::start();
+    let deployment = deploy(&net);
+    assert_eq!(deployment.contracts.len(), TEACHLINK_CONTRACTS.len());
+    let root = net.handle.with_node(|n| n.root_key().clone()).unwrap();
+    let root_address = ScVal::Address(ScAddress::Account(account_id(&root)));
+    let reader = key("reader");
+    net.friendbot(&reader);
+    assert_eq!(deployment.admin, address(&root));
+    for name in TEACHLINK_CONTRACTS {
+        let id = &deployment.contracts[name];
+        assert_eq!(
+            read(&net, &reader, id, "admin"),
+            root_address,
+            "{name} admin"
+        );
+        assert_eq!(
+            read(&net, &reader, id, "is_paused"),
+            ScVal::Bool(false),
+            "{name}"
+        );
+    }
+    let token = read(&net, &reader, &deployment.contracts["rewards"], "token");
+    let native: ScAddress = deployment.native_asset.parse().unwrap();
+    assert_eq!(token, ScVal::Address(native));
+    // The deployment transactions are on-chain from start_ledger on.
+    let txs = net.result(
+        "getTransactions",
+        json!({ "startLedger": deployment.start_ledger, "pagination": { "limit": 100 } }),
+    );
+    let applied = txs["transactions"].as_array().expect("transactions");
+    // An upload and a create per contract, then the reader's friendbot funding.
+    assert_eq!(applied.len(), 2 * TEACHLINK_CONTRACTS.len() + 1);
+    assert!(applied.iter().all(|t| t["status"] == "SUCCESS"));
+}
+
+#[test]
+fn ids_are_the_same_on_every_fresh_chain() {
+    let first = deploy(&Net::start());
+    let second = deploy(&Net::start());
+    assert_eq!(first, second);
+}
+
+#[test]
+fn a_missing_wasm_is_a_clear_error() {
+    let net = Net::start();
+    let err = net
+        .handle
+        .with_node(|n| deploy_teachlink(n, std::path::Path::new("/nonexistent")))
+        .unwrap()
+        .expect_err("no wasm there");
+    assert!(
+        err.to_string().contains("scripts/build-contracts.sh"),
+        "{err}"
+    );
+}
