@@ -7,6 +7,7 @@
 #![no_std]
 
 pub mod access;
+mod entry_points;
 pub mod events;
 pub mod pause;
 pub mod ttl;

@@ -22,7 +22,7 @@ pub use types::{
 
 use soroban_sdk::{contract, contractimpl, Address, BytesN, Env, String, Symbol, Vec};
 use storage::{Meta, Token};
-use teachlink_common::{access, pause, ttl, upgrade};
+use teachlink_common::{access, pause, ttl};
 
 #[contract]
 pub struct ContentContract;
@@ -310,51 +310,9 @@ impl ContentContract {
     }
 
     // ---- administration (delegated to teachlink-common) ----
-
-    pub fn admin(env: Env) -> Address {
-        access::admin(&env)
-    }
-
-    pub fn transfer_admin(env: Env, new_admin: Address) {
-        access::transfer_admin(&env, &new_admin);
-        ttl::extend_instance(&env);
-    }
-
-    pub fn grant_role(env: Env, role: Symbol, account: Address) {
-        access::grant_role(&env, &role, &account);
-        ttl::extend_instance(&env);
-    }
-
-    pub fn revoke_role(env: Env, role: Symbol, account: Address) {
-        access::revoke_role(&env, &role, &account);
-        ttl::extend_instance(&env);
-    }
-
-    pub fn has_role(env: Env, role: Symbol, account: Address) -> bool {
-        access::has_role(&env, &role, &account)
-    }
-
-    pub fn pause(env: Env, by: Address) -> Result<(), Error> {
-        pause::set_paused(&env, &by, true)?;
-        ttl::extend_instance(&env);
-        Ok(())
-    }
-
-    pub fn unpause(env: Env, by: Address) -> Result<(), Error> {
-        pause::set_paused(&env, &by, false)?;
-        ttl::extend_instance(&env);
-        Ok(())
-    }
-
-    pub fn is_paused(env: Env) -> bool {
-        pause::is_paused(&env)
-    }
-
-    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        upgrade::upgrade(&env, &wasm_hash);
-        ttl::extend_instance(&env);
-    }
 }
+
+teachlink_common::admin_entry_points!(ContentContract, Error);
 
 fn check_uri(uri: &String) -> Result<(), Error> {
     if uri.is_empty() || uri.len() > MAX_URI_LEN {

@@ -24,8 +24,8 @@ mod types;
 #[cfg(test)]
 mod test;
 
-use soroban_sdk::{contract, contractimpl, token, Address, BytesN, Env, String, Symbol, Vec};
-use teachlink_common::{access, pause, ttl, upgrade};
+use soroban_sdk::{contract, contractimpl, token, Address, Env, String, Vec};
+use teachlink_common::{access, pause, ttl};
 
 pub use error::Error;
 pub use types::{
@@ -297,43 +297,9 @@ impl EscrowContract {
     }
 
     // --- administration (shared rules in teachlink-common) ---
-
-    pub fn admin(env: Env) -> Address {
-        access::admin(&env)
-    }
-
-    pub fn transfer_admin(env: Env, new_admin: Address) {
-        access::transfer_admin(&env, &new_admin);
-    }
-
-    pub fn grant_role(env: Env, role: Symbol, account: Address) {
-        access::grant_role(&env, &role, &account);
-    }
-
-    pub fn revoke_role(env: Env, role: Symbol, account: Address) {
-        access::revoke_role(&env, &role, &account);
-    }
-
-    pub fn has_role(env: Env, role: Symbol, account: Address) -> bool {
-        access::has_role(&env, &role, &account)
-    }
-
-    pub fn pause(env: Env, by: Address) -> Result<(), Error> {
-        Ok(pause::set_paused(&env, &by, true)?)
-    }
-
-    pub fn unpause(env: Env, by: Address) -> Result<(), Error> {
-        Ok(pause::set_paused(&env, &by, false)?)
-    }
-
-    pub fn is_paused(env: Env) -> bool {
-        pause::is_paused(&env)
-    }
-
-    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        upgrade::upgrade(&env, &wasm_hash);
-    }
 }
+
+teachlink_common::admin_entry_points!(EscrowContract, Error);
 
 /// Checks the terms and returns the total signer weight.
 fn validate_terms(depositor: &Address, terms: &EscrowTerms) -> Result<u32, Error> {

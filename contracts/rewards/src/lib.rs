@@ -20,10 +20,8 @@ extern crate std;
 #[cfg(test)]
 mod test;
 
-use soroban_sdk::{
-    contract, contractimpl, symbol_short, token::TokenClient, Address, BytesN, Env, Symbol,
-};
-use teachlink_common::{access, pause, ttl, upgrade};
+use soroban_sdk::{contract, contractimpl, symbol_short, token::TokenClient, Address, Env, Symbol};
+use teachlink_common::{access, pause, ttl};
 
 pub use error::Error;
 pub use events::{Funded, RewardClaimed, RewardIssued, Withdrawn};
@@ -196,53 +194,9 @@ impl RewardsContract {
     }
 
     // ---- admin, roles, pause, upgrade (shared with every TeachLink contract) ----
-
-    pub fn admin(env: Env) -> Address {
-        access::admin(&env)
-    }
-
-    /// Hands the contract to `new_admin`; both must authorize.
-    pub fn transfer_admin(env: Env, new_admin: Address) {
-        access::transfer_admin(&env, &new_admin);
-        ttl::extend_instance(&env);
-    }
-
-    pub fn grant_role(env: Env, role: Symbol, account: Address) {
-        access::grant_role(&env, &role, &account);
-        ttl::extend_instance(&env);
-    }
-
-    pub fn revoke_role(env: Env, role: Symbol, account: Address) {
-        access::revoke_role(&env, &role, &account);
-        ttl::extend_instance(&env);
-    }
-
-    pub fn has_role(env: Env, role: Symbol, account: Address) -> bool {
-        access::has_role(&env, &role, &account)
-    }
-
-    /// Stops `issue`, `claim` and `withdraw`; by the admin or the emergency role.
-    pub fn pause(env: Env, by: Address) -> Result<(), Error> {
-        pause::set_paused(&env, &by, true)?;
-        ttl::extend_instance(&env);
-        Ok(())
-    }
-
-    pub fn unpause(env: Env, by: Address) -> Result<(), Error> {
-        pause::set_paused(&env, &by, false)?;
-        ttl::extend_instance(&env);
-        Ok(())
-    }
-
-    pub fn is_paused(env: Env) -> bool {
-        pause::is_paused(&env)
-    }
-
-    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        upgrade::upgrade(&env, &wasm_hash);
-        ttl::extend_instance(&env);
-    }
 }
+
+teachlink_common::admin_entry_points!(RewardsContract, Error);
 
 fn token_client(env: &Env) -> TokenClient<'_> {
     TokenClient::new(env, &storage::token(env))

@@ -1,0 +1,80 @@
+//! The administration entry points every TeachLink contract exports, written
+//! once: `admin_entry_points!(MyContract, Error)` adds them as a second
+//! `#[contractimpl]` block, delegating to [`crate::access`], [`crate::pause`]
+//! and [`crate::upgrade`].
+
+/// Adds `admin`, `transfer_admin`, `grant_role`, `revoke_role`, `has_role`,
+/// `pause`, `unpause`, `is_paused` and `upgrade` to `$contract`, whose
+/// `$error` implements `From<CommonError>`.
+#[macro_export]
+macro_rules! admin_entry_points {
+    ($contract:ident, $error:ty) => {
+        #[soroban_sdk::contractimpl]
+        impl $contract {
+            /// The current admin.
+            pub fn admin(env: soroban_sdk::Env) -> soroban_sdk::Address {
+                $crate::access::admin(&env)
+            }
+
+            /// Hands the contract to `new_admin`; both admins sign.
+            pub fn transfer_admin(env: soroban_sdk::Env, new_admin: soroban_sdk::Address) {
+                $crate::access::transfer_admin(&env, &new_admin);
+                $crate::ttl::extend_instance(&env);
+            }
+
+            /// Grants `role` to `account`; admin only.
+            pub fn grant_role(
+                env: soroban_sdk::Env,
+                role: soroban_sdk::Symbol,
+                account: soroban_sdk::Address,
+            ) {
+                $crate::access::grant_role(&env, &role, &account);
+                $crate::ttl::extend_instance(&env);
+            }
+
+            /// Revokes `role` from `account`; admin only.
+            pub fn revoke_role(
+                env: soroban_sdk::Env,
+                role: soroban_sdk::Symbol,
+                account: soroban_sdk::Address,
+            ) {
+                $crate::access::revoke_role(&env, &role, &account);
+                $crate::ttl::extend_instance(&env);
+            }
+
+            /// Whether `account` holds `role`.
+            pub fn has_role(
+                env: soroban_sdk::Env,
+                role: soroban_sdk::Symbol,
+                account: soroban_sdk::Address,
+            ) -> bool {
+                $crate::access::has_role(&env, &role, &account)
+            }
+
+            /// Pauses the risky entry points; `by` is the admin or holds the emergency role.
+            pub fn pause(env: soroban_sdk::Env, by: soroban_sdk::Address) -> Result<(), $error> {
+                $crate::pause::set_paused(&env, &by, true)?;
+                $crate::ttl::extend_instance(&env);
+                Ok(())
+            }
+
+            /// Resumes the paused entry points; `by` is the admin or holds the emergency role.
+            pub fn unpause(env: soroban_sdk::Env, by: soroban_sdk::Address) -> Result<(), $error> {
+                $crate::pause::set_paused(&env, &by, false)?;
+                $crate::ttl::extend_instance(&env);
+                Ok(())
+            }
+
+            /// Whether the risky entry points are paused.
+            pub fn is_paused(env: soroban_sdk::Env) -> bool {
+                $crate::pause::is_paused(&env)
+            }
+
+            /// Replaces the contract's code with the uploaded `wasm_hash`; admin only.
+            pub fn upgrade(env: soroban_sdk::Env, wasm_hash: soroban_sdk::BytesN<32>) {
+                $crate::upgrade::upgrade(&env, &wasm_hash);
+                $crate::ttl::extend_instance(&env);
+            }
+        }
+    };
+}
