@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, the release Wasm of every
-# contract, every Rust test (native, the built Wasm on the real host,
-# localnet over JSON-RPC), then the JS clients against localnet.
+# contract, then every test: native, the built Wasm on the real host,
+# localnet over JSON-RPC, and @stellar/stellar-sdk from npm against localnet
+# (localnet/tests/js_sdk.rs runs tests/js).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,3 @@ echo "== contract wasm (release)"
 scripts/build-contracts.sh
 echo "== tests"
 cargo test --locked --workspace
-echo "== JS clients against localnet"
-cargo build --locked -p teachlink-localnet
-npm test --prefix tests/js
