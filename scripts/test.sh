@@ -11,6 +11,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
+echo "== indexer for the browser (wasm32-unknown-unknown)"
+cargo clippy --locked -p teachlink-indexer --target wasm32-unknown-unknown -- -D warnings
 echo "== contract wasm (release)"
 scripts/build-contracts.sh
 echo "== tests"

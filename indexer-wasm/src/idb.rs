@@ -1,0 +1,559 @@
+//! Owns the browser store: the projections in IndexedDB behind the [`Store`] and
+//! [`Queries`] traits, one readwrite transaction (relaxed durability) per batch, with
+//! indexes for the app's queries (by party, status, owner, creator, course, learner,
+//! author).
+//!
+//! A batch runs as: issue every read it needs at once (applied ids, touched entities),
+//! await them, apply the events to that partial [`State`] with the same projection code as
+//! the memory store, then issue every write and the checkpoint and commit. Requests go out
+//! when built, so reads and writes are pipelined rather than one round trip per event.
+
+use std::collections::{BTreeSet, HashSet};
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
+use indexed_db_futures::KeyPath;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::decode::{Decoded, TeachLinkEvent as E};
+use crate::project::{
+    Completion, ContentToken, ContractAdmin, Contribution, Escrow, EscrowStatus, LearnerRewards,
+    Pool, Profile, State, UnknownEvent,
+};
+use crate::store::{BatchOutcome, Checkpoint, Queries, Store, StoreStats};
+use crate::types::Address;
+
+const VERSION: u8 = 1;
+const META: &str = "meta";
+const APPLIED: &str = "applied";
+const UNKNOWN: &str = "unknown";
+const ESCROWS: &str = "escrows";
+const TOKENS: &str = "tokens";
+const PROFILES: &str = "profiles";
+const COMPLETIONS: &str = "completions";
+const CONTRIBUTIONS: &str = "contributions";
+const REWARDS: &str = "rewards";
+const POOLS: &str = "pools";
+const CONTRACTS: &str = "contracts";
+const ALL: [&str; 11] = [
+    META,
+    APPLIED,
+    UNKNOWN,
+    ESCROWS,
+    TOKENS,
+    PROFILES,
+    COMPLETIONS,
+    CONTRIBUTIONS,
+    REWARDS,
+    POOLS,
+    CONTRACTS,
+];
+
+/// A failure of the IndexedDB store.
+#[derive(Debug, thiserror::Error)]
+pub enum IdbError {
+    #[error("IndexedDB: {0}")]
+    Db(String),
+}
+
+impl From<indexed_db_futures::error::Error> for IdbError {
+    fn from(e: indexed_db_futures::error::Error) -> Self {
+        IdbError::Db(e.to_string())
+    }
+}
+
+impl From<indexed_db_futures::error::OpenDbError> for IdbError {
+    fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
+        IdbError::Db(e.to_string())
+    }
+}
+
+/// One stored record: the key `k` (in-line key path), the fields indexes read, and the
+/// entity. Keys are strings; numbers are zero-padded so they sort numerically.
+#[derive(Serialize, Deserialize)]
+struct Rec<T> {
+    k: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    parties: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    creator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    course: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    learner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    author: Option<String>,
+    v: T,
+}
+
+impl<T> Rec<T> {
+    fn new(k: String, v: T) -> Self {
+        Rec {
+            k,
+            parties: Vec::new(),
+            status: None,
+            owner: None,
+            creator: None,
+            course: None,
+            learner: None,
+            author: None,
+            v,
+        }
+    }
+}
+
+fn num(n: u64) -> String {
+    format!("{n:020}")
+}
+
+fn completion_key(course: u64, learner: &Address) -> String {
+    format!("{}/{learner}", num(course))
+}
+
+fn status_key(s: EscrowStatus) -> String {
+    format!("{s:?}")
+}
+
+/// The projections in one IndexedDB database.
+pub struct IdbStore {
+    db: Database,
+}
+
+impl IdbStore {
+    /// Opens (creating or upgrading) the database `name`.
+    pub async fn open(name: &str) -> Result<Self, IdbError> {
+        let db = Database::open(name)
+            .with_version(VERSION)
+            .with_on_upgrade_needed(|_event, db| {
+                // Version 1 is the first schema: create everything.
+                for store in ALL {
+                    let s = db
+                        .create_object_store(store)
+                        .with_key_path(KeyPath::One("k"))
+                        .build()?;
+                    let index = |name: &str, multi: bool| {
+                        s.create_index(name, KeyPath::One(name))
+                            .with_multi_entry(multi)
+                            .build()
+                            .map(|_| ())
+                    };
+                    match store {
+                        ESCROWS => {
+                            index("parties", true)?;
+                            index("status", false)?;
+                        }
+                        TOKENS => {
+                            index("owner", false)?;
+                            index("creator", false)?;
+                        }
+                        COMPLETIONS => {
+                            index("course", false)?;
+                            index("learner", false)?;
+                        }
+                        CONTRIBUTIONS => index("author", false)?,
+                        _ => {}
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(IdbStore { db })
+    }
+
+    fn tx(&self, mode: TransactionMode) -> Result<Transaction<'_>, IdbError> {
+        // Relaxed durability: a batch lost to a power cut is fetched again from the
+        // RPC (the checkpoint is lost with it), so fsync per batch buys nothing.
+        Ok(self
+            .db
+            .transaction(ALL)
+            .with_mode(mode)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Relaxed))
+            .build()?)
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        store: &str,
+        key: String,
+    ) -> Result<Option<T>, IdbError> {
+        let tx = self.tx(TransactionMode::Readonly)?;
+        let s = tx.object_store(store)?;
+        let rec: Option<Rec<T>> = s.get(key).serde()?.await?;
+        Ok(rec.map(|r| r.v))
+    }
+
+    async fn by_index<T: DeserializeOwned>(
+        &self,
+        store: &str,
+        index: &str,
+        key: String,
+    ) -> Result<Vec<T>, IdbError> {
+        let tx = self.tx(TransactionMode::Readonly)?;
+        let s = tx.object_store(store)?;
+        let recs: Vec<Rec<T>> = s
+            .index(index)?
+            .get_all()
+            .with_query(key)
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        Ok(recs.into_iter().map(|r| r.v).collect())
+    }
+
+    async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, IdbError> {
+        let tx = self.tx(TransactionMode::Readonly)?;
+        let s = tx.object_store(store)?;
+        let recs: Vec<Rec<T>> = s.get_all().serde()?.await?.collect::<Result<_, _>>()?;
+        Ok(recs.into_iter().map(|r| r.v).collect())
+    }
+}
+
+/// The entity keys a batch reads before applying.
+#[derive(Default)]
+struct Touched {
+    escrows: BTreeSet<u64>,
+    tokens: BTreeSet<u64>,
+    profiles: BTreeSet<Address>,
+    contributions: BTreeSet<u64>,
+    rewards: BTreeSet<Address>,
+    pools: BTreeSet<Address>,
+    contracts: BTreeSet<Address>,
+}
+
+impl Touched {
+    fn add(&mut self, contract: Address, e: &E) {
+        match e {
+            E::AdminChanged { .. }
+            | E::RoleGranted { .. }
+            | E::RoleRevoked { .. }
+            | E::Paused { .. }
+            | E::Unpaused { .. }
+            | E::Upgraded { .. } => {
+                self.contracts.insert(contract);
+            }
+            E::EscrowCreated { escrow_id, .. }
+            | E::EscrowApproved { escrow_id, .. }
+            | E::EscrowReleased { escrow_id, .. }
+            | E::EscrowRefunded { escrow_id, .. }
+            | E::EscrowCancelled { escrow_id, .. }
+            | E::EscrowDisputed { escrow_id, .. }
+            | E::EscrowResolved { escrow_id, .. } => {
+                self.escrows.insert(*escrow_id);
+            }
+            E::Minted { token_id, .. }
+            | E::Approved { token_id, .. }
+            | E::Transferred { token_id, .. }
+            | E::MetadataUpdated { token_id, .. } => {
+                self.tokens.insert(*token_id);
+            }
+            // Completions are only ever inserted, never read-modified.
+            E::CompletionRecorded { learner, .. } => {
+                self.profiles.insert(*learner);
+            }
+            E::ContributionRecorded {
+                contribution_id,
+                learner,
+                ..
+            } => {
+                self.contributions.insert(*contribution_id);
+                self.profiles.insert(*learner);
+            }
+            E::ContributionRated {
+                contribution_id,
+                rater,
+                author,
+                ..
+            } => {
+                self.contributions.insert(*contribution_id);
+                self.profiles.insert(*rater);
+                self.profiles.insert(*author);
+            }
+            E::RewardIssued { learner, .. } | E::RewardClaimed { learner, .. } => {
+                self.rewards.insert(*learner);
+                self.pools.insert(contract);
+            }
+            E::Funded { .. } | E::Withdrawn { .. } => {
+                self.pools.insert(contract);
+            }
+        }
+    }
+}
+
+/// Puts every entity of `state` (the batch's partial view) into the transaction.
+fn write_state(tx: &Transaction<'_>, state: &State) -> Result<(), IdbError> {
+    let escrows = tx.object_store(ESCROWS)?;
+    for x in state.escrows.values() {
+        let mut r = Rec::new(num(x.id), x);
+        r.parties = x.parties().iter().map(ToString::to_string).collect();
+        r.status = Some(status_key(x.status));
+        escrows.put(r).serde()?;
+    }
+    let tokens = tx.object_store(TOKENS)?;
+    for t in state.tokens.values() {
+        let mut r = Rec::new(num(t.id), t);
+        r.owner = t.owner.map(|a| a.to_string());
+        r.creator = t.creator.map(|a| a.to_string());
+        tokens.put(r).serde()?;
+    }
+    let profiles = tx.object_store(PROFILES)?;
+    for p in state.profiles.values() {
+        profiles.put(Rec::new(p.learner.to_string(), p)).serde()?;
+    }
+    let completions = tx.object_store(COMPLETIONS)?;
+    for c in state.completions.values() {
+        let mut r = Rec::new(completion_key(c.course_id, &c.learner), c);
+        r.course = Some(num(c.course_id));
+        r.learner = Some(c.learner.to_string());
+        completions.put(r).serde()?;
+    }
+    let contributions = tx.object_store(CONTRIBUTIONS)?;
+    for c in state.contributions.values() {
+        let mut r = Rec::new(num(c.id), c);
+        r.author = Some(c.author.to_string());
+        contributions.put(r).serde()?;
+    }
+    let rewards = tx.object_store(REWARDS)?;
+    for r in state.rewards.values() {
+        rewards.put(Rec::new(r.learner.to_string(), r)).serde()?;
+    }
+    let pools = tx.object_store(POOLS)?;
+    for p in state.pools.values() {
+        pools.put(Rec::new(p.contract.to_string(), p)).serde()?;
+    }
+    let contracts = tx.object_store(CONTRACTS)?;
+    for c in state.contracts.values() {
+        contracts.put(Rec::new(c.contract.to_string(), c)).serde()?;
+    }
+    let unknown = tx.object_store(UNKNOWN)?;
+    for (id, u) in &state.unknown {
+        unknown.put(Rec::new(id.clone(), u)).serde()?;
+    }
+    let applied = tx.object_store(APPLIED)?;
+    for id in &state.applied {
+        applied.put(Rec::new(id.to_string(), ())).serde()?;
+    }
+    Ok(())
+}
+
+async fn load<T: DeserializeOwned>(
+    tx: &Transaction<'_>,
+    store: &str,
+    keys: impl IntoIterator<Item = String>,
+) -> Result<Vec<T>, IdbError> {
+    let s = tx.object_store(store)?;
+    // Build every request first: they go out at once, then are awaited in order.
+    let mut pending = Vec::new();
+    for k in keys {
+        pending.push(s.get(k).serde()?);
+    }
+    let mut out = Vec::new();
+    for p in pending {
+        let rec: Option<Rec<T>> = p.await?;
+        out.extend(rec.map(|r| r.v));
+    }
+    Ok(out)
+}
+
+impl Store for IdbStore {
+    type Error = IdbError;
+
+    async fn apply_batch(
+        &self,
+        events: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> Result<BatchOutcome, IdbError> {
+        let tx = self.tx(TransactionMode::Readwrite)?;
+        let mut out = BatchOutcome::default();
+
+        // Which events are new: one read per id, all issued together.
+        let ids: Vec<String> = events.iter().map(Decoded::id_string).collect();
+        let applied = tx.object_store(APPLIED)?;
+        let unknown = tx.object_store(UNKNOWN)?;
+        let mut seen_reqs = Vec::with_capacity(events.len());
+        for (d, id) in events.iter().zip(&ids) {
+            let store = if matches!(d, Decoded::Event(_)) {
+                &applied
+            } else {
+                &unknown
+            };
+            seen_reqs.push(store.get_key::<String, _>(id.clone()).primitive()?);
+        }
+        let mut fresh = Vec::new();
+        let mut in_batch = HashSet::new();
+        for ((d, id), req) in events.iter().zip(&ids).zip(seen_reqs) {
+            let seen: Option<String> = req.await?;
+            if seen.is_some() || !in_batch.insert(id.as_str()) {
+                out.duplicates += 1;
+            } else {
+                fresh.push(d);
+            }
+        }
+
+        // Read the entities the new events touch into a partial state.
+        let mut touched = Touched::default();
+        for d in &fresh {
+            if let Decoded::Event(e) = d {
+                touched.add(e.meta.contract, &e.body);
+            }
+        }
+        let mut state = State::default();
+        for x in load::<Escrow>(&tx, ESCROWS, touched.escrows.iter().map(|i| num(*i))).await? {
+            state.escrows.insert(x.id, x);
+        }
+        for t in load::<ContentToken>(&tx, TOKENS, touched.tokens.iter().map(|i| num(*i))).await? {
+            state.tokens.insert(t.id, t);
+        }
+        for p in load::<Profile>(
+            &tx,
+            PROFILES,
+            touched.profiles.iter().map(ToString::to_string),
+        )
+        .await?
+        {
+            state.profiles.insert(p.learner, p);
+        }
+        for c in load::<Contribution>(
+            &tx,
+            CONTRIBUTIONS,
+            touched.contributions.iter().map(|i| num(*i)),
+        )
+        .await?
+        {
+            state.contributions.insert(c.id, c);
+        }
+        for r in load::<LearnerRewards>(
+            &tx,
+            REWARDS,
+            touched.rewards.iter().map(ToString::to_string),
+        )
+        .await?
+        {
+            state.rewards.insert(r.learner, r);
+        }
+        for p in load::<Pool>(&tx, POOLS, touched.pools.iter().map(ToString::to_string)).await? {
+            state.pools.insert(p.contract, p);
+        }
+        for c in load::<ContractAdmin>(
+            &tx,
+            CONTRACTS,
+            touched.contracts.iter().map(ToString::to_string),
+        )
+        .await?
+        {
+            state.contracts.insert(c.contract, c);
+        }
+        let meta = tx.object_store(META)?;
+        let orphans: Option<Rec<u64>> = meta.get("orphans".to_string()).serde()?.await?;
+
+        for d in fresh {
+            state.apply(d);
+            out.new += 1;
+            if matches!(d, Decoded::Unknown(..)) {
+                out.unknown += 1;
+            }
+        }
+        write_state(&tx, &state)?;
+        let orphans = orphans.map_or(0, |r| r.v) + state.orphans;
+        meta.put(Rec::new("orphans".to_string(), orphans)).serde()?;
+        meta.put(Rec::new("checkpoint".to_string(), checkpoint))
+            .serde()?;
+        // Transactions roll back unless committed: an error above leaves nothing behind.
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn cursor(&self) -> Result<Option<Checkpoint>, IdbError> {
+        self.get(META, "checkpoint".to_string()).await
+    }
+}
+
+impl Queries for IdbStore {
+    async fn escrow(&self, id: u64) -> Result<Option<Escrow>, IdbError> {
+        self.get(ESCROWS, num(id)).await
+    }
+
+    async fn escrows_by_party(&self, party: &Address) -> Result<Vec<Escrow>, IdbError> {
+        self.by_index(ESCROWS, "parties", party.to_string()).await
+    }
+
+    async fn escrows_by_status(&self, status: EscrowStatus) -> Result<Vec<Escrow>, IdbError> {
+        self.by_index(ESCROWS, "status", status_key(status)).await
+    }
+
+    async fn token(&self, id: u64) -> Result<Option<ContentToken>, IdbError> {
+        self.get(TOKENS, num(id)).await
+    }
+
+    async fn tokens_by_owner(&self, owner: &Address) -> Result<Vec<ContentToken>, IdbError> {
+        self.by_index(TOKENS, "owner", owner.to_string()).await
+    }
+
+    async fn tokens_by_creator(&self, creator: &Address) -> Result<Vec<ContentToken>, IdbError> {
+        self.by_index(TOKENS, "creator", creator.to_string()).await
+    }
+
+    async fn profile(&self, learner: &Address) -> Result<Option<Profile>, IdbError> {
+        self.get(PROFILES, learner.to_string()).await
+    }
+
+    async fn completions_by_course(&self, course_id: u64) -> Result<Vec<Completion>, IdbError> {
+        self.by_index(COMPLETIONS, "course", num(course_id)).await
+    }
+
+    async fn completions_by_learner(&self, learner: &Address) -> Result<Vec<Completion>, IdbError> {
+        self.by_index(COMPLETIONS, "learner", learner.to_string())
+            .await
+    }
+
+    async fn contribution(&self, id: u64) -> Result<Option<Contribution>, IdbError> {
+        self.get(CONTRIBUTIONS, num(id)).await
+    }
+
+    async fn contributions_by_author(
+        &self,
+        author: &Address,
+    ) -> Result<Vec<Contribution>, IdbError> {
+        self.by_index(CONTRIBUTIONS, "author", author.to_string())
+            .await
+    }
+
+    async fn rewards(&self, learner: &Address) -> Result<Option<LearnerRewards>, IdbError> {
+        self.get(REWARDS, learner.to_string()).await
+    }
+
+    async fn pool(&self) -> Result<Option<Pool>, IdbError> {
+        Ok(self.all::<Pool>(POOLS).await?.into_iter().next())
+    }
+
+    async fn contract_admin(&self, contract: &Address) -> Result<Option<ContractAdmin>, IdbError> {
+        self.get(CONTRACTS, contract.to_string()).await
+    }
+
+    async fn stats(&self) -> Result<StoreStats, IdbError> {
+        let tx = self.tx(TransactionMode::Readonly)?;
+        let events = tx.object_store(APPLIED)?.count().await?;
+        let unknown = tx.object_store(UNKNOWN)?.count().await?;
+        let orphans: Option<Rec<u64>> = tx
+            .object_store(META)?
+            .get("orphans".to_string())
+            .serde()?
+            .await?;
+        Ok(StoreStats {
+            events: u64::from(events),
+            unknown: u64::from(unknown),
+            orphans: orphans.map_or(0, |r| r.v),
+        })
+    }
+
+    async fn unknown_events(&self) -> Result<Vec<UnknownEvent>, IdbError> {
+        self.all(UNKNOWN).await
+    }
+}

@@ -1,0 +1,672 @@
+//! Owns synchronisation with a Stellar RPC: paging `getEvents` filtered to the TeachLink
+//! contracts, committing each page with its cursor in one atomic store write, backfilling
+//! from the deployment's start ledger, following the head, retrying RPC failures with
+//! exponential backoff, detecting the retention gap, and reporting progress as [`Status`].
+//!
+//! Time is abstract ([`Timer`]): tokio natively ([`TokioTimer`]), the browser's timers in
+//! wasm, a fake clock in tests.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::decode::{ContractKind, Decoded, Decoder, RawEvent};
+use crate::store::{Checkpoint, Gap, Store};
+use crate::types::{Address, EventId};
+
+/// A clock and a sleep. No `Send` bound: the browser's timers are not `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Timer {
+    /// Milliseconds on a monotonic clock (any origin); used for events/s.
+    fn now_ms(&self) -> f64;
+    async fn sleep(&self, duration: Duration);
+}
+
+/// The native timer, on the tokio runtime the caller runs.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Debug)]
+pub struct TokioTimer {
+    origin: std::time::Instant,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Default for TokioTimer {
+    fn default() -> Self {
+        TokioTimer {
+            origin: std::time::Instant::now(),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Timer for TokioTimer {
+    fn now_ms(&self) -> f64 {
+        self.origin.elapsed().as_secs_f64() * 1_000.0
+    }
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
+
+/// The browser timer: `setTimeout` and `performance.now()` looked up on the global object,
+/// so it works in a window and in a worker alike.
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BrowserTimer;
+
+#[cfg(target_arch = "wasm32")]
+impl Timer for BrowserTimer {
+    fn now_ms(&self) -> f64 {
+        use wasm_bindgen::JsCast;
+        let global = js_sys::global();
+        js_sys::Reflect::get(&global, &"performance".into())
+            .ok()
+            .and_then(|perf| {
+                let now = js_sys::Reflect::get(&perf, &"now".into()).ok()?;
+                now.dyn_into::<js_sys::Function>().ok()?.call0(&perf).ok()
+            })
+            .and_then(|v| v.as_f64())
+            .unwrap_or_else(js_sys::Date::now)
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        use wasm_bindgen::JsCast;
+        let ms = duration.as_millis().min(i32::MAX as u128) as f64;
+        let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+            let global = js_sys::global();
+            let set_timeout = js_sys::Reflect::get(&global, &"setTimeout".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            match set_timeout {
+                Some(f) => {
+                    let _ = f.call2(&global, &resolve, &ms.into());
+                }
+                // No timers (an odd host): do not wait rather than hang forever.
+                None => {
+                    let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+                }
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+/// Where the TeachLink contracts live: the shape of localnet's `--deployment-file` (extra
+/// fields ignored), so the same file configures the indexer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// Contract ids (C…) by contract name (`escrow`, `content`, `reputation`, `rewards`).
+    pub contracts: BTreeMap<String, String>,
+    /// The ledger of the first deployment transaction: where indexing starts.
+    pub start_ledger: u32,
+}
+
+/// Retries of failed RPC calls: `initial`, doubling up to `max`; `max_attempts` consecutive
+/// failures (None: forever) end the sync with the error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Backoff {
+    pub initial: Duration,
+    pub max: Duration,
+    pub max_attempts: Option<u32>,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            initial: Duration::from_millis(250),
+            max: Duration::from_secs(30),
+            max_attempts: None,
+        }
+    }
+}
+
+impl Backoff {
+    /// The wait before retry number `attempt` (from 1). No jitter: each browser tab syncs
+    /// on its own schedule already, and tests stay deterministic.
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
+        self.initial.saturating_mul(factor).min(self.max)
+    }
+}
+
+/// What to do when the ledgers still to index have left the RPC's retention window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GapPolicy {
+    /// Record the gap in the store and the status, then continue from the oldest ledger
+    /// the RPC has: the app shows the data as incomplete.
+    RecordAndContinue,
+    /// Record the gap in the status and stop with [`SyncError::Gap`].
+    Stop,
+}
+
+/// How to sync.
+#[derive(Clone, Debug)]
+pub struct SyncConfig {
+    pub rpc_url: String,
+    pub deployment: Deployment,
+    /// Events per `getEvents` page (stellar-rpc allows up to 10,000).
+    pub page_limit: u32,
+    pub backoff: Backoff,
+    /// How long to wait for new ledgers once caught up.
+    pub poll_interval: Duration,
+    pub gap_policy: GapPolicy,
+}
+
+impl SyncConfig {
+    pub fn new(rpc_url: impl Into<String>, deployment: Deployment) -> Self {
+        SyncConfig {
+            rpc_url: rpc_url.into(),
+            deployment,
+            page_limit: 1_000,
+            backoff: Backoff::default(),
+            poll_interval: Duration::from_secs(5),
+            gap_policy: GapPolicy::RecordAndContinue,
+        }
+    }
+}
+
+/// A failed RPC call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RpcError {
+    #[error("network: {0}")]
+    Transport(String),
+    #[error("HTTP status {0}")]
+    Http(u16),
+    #[error("JSON-RPC error {code}: {message}")]
+    Rpc { code: i64, message: String },
+    #[error("malformed response: {0}")]
+    Malformed(String),
+}
+
+impl RpcError {
+    /// Whether trying again may help: network trouble, overload, server-side errors.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            RpcError::Transport(_) | RpcError::Malformed(_) => true,
+            RpcError::Http(s) => *s == 429 || *s >= 500,
+            // Internal error; request errors are not retried.
+            RpcError::Rpc { code, .. } => *code == -32603,
+        }
+    }
+}
+
+/// Why a sync stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    #[error("RPC failed after {attempts} attempts: {error}")]
+    Rpc { attempts: u32, error: RpcError },
+    #[error("ledgers {} to {} left the RPC's retention window before they were indexed", .0.first_ledger, .0.last_ledger)]
+    Gap(Gap),
+    #[error("store: {0}")]
+    Store(#[source] Box<dyn std::error::Error + 'static>),
+}
+
+/// Progress for the app's progress bar; also the last error and any gap.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Status {
+    /// Every ledger up to this one is indexed.
+    pub indexed_ledger: u32,
+    /// The RPC's newest and oldest ledgers, as last reported.
+    pub latest_ledger: u32,
+    pub oldest_ledger: u32,
+    pub ledgers_behind: u32,
+    pub caught_up: bool,
+    /// New events applied by this syncer (decoded or kept raw).
+    pub events_indexed: u64,
+    /// Of those, events kept raw because they did not decode.
+    pub unknown_events: u64,
+    /// Events seen again (a replay); they change nothing.
+    pub duplicate_events: u64,
+    /// New events per second since this syncer started.
+    pub events_per_second: f64,
+    pub pages: u64,
+    pub retries: u64,
+    pub consecutive_failures: u32,
+    pub last_error: Option<String>,
+    /// The latest retention gap met (all of them are in the store's checkpoint).
+    pub gap: Option<Gap>,
+}
+
+/// What one step did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A page was committed; more may be waiting.
+    Page { events: usize },
+    /// Nothing newer than the head: wait for the next ledger.
+    CaughtUp,
+}
+
+/// A minimal Stellar RPC JSON-RPC client (the two calls the indexer needs).
+#[derive(Clone, Debug)]
+pub struct RpcClient {
+    http: reqwest::Client,
+    url: String,
+}
+
+/// The ledger window an RPC serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    pub latest_ledger: u32,
+    pub oldest_ledger: u32,
+}
+
+/// One `getEvents` page.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventsPage {
+    pub events: Vec<RawEvent>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+    pub latest_ledger: u32,
+    #[serde(default)]
+    pub oldest_ledger: Option<u32>,
+}
+
+/// Where a `getEvents` request starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    Ledger(u32),
+    After(EventId),
+}
+
+impl RpcClient {
+    pub fn new(url: impl Into<String>) -> Result<Self, RpcError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let http = reqwest::Client::builder()
+            // The browser's fetch has its own timeouts; natively a hung socket must not
+            // stall the indexer forever.
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| RpcError::Transport(e.to_string()))?;
+        #[cfg(target_arch = "wasm32")]
+        let http = reqwest::Client::new();
+        Ok(RpcClient {
+            http,
+            url: url.into(),
+        })
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> Result<T, RpcError> {
+        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+        let resp = self
+            .http
+            .post(&self.url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| RpcError::Transport(e.to_string()))?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(RpcError::Http(status));
+        }
+        let mut v: Value = resp
+            .json()
+            .await
+            .map_err(|e| RpcError::Malformed(e.to_string()))?;
+        if let Some(err) = v.get("error") {
+            return Err(RpcError::Rpc {
+                code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
+                message: err
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            });
+        }
+        let result = v
+            .get_mut("result")
+            .map(Value::take)
+            .ok_or_else(|| RpcError::Malformed("no result".into()))?;
+        serde_json::from_value(result).map_err(|e| RpcError::Malformed(e.to_string()))
+    }
+
+    pub async fn get_health(&self) -> Result<Health, RpcError> {
+        self.call("getHealth", json!({})).await
+    }
+
+    /// One page of contract events of `contract_ids` (at most 5, the RPC's limit).
+    pub async fn get_events(
+        &self,
+        contract_ids: &[String],
+        from: Start,
+        limit: u32,
+    ) -> Result<EventsPage, RpcError> {
+        let filters = json!([{ "type": "contract", "contractIds": contract_ids }]);
+        let params = match from {
+            Start::Ledger(l) => json!({
+                "startLedger": l,
+                "filters": filters,
+                "pagination": { "limit": limit },
+            }),
+            Start::After(c) => json!({
+                "filters": filters,
+                "pagination": { "cursor": c.to_string(), "limit": limit },
+            }),
+        };
+        self.call("getEvents", params).await
+    }
+}
+
+/// Syncs one deployment into one store.
+pub struct Syncer<'s, S: Store, T: Timer> {
+    rpc: RpcClient,
+    store: &'s S,
+    timer: T,
+    config: SyncConfig,
+    contract_ids: Vec<String>,
+    decoder: Decoder,
+    status: Status,
+    health: Option<Health>,
+    started_ms: Option<f64>,
+}
+
+impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
+    pub fn new(config: SyncConfig, store: &'s S, timer: T) -> Result<Self, SyncError> {
+        let mut kinds = Vec::new();
+        for (name, id) in &config.deployment.contracts {
+            let address: Address = id
+                .parse()
+                .map_err(|_| SyncError::Config(format!("contract {name}: invalid id {id:?}")))?;
+            // Contracts this version does not know (e.g. a newer deployment's) are still
+            // fetched; their events are kept raw as unknown.
+            if let Some(kind) = ContractKind::from_name(name) {
+                kinds.push((address, kind));
+            }
+        }
+        let contract_ids: Vec<String> = config.deployment.contracts.values().cloned().collect();
+        if contract_ids.is_empty() || contract_ids.len() > 5 {
+            return Err(SyncError::Config(
+                "between 1 and 5 contract ids are needed (one getEvents filter)".into(),
+            ));
+        }
+        if config.deployment.start_ledger == 0 {
+            return Err(SyncError::Config("start ledger must be positive".into()));
+        }
+        let rpc = RpcClient::new(config.rpc_url.clone())
+            .map_err(|error| SyncError::Rpc { attempts: 0, error })?;
+        let decoder = if kinds.len() == contract_ids.len() {
+            Decoder::with_contracts(kinds)
+        } else {
+            Decoder::new()
+        };
+        Ok(Syncer {
+            rpc,
+            store,
+            timer,
+            config,
+            contract_ids,
+            decoder,
+            status: Status::default(),
+            health: None,
+            started_ms: None,
+        })
+    }
+
+    /// Progress so far.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// Pages until caught up with the RPC's head.
+    pub async fn backfill(&mut self) -> Result<(), SyncError> {
+        while let Step::Page { .. } = self.step().await? {}
+        Ok(())
+    }
+
+    /// Backfills, then follows the head, polling every `poll_interval`, for as long as
+    /// `keep_going` says so (checked after each step; it sees the status).
+    pub async fn follow(
+        &mut self,
+        mut keep_going: impl FnMut(&Status) -> bool,
+    ) -> Result<(), SyncError> {
+        loop {
+            let step = self.step().await?;
+            if !keep_going(&self.status) {
+                return Ok(());
+            }
+            if step == Step::CaughtUp {
+                self.timer.sleep(self.config.poll_interval).await;
+            }
+        }
+    }
+
+    /// Fetches, decodes and commits one page (with retries); detects and handles a gap.
+    pub async fn step(&mut self) -> Result<Step, SyncError> {
+        if self.started_ms.is_none() {
+            self.started_ms = Some(self.timer.now_ms());
+        }
+        let checkpoint = self.checkpoint().await?;
+        if self.health.is_none() {
+            let h = self
+                .retrying(|rpc| async move { rpc.get_health().await })
+                .await?;
+            self.observe(h);
+        }
+        let checkpoint = self.close_gap(checkpoint).await?;
+        let needed = checkpoint.ledger.saturating_add(1);
+        let latest = self.health.map_or(0, |h| h.latest_ledger);
+        if needed > latest && checkpoint.cursor.is_none() {
+            // Nothing closed yet past where we stand; refresh the head for next time.
+            let h = self
+                .retrying(|rpc| async move { rpc.get_health().await })
+                .await?;
+            self.observe(h);
+            return Ok(self.caught_up(&checkpoint));
+        }
+        let oldest = self.health.map_or(0, |h| h.oldest_ledger);
+        // A cursor in a ledger the RPC pruned is refused even when every later ledger is
+        // still served (the cursor ended that ledger): restart from the next ledger then.
+        let from = match checkpoint.cursor {
+            Some(c) if c.ledger() >= oldest => Start::After(c),
+            _ => Start::Ledger(needed),
+        };
+        let ids = self.contract_ids.clone();
+        let limit = self.config.page_limit;
+        let page = match self
+            .retrying(|rpc| {
+                let ids = ids.clone();
+                async move { rpc.get_events(&ids, from, limit).await }
+            })
+            .await
+        {
+            Ok(page) => page,
+            Err(SyncError::Rpc {
+                error: RpcError::Rpc { code, message },
+                attempts,
+            }) => {
+                // A range refusal: the window moved under us. Learn it and re-check the
+                // gap on the next step; anything else is a real error.
+                let h = self
+                    .retrying(|rpc| async move { rpc.get_health().await })
+                    .await?;
+                self.observe(h);
+                let cursor_pruned = checkpoint
+                    .cursor
+                    .is_some_and(|c| c.ledger() < h.oldest_ledger);
+                if needed < h.oldest_ledger || cursor_pruned {
+                    self.close_gap(checkpoint).await?;
+                    return Ok(Step::Page { events: 0 });
+                }
+                return Err(SyncError::Rpc {
+                    attempts,
+                    error: RpcError::Rpc { code, message },
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        self.observe(Health {
+            latest_ledger: page.latest_ledger,
+            oldest_ledger: page.oldest_ledger.unwrap_or(oldest),
+        });
+        let count = page.events.len();
+        let next = match page.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => c
+                .parse::<EventId>()
+                .map_err(|e| self.malformed(format!("cursor: {e}")))?,
+            // Older RPCs without a page cursor: resume after the last event.
+            None => match page.events.last() {
+                Some(last) => last
+                    .id
+                    .parse::<EventId>()
+                    .map_err(|e| self.malformed(format!("event id: {e}")))?,
+                None => return Ok(self.caught_up(&checkpoint)),
+            },
+        };
+        let decoded: Vec<Decoded> = page
+            .events
+            .into_iter()
+            .map(|raw| self.decoder.decode(raw))
+            .collect();
+        let covered = next
+            .covered_through()
+            .min(page.latest_ledger)
+            .max(checkpoint.ledger);
+        let committed = Checkpoint {
+            cursor: Some(next),
+            ledger: covered,
+            gaps: checkpoint.gaps.clone(),
+        };
+        if decoded.is_empty() && committed == checkpoint {
+            // Polling at the head: nothing new, so no write.
+            return Ok(self.caught_up(&committed));
+        }
+        let outcome = self
+            .store
+            .apply_batch(&decoded, &committed)
+            .await
+            .map_err(|e| SyncError::Store(Box::new(e)))?;
+        self.status.pages += 1;
+        self.status.events_indexed += outcome.new as u64;
+        self.status.unknown_events += outcome.unknown as u64;
+        self.status.duplicate_events += outcome.duplicates as u64;
+        self.update_progress(committed.ledger);
+        if count < limit as usize && committed.ledger >= page.latest_ledger {
+            return Ok(self.caught_up(&committed));
+        }
+        self.status.caught_up = false;
+        Ok(Step::Page { events: count })
+    }
+
+    async fn checkpoint(&self) -> Result<Checkpoint, SyncError> {
+        Ok(self
+            .store
+            .cursor()
+            .await
+            .map_err(|e| SyncError::Store(Box::new(e)))?
+            .unwrap_or_else(|| Checkpoint {
+                cursor: None,
+                ledger: self.config.deployment.start_ledger - 1,
+                gaps: Vec::new(),
+            }))
+    }
+
+    /// If the next ledger to index is older than the RPC's oldest, records the gap (in the
+    /// status always, in the store under `RecordAndContinue`) and moves past it.
+    async fn close_gap(&mut self, checkpoint: Checkpoint) -> Result<Checkpoint, SyncError> {
+        let Some(h) = self.health else {
+            return Ok(checkpoint);
+        };
+        let needed = checkpoint.ledger.saturating_add(1);
+        if needed >= h.oldest_ledger {
+            return Ok(checkpoint);
+        }
+        let gap = Gap {
+            first_ledger: needed,
+            last_ledger: h.oldest_ledger - 1,
+        };
+        self.status.gap = Some(gap);
+        self.status.last_error = Some(SyncError::Gap(gap).to_string());
+        if self.config.gap_policy == GapPolicy::Stop {
+            return Err(SyncError::Gap(gap));
+        }
+        let mut gaps = checkpoint.gaps;
+        gaps.push(gap);
+        let moved = Checkpoint {
+            cursor: None,
+            ledger: gap.last_ledger,
+            gaps,
+        };
+        // Committed on its own, so the gap is on record even if nothing follows.
+        self.store
+            .apply_batch(&[], &moved)
+            .await
+            .map_err(|e| SyncError::Store(Box::new(e)))?;
+        self.update_progress(moved.ledger);
+        Ok(moved)
+    }
+
+    /// Runs an RPC call until it succeeds, retrying retryable failures with backoff.
+    async fn retrying<R, F, Fut>(&mut self, mut call: F) -> Result<R, SyncError>
+    where
+        F: FnMut(RpcClient) -> Fut,
+        Fut: std::future::Future<Output = Result<R, RpcError>>,
+    {
+        let mut attempt = 0u32;
+        loop {
+            match call(self.rpc.clone()).await {
+                Ok(r) => {
+                    self.status.consecutive_failures = 0;
+                    return Ok(r);
+                }
+                Err(error) => {
+                    attempt += 1;
+                    self.status.consecutive_failures = attempt;
+                    self.status.last_error = Some(error.to_string());
+                    let exhausted = self
+                        .config
+                        .backoff
+                        .max_attempts
+                        .is_some_and(|max| attempt >= max);
+                    if !error.is_retryable() || exhausted {
+                        return Err(SyncError::Rpc {
+                            attempts: attempt,
+                            error,
+                        });
+                    }
+                    self.status.retries += 1;
+                    self.timer.sleep(self.config.backoff.delay(attempt)).await;
+                }
+            }
+        }
+    }
+
+    fn malformed(&mut self, msg: String) -> SyncError {
+        let error = RpcError::Malformed(msg);
+        self.status.last_error = Some(error.to_string());
+        SyncError::Rpc { attempts: 1, error }
+    }
+
+    fn observe(&mut self, h: Health) {
+        self.health = Some(h);
+        self.status.latest_ledger = h.latest_ledger;
+        self.status.oldest_ledger = h.oldest_ledger;
+        self.status.ledgers_behind = h.latest_ledger.saturating_sub(self.status.indexed_ledger);
+    }
+
+    fn update_progress(&mut self, indexed: u32) {
+        self.status.indexed_ledger = indexed;
+        self.status.ledgers_behind = self.status.latest_ledger.saturating_sub(indexed);
+        let elapsed_ms = self.timer.now_ms() - self.started_ms.unwrap_or(0.0);
+        if elapsed_ms > 0.0 {
+            self.status.events_per_second =
+                self.status.events_indexed as f64 * 1_000.0 / elapsed_ms;
+        }
+    }
+
+    fn caught_up(&mut self, checkpoint: &Checkpoint) -> Step {
+        self.update_progress(checkpoint.ledger);
+        self.status.caught_up = self.status.ledgers_behind == 0;
+        Step::CaughtUp
+    }
+}

@@ -1,0 +1,293 @@
+//! Owns the small value types every layer shares: addresses, event ids, hashes and the
+//! JSON forms (strkeys, hex, decimal strings) they take in stores and in the browser.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use stellar_xdr::{AccountId, ContractId, Hash, PublicKey, ScAddress, Uint256};
+
+use crate::error::ParseError;
+
+/// A Soroban `Address` as TeachLink contracts emit it: an account (G…) or a contract (C…).
+///
+/// Kept as raw bytes rather than a strkey `String` so decoding and indexing never allocate
+/// or run the base32/CRC encoding; the strkey is produced only when displayed or serialized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Address {
+    Account([u8; 32]),
+    Contract([u8; 32]),
+}
+
+impl Address {
+    /// Converts an XDR address; muxed, claimable-balance and pool addresses are never
+    /// stored in a TeachLink `Address` field, so they are refused.
+    pub fn from_sc(a: &ScAddress) -> Option<Address> {
+        match a {
+            ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(k)))) => {
+                Some(Address::Account(*k))
+            }
+            ScAddress::Contract(ContractId(Hash(h))) => Some(Address::Contract(*h)),
+            _ => None,
+        }
+    }
+
+    /// The XDR form, e.g. to build a topic filter.
+    pub fn to_sc(&self) -> ScAddress {
+        match self {
+            Address::Account(k) => {
+                ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(*k))))
+            }
+            Address::Contract(h) => ScAddress::Contract(ContractId(Hash(*h))),
+        }
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Address::Account(k) => AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(*k))).fmt(f),
+            Address::Contract(h) => ContractId(Hash(*h)).fmt(f),
+        }
+    }
+}
+
+impl FromStr for Address {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let sc: ScAddress = s.parse().map_err(|_| ParseError::Address(s.to_string()))?;
+        Address::from_sc(&sc).ok_or_else(|| ParseError::Address(s.to_string()))
+    }
+}
+
+impl Serialize for Address {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Bits of a TOID given to the transaction's application order and the operation index,
+/// as in stellar-core and stellar-rpc.
+const TX_BITS: u32 = 20;
+const OP_BITS: u32 = 12;
+const TX_MASK: u64 = (1 << TX_BITS) - 1;
+const OP_MASK: u64 = (1 << OP_BITS) - 1;
+
+/// A Stellar RPC event id / paging cursor: the TOID (ledger << 32 | tx << 12 | op) and the
+/// event's index in its transaction. Ordered like the chain, so it is both the idempotency
+/// key of an event and a position to resume from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct EventId {
+    pub toid: u64,
+    pub index: u32,
+}
+
+impl EventId {
+    /// The ledger this id points into.
+    pub fn ledger(&self) -> u32 {
+        (self.toid >> 32) as u32
+    }
+
+    /// Whether this is stellar-rpc's "end of the scanned window" cursor: the largest
+    /// position inside its ledger, so that ledger is fully covered.
+    pub fn is_end_of_ledger(&self) -> bool {
+        (self.toid >> OP_BITS) & TX_MASK == TX_MASK && self.toid & OP_MASK == OP_MASK
+    }
+
+    /// The last ledger entirely covered once everything up to this position is indexed.
+    pub fn covered_through(&self) -> u32 {
+        if self.is_end_of_ledger() {
+            self.ledger()
+        } else {
+            self.ledger().saturating_sub(1)
+        }
+    }
+}
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:019}-{:010}", self.toid, self.index)
+    }
+}
+
+impl FromStr for EventId {
+    type Err = ParseError;
+    /// Parses `TOID-INDEX` (or a bare TOID, index 0), as stellar-rpc accepts, without
+    /// allocating: ids are parsed once per event on the hot path.
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let bad = || ParseError::EventId(s.to_string());
+        let (toid, index) = match s.split_once('-') {
+            Some((t, i)) => (t, i.parse::<u32>().map_err(|_| bad())?),
+            None => (s, 0),
+        };
+        let toid: i64 = toid.parse().map_err(|_| bad())?;
+        let toid = u64::try_from(toid).map_err(|_| bad())?;
+        Ok(EventId { toid, index })
+    }
+}
+
+impl Serialize for EventId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// 32 bytes (a content hash, a wasm hash, a transaction hash), hex in JSON.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Hash32(pub [u8; 32]);
+
+impl fmt::Debug for Hash32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Hash32({})", hex::encode(self.0))
+    }
+}
+
+impl fmt::Display for Hash32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl FromStr for Hash32 {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(s, &mut out).map_err(|_| ParseError::Hash(s.to_string()))?;
+        Ok(Hash32(out))
+    }
+}
+
+impl Serialize for Hash32 {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Hash32 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde for `i128` amounts as decimal strings: JavaScript numbers (and so IndexedDB
+/// values read by the app) lose precision past 2^53, and token amounts exceed that.
+pub mod amount {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &i128, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Parses RFC 3339 UTC timestamps as stellar-rpc writes them (`2024-05-01T12:00:00Z`,
+/// optionally with fractional seconds) into UNIX seconds, without allocating.
+pub fn parse_rfc3339_utc(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    if b[16] != b':' || *b.last()? != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let mut v = 0i64;
+        for &c in b.get(r)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(c - b'0');
+        }
+        Some(v)
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // Anything after the seconds must be a fraction: `.ddd`.
+    if b.len() > 20 && (b[19] != b'.' || !b[20..b.len() - 1].iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + hh * 3_600 + mm * 60 + ss).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_id_round_trips_and_knows_its_ledger() {
+        let s = "0000000030064783360-0000000002";
+        let id: EventId = s.parse().unwrap();
+        assert_eq!(id.ledger(), 7);
+        assert_eq!(id.to_string(), s);
+        assert!(!id.is_end_of_ledger());
+        assert_eq!(id.covered_through(), 6);
+        let end = EventId {
+            toid: (7u64 << 32) | (TX_MASK << OP_BITS) | OP_MASK,
+            index: u32::MAX,
+        };
+        assert!(end.is_end_of_ledger());
+        assert_eq!(end.covered_through(), 7);
+        assert!("x-1".parse::<EventId>().is_err());
+        assert!("-5".parse::<EventId>().is_err());
+    }
+
+    #[test]
+    fn rfc3339_parses_like_stellar_rpc_prints() {
+        assert_eq!(parse_rfc3339_utc("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_rfc3339_utc("2024-02-29T12:34:56Z"),
+            Some(1_709_210_096)
+        );
+        assert_eq!(
+            parse_rfc3339_utc("2024-02-29T12:34:56.250Z"),
+            Some(1_709_210_096)
+        );
+        assert_eq!(parse_rfc3339_utc("2024-02-29 12:34:56Z"), None);
+        assert_eq!(parse_rfc3339_utc("garbage"), None);
+    }
+
+    #[test]
+    fn addresses_print_and_parse_as_strkeys() {
+        let a = Address::Account([7; 32]);
+        let c = Address::Contract([9; 32]);
+        for x in [a, c] {
+            let s = x.to_string();
+            assert_eq!(s.parse::<Address>().unwrap(), x);
+            let json = serde_json::to_string(&x).unwrap();
+            assert_eq!(serde_json::from_str::<Address>(&json).unwrap(), x);
+        }
+        assert!(a.to_string().starts_with('G'));
+        assert!(c.to_string().starts_with('C'));
+        assert!("nope".parse::<Address>().is_err());
+    }
+}
