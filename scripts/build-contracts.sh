@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 max_bytes=$((48 * 1024))
-contracts=(escrow content reputation rewards)
+contracts=(escrow content reputation rewards bridge)
 packages=()
 for c in "${contracts[@]}"; do packages+=(-p "teachlink-$c"); done
 

@@ -9,20 +9,22 @@
 #[macro_export]
 macro_rules! admin_entry_points {
     ($contract:ident, $error:ty) => {
+        // Plain comments, not doc comments: those are copied into every
+        // contract's Wasm spec, and the bridge has no bytes to spare.
         #[soroban_sdk::contractimpl]
         impl $contract {
-            /// The current admin.
+            // The current admin.
             pub fn admin(env: soroban_sdk::Env) -> soroban_sdk::Address {
                 $crate::access::admin(&env)
             }
 
-            /// Hands the contract to `new_admin`; both admins sign.
+            // Hands the contract to `new_admin`; both admins sign.
             pub fn transfer_admin(env: soroban_sdk::Env, new_admin: soroban_sdk::Address) {
                 $crate::access::transfer_admin(&env, &new_admin);
                 $crate::ttl::extend_instance(&env);
             }
 
-            /// Grants `role` to `account`; admin only.
+            // Grants `role` to `account`; admin only.
             pub fn grant_role(
                 env: soroban_sdk::Env,
                 role: soroban_sdk::Symbol,
@@ -32,7 +34,7 @@ macro_rules! admin_entry_points {
                 $crate::ttl::extend_instance(&env);
             }
 
-            /// Revokes `role` from `account`; admin only.
+            // Revokes `role` from `account`; admin only.
             pub fn revoke_role(
                 env: soroban_sdk::Env,
                 role: soroban_sdk::Symbol,
@@ -42,7 +44,7 @@ macro_rules! admin_entry_points {
                 $crate::ttl::extend_instance(&env);
             }
 
-            /// Whether `account` holds `role`.
+            // Whether `account` holds `role`.
             pub fn has_role(
                 env: soroban_sdk::Env,
                 role: soroban_sdk::Symbol,
@@ -51,26 +53,26 @@ macro_rules! admin_entry_points {
                 $crate::access::has_role(&env, &role, &account)
             }
 
-            /// Pauses the risky entry points; `by` is the admin or holds the emergency role.
+            // Pauses the risky entry points; `by` is the admin or holds the emergency role.
             pub fn pause(env: soroban_sdk::Env, by: soroban_sdk::Address) -> Result<(), $error> {
                 $crate::pause::set_paused(&env, &by, true)?;
                 $crate::ttl::extend_instance(&env);
                 Ok(())
             }
 
-            /// Resumes the paused entry points; `by` is the admin or holds the emergency role.
+            // Resumes the paused entry points; `by` is the admin or holds the emergency role.
             pub fn unpause(env: soroban_sdk::Env, by: soroban_sdk::Address) -> Result<(), $error> {
                 $crate::pause::set_paused(&env, &by, false)?;
                 $crate::ttl::extend_instance(&env);
                 Ok(())
             }
 
-            /// Whether the risky entry points are paused.
+            // Whether the risky entry points are paused.
             pub fn is_paused(env: soroban_sdk::Env) -> bool {
                 $crate::pause::is_paused(&env)
             }
 
-            /// Replaces the contract's code with the uploaded `wasm_hash`; admin only.
+            // Replaces the contract's code with the uploaded `wasm_hash`; admin only.
             pub fn upgrade(env: soroban_sdk::Env, wasm_hash: soroban_sdk::BytesN<32>) {
                 $crate::upgrade::upgrade(&env, &wasm_hash);
                 $crate::ttl::extend_instance(&env);

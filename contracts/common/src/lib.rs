@@ -10,6 +10,7 @@ pub mod access;
 mod entry_points;
 pub mod events;
 pub mod pause;
+pub mod time;
 pub mod ttl;
 pub mod upgrade;
 

@@ -78,7 +78,7 @@ impl ContentContract {
             transferable,
             royalty_bps,
             minted_ledger: ledger.sequence(),
-            minted_at: ledger.timestamp(),
+            minted_at: teachlink_common::time::now(&env),
         };
         storage::save_meta(&env, id, meta, true);
         storage::increase_balance(&env, &creator)?;

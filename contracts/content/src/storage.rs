@@ -301,7 +301,13 @@ pub fn write_provenance(
 ) {
     let key = Key::Prov(id, (seq - 1) % MAX_PROVENANCE);
     let ledger = env.ledger();
-    let record: ProvTuple = (kind, from, to, ledger.sequence(), ledger.timestamp());
+    let record: ProvTuple = (
+        kind,
+        from,
+        to,
+        ledger.sequence(),
+        teachlink_common::time::now(env),
+    );
     if seq <= MAX_PROVENANCE {
         create(env, &key, &record);
     } else {

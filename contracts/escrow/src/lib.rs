@@ -25,7 +25,7 @@ mod types;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, token, Address, Env, String, Vec};
-use teachlink_common::{access, pause, ttl};
+use teachlink_common::{access, pause, time, ttl};
 
 pub use error::Error;
 pub use types::{
@@ -71,7 +71,7 @@ impl EscrowContract {
             arbitrator: terms.arbitrator.clone(),
             course_id: terms.course_id,
             status: EscrowStatus::Open,
-            created_at: env.ledger().timestamp(),
+            created_at: time::now(&env),
         };
         storage::save(&env, id, &escrow);
         ttl::extend_instance(&env);
@@ -142,7 +142,7 @@ impl EscrowContract {
             return Err(Error::ThresholdNotMet);
         }
         if let Some(release_after) = escrow.release_after {
-            if env.ledger().timestamp() < release_after {
+            if time::now(&env) < release_after {
                 return Err(Error::ReleaseTooEarly);
             }
         }
@@ -169,7 +169,7 @@ impl EscrowContract {
         require_party(&escrow, &caller)?;
         require_open(&escrow)?;
         match escrow.refund_after {
-            Some(refund_after) if env.ledger().timestamp() >= refund_after => {}
+            Some(refund_after) if time::now(&env) >= refund_after => {}
             _ => return Err(Error::RefundTooEarly),
         }
         escrow.status = EscrowStatus::Refunded;

@@ -36,7 +36,7 @@ extern crate std;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, symbol_short, Address, BytesN, Env, Symbol};
-use teachlink_common::{access, pause, ttl};
+use teachlink_common::{access, pause, time, ttl};
 
 pub use error::Error;
 pub use score::compute_scores;
@@ -126,7 +126,7 @@ impl ReputationContract {
                 author: learner.clone(),
                 kind: kind.clone(),
                 reference: reference.clone(),
-                recorded_at: env.ledger().timestamp(),
+                recorded_at: time::now(&env),
                 ratings: 0,
                 rating_sum: 0,
             },

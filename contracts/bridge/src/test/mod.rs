@@ -1,0 +1,243 @@
+//! Native tests of the bridge against the real Stellar Asset Contract, with
+//! validators signing real ed25519 attestations (keys from fixed seeds).
+extern crate std;
+
+mod admin;
+mod inbound;
+mod outbound;
+mod properties;
+mod slashing;
+mod validators;
+
+use ed25519_dalek::{Signer as _, SigningKey};
+use soroban_sdk::{
+    testutils::{Address as _, Events as _, Ledger},
+    token, Address, Bytes, BytesN, Env, Event, IntoVal, Val, Vec,
+};
+
+pub(crate) use crate::storage;
+pub use crate::{
+    Attestation, BridgeContract, BridgeContractClient, Config, Error, InboundMessage,
+    OutboundTransfer, SignedMessage, Totals, TransferStatus, Validator, ValidatorStatus,
+};
+
+pub const START: u64 = 1_700_000_000;
+pub const LOCAL: u32 = 1;
+pub const REMOTE: u32 = 2;
+pub const STAKE: i128 = 1_000;
+pub const UNBONDING: u64 = 7 * 86_400;
+pub const TIMEOUT: u64 = 86_400;
+pub const PER_TRANSFER: i128 = 5_000;
+pub const PER_DAY: i128 = 12_000;
+pub const LIQUIDITY: i128 = 100_000;
+
+pub struct Setup<'a> {
+    pub env: Env,
+    pub client: BridgeContractClient<'a>,
+    pub token: token::TokenClient<'a>,
+    pub admin: Address,
+    pub user: Address,
+    pub stranger: Address,
+    /// Four registered and active validators of equal stake.
+    pub validators: std::vec::Vec<Address>,
+    pub keys: std::vec::Vec<SigningKey>,
+}
+
+impl<'a> Setup<'a> {
+    /// A bridge on chain `LOCAL` with four active validators, chain `REMOTE`
+    /// enabled, and `LIQUIDITY` funded.
+    pub fn new() -> Self {
+        let s = Self::bare();
+        for i in 0..4 {
+            s.add_validator(i);
+        }
+        s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+        s.client.fund(&s.admin, &LIQUIDITY);
+        s
+    }
+
+    /// A bridge with nothing registered; keys for eight validators exist.
+    pub fn bare() -> Self {
+        let env = teachlink_common::testutils::env();
+        env.ledger().set_timestamp(START);
+        env.mock_all_auths();
+        let admin = Address::generate(&env);
+        let sac = env.register_stellar_asset_contract_v2(Address::generate(&env));
+        let token = token::TokenClient::new(&env, &sac.address());
+        let config = Config {
+            token: sac.address(),
+            local_chain: LOCAL,
+            min_stake: STAKE,
+            unbonding_period: UNBONDING,
+            max_validators: 5,
+            transfer_timeout: TIMEOUT,
+        };
+        let id = env.register(BridgeContract, (admin.clone(), config));
+        let client = BridgeContractClient::new(&env, &id);
+        let user = Address::generate(&env);
+        let minter = token::StellarAssetClient::new(&env, &sac.address());
+        minter.mint(&admin, &(10 * LIQUIDITY));
+        minter.mint(&user, &(10 * LIQUIDITY));
+        let validators: std::vec::Vec<Address> = (0..8).map(|_| Address::generate(&env)).collect();
+        for v in &validators {
+            minter.mint(v, &(10 * STAKE));
+        }
+        let stranger = Address::generate(&env);
+        let keys = (0..8u8)
+            .map(|i| SigningKey::from_bytes(&[i + 1; 32]))
+            .collect();
+        Setup {
+            env,
+            client,
+            token,
+            admin,
+            user,
+            stranger,
+            validators,
+            keys,
+        }
+    }
+
+    pub fn public_key(&self, i: usize) -> BytesN<32> {
+        BytesN::from_array(&self.env, &self.keys[i].verifying_key().to_bytes())
+    }
+
+    pub fn sign(&self, i: usize, digest: &BytesN<32>) -> BytesN<64> {
+        BytesN::from_array(&self.env, &self.keys[i].sign(&digest.to_array()).to_bytes())
+    }
+
+    /// Registers validator `i` with its own key and proof, and activates it.
+    pub fn add_validator(&self, i: usize) {
+        self.register(i);
+        self.client.activate_validator(&self.validators[i]);
+    }
+
+    pub fn register(&self, i: usize) {
+        let proof = self.proof(i, i);
+        self.client
+            .register_validator(&self.validators[i], &self.public_key(i), &STAKE, &proof);
+    }
+
+    /// Key `key` signing the registration of validator `i`.
+    pub fn proof(&self, i: usize, key: usize) -> BytesN<64> {
+        let digest =
+            crate::registration_digest(&self.env, &self.client.address, &self.validators[i]);
+        self.sign(key, &digest)
+    }
+
+    pub fn message(&self, nonce: u64, amount: i128, recipient: &Address) -> InboundMessage {
+        InboundMessage {
+            source_chain: REMOTE,
+            dest_chain: LOCAL,
+            nonce,
+            token: self.token.address.clone(),
+            amount,
+            recipient: recipient.clone(),
+            expires_at: self.now() + TIMEOUT,
+        }
+    }
+
+    pub fn digest(&self, message: &InboundMessage) -> BytesN<32> {
+        crate::message_digest(&self.env, &self.client.address, message)
+    }
+
+    /// Attestations over `digest` by the validators `signers` (by index).
+    pub fn attest(&self, digest: &BytesN<32>, signers: &[usize]) -> Vec<Attestation> {
+        let mut out = Vec::new(&self.env);
+        for &i in signers {
+            out.push_back(Attestation {
+                validator: self.validators[i].clone(),
+                signature: self.sign(i, digest),
+            });
+        }
+        out
+    }
+
+    pub fn attest_message(&self, message: &InboundMessage, signers: &[usize]) -> Vec<Attestation> {
+        self.attest(&self.digest(message), signers)
+    }
+
+    pub fn attest_completion(&self, nonce: u64, signers: &[usize]) -> Vec<Attestation> {
+        let digest = crate::completion_digest(&self.env, &self.client.address, nonce);
+        self.attest(&digest, signers)
+    }
+
+    pub fn signed(&self, i: usize, message: &InboundMessage) -> SignedMessage {
+        SignedMessage {
+            message: message.clone(),
+            validator: self.validators[i].clone(),
+            signature: self.sign(i, &self.digest(message)),
+        }
+    }
+
+    pub fn recipient_bytes(&self) -> Bytes {
+        Bytes::from_slice(&self.env, b"GDESTINATIONADDRESSONTHEOTHERCHAIN")
+    }
+
+    pub fn lock(&self, amount: i128) -> u64 {
+        self.client
+            .lock(&self.user, &amount, &REMOTE, &self.recipient_bytes())
+    }
+
+    pub fn now(&self) -> u64 {
+        self.env.ledger().timestamp()
+    }
+
+    pub fn advance(&self, seconds: u64) {
+        self.env.ledger().set_timestamp(self.now() + seconds);
+    }
+
+    pub fn balance(&self) -> i128 {
+        self.token.balance(&self.client.address)
+    }
+
+    pub fn totals(&self) -> Totals {
+        self.env
+            .as_contract(&self.client.address, || storage::totals(&self.env))
+    }
+
+    pub fn validator(&self, i: usize) -> Result<Validator, Error> {
+        self.env.as_contract(&self.client.address, || {
+            storage::validator(&self.env, &self.validators[i])
+        })
+    }
+
+    pub fn transfer(&self, nonce: u64) -> Result<OutboundTransfer, Error> {
+        self.env
+            .as_contract(&self.client.address, || storage::outbound(&self.env, nonce))
+    }
+
+    pub fn assert_emitted(&self, event: &impl Event) {
+        let expected = event.to_xdr(&self.env, &self.client.address);
+        let all = self.env.events().all();
+        assert!(
+            all.events().contains(&expected),
+            "event not emitted: {expected:?}\nemitted: {:?}",
+            all.events()
+        );
+    }
+
+    /// Asserts that the last call required exactly `who`'s authorization for
+    /// `fn_name` on the bridge, and nobody else's.
+    pub fn assert_authorized_by(&self, who: &Address, fn_name: &str) {
+        let auths = self.env.auths();
+        assert_eq!(auths.len(), 1, "expected one authorizer, got {auths:?}");
+        let (address, invocation) = &auths[0];
+        assert_eq!(address, who);
+        match &invocation.function {
+            soroban_sdk::testutils::AuthorizedFunction::Contract((contract, name, _)) => {
+                assert_eq!(contract, &self.client.address);
+                assert_eq!(name, &soroban_sdk::Symbol::new(&self.env, fn_name));
+            }
+            other => panic!("unexpected authorized function {other:?}"),
+        }
+    }
+
+    pub fn assert_no_auths(&self) {
+        assert!(self.env.auths().is_empty(), "{:?}", self.env.auths());
+    }
+}
+
+pub fn args(env: &Env, values: impl IntoVal<Env, Vec<Val>>) -> Vec<Val> {
+    values.into_val(env)
+}

@@ -1,0 +1,148 @@
+//! The bridge's records and the messages validators sign.
+use soroban_sdk::{contracttype, Address, BytesN};
+
+// Upper bound of `max_validators`: the active set is tracked as a `u32`
+// bitmap of slots, which also makes duplicate attestations an O(1) check.
+pub const MAX_VALIDATORS: u32 = 32;
+// Longest destination address accepted by `lock`, in bytes (a Stellar strkey
+// is 56 ASCII bytes, an EVM address 20 bytes).
+pub const MAX_RECIPIENT_LEN: u32 = 64;
+// Width of one circuit-breaker bucket.
+pub const BUCKET_SECONDS: u64 = 3_600;
+// Buckets summed by the daily limit: the current hour and the 24 before it,
+// so the counted span always covers the whole trailing 24 hours.
+pub const WINDOW_BUCKETS: u32 = 25;
+
+// Settings fixed at deployment.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Config {
+    // The one token this bridge instance carries.
+    pub token: Address,
+    // This chain's id; inbound messages must name it as destination.
+    pub local_chain: u32,
+    // Least stake a validator must bond.
+    pub min_stake: i128,
+    // Seconds between `begin_unbonding` and `withdraw_stake`.
+    pub unbonding_period: u64,
+    // Most validators active at once (1 to `MAX_VALIDATORS`).
+    pub max_validators: u32,
+    // Seconds a locked transfer may be completed on the destination chain
+    // (its `expires_at` is lock time plus this). The sender may refund from
+    // one more timeout after expiry, unless completion was confirmed.
+    pub transfer_timeout: u64,
+}
+
+#[contracttype]
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum ValidatorStatus {
+    // Bonded, waiting for the admin to activate it; does not attest.
+    Inactive,
+    // Counts toward quorum.
+    Active,
+    // Leaving; still slashable until the stake is withdrawn.
+    Unbonding,
+    // Caught equivocating; stake taken, never again a validator.
+    Slashed,
+}
+
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Validator {
+    // ed25519 public key the validator signs attestations with.
+    pub signing_key: BytesN<32>,
+    // Bonded stake held by this contract (0 once slashed).
+    pub stake: i128,
+    pub status: ValidatorStatus,
+    // Position in the active bitmap; meaningful only while `Active`.
+    pub slot: u32,
+    // When the stake can be withdrawn; meaningful only while `Unbonding`.
+    pub unbonding_ends: u64,
+}
+
+// Contract-wide counters, kept together in one instance entry.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Totals {
+    // Nonce of the latest outbound transfer (nonces start at 1).
+    pub last_nonce: u64,
+    // Bit `i` is set while slot `i` is held by an active validator.
+    pub slots: u32,
+    // Sum of the active validators' stakes: the quorum denominator.
+    pub active_stake: i128,
+    // Tokens free for inbound releases: funded, plus outbound transfers
+    // confirmed completed elsewhere, minus inbound releases. Stakes and
+    // pending locks are never part of it, so a release cannot touch them.
+    // Tokens sent to the bridge other than through `fund` are not counted.
+    pub liquidity: i128,
+}
+
+#[contracttype]
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum TransferStatus {
+    // Locked here; may still complete on the destination chain or be refunded.
+    Pending,
+    // Validators attested the completion on the destination chain; the
+    // locked tokens now back inbound transfers.
+    Completed,
+    // Returned to the sender.
+    Refunded,
+}
+
+// An outbound transfer, locked on this chain.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct OutboundTransfer {
+    pub sender: Address,
+    pub amount: i128,
+    pub dest_chain: u32,
+    // The destination bridge refuses completion from this ledger timestamp.
+    pub expires_at: u64,
+    pub status: TransferStatus,
+}
+
+// A transfer arriving from another chain, as validators sign it.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct InboundMessage {
+    pub source_chain: u32,
+    // Must be this bridge's `local_chain`.
+    pub dest_chain: u32,
+    // The nonce `lock` returned on the source chain.
+    pub nonce: u64,
+    // Must be this bridge's token.
+    pub token: Address,
+    pub amount: i128,
+    pub recipient: Address,
+    // Copied from the source transfer; completion is refused from then on,
+    // which is what makes the source chain's refund safe.
+    pub expires_at: u64,
+}
+
+// One validator's signature over a digest.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Attestation {
+    pub validator: Address,
+    pub signature: BytesN<64>,
+}
+
+// Slashing evidence: an inbound message and a validator's signature on it.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct SignedMessage {
+    pub message: InboundMessage,
+    pub validator: Address,
+    pub signature: BytesN<64>,
+}
+
+// Circuit breaker of one remote chain.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct ChainConfig {
+    // Largest single transfer, each direction.
+    pub per_transfer: i128,
+    // Most moved in any 24 hours, each direction.
+    pub per_day: i128,
+    pub paused: bool,
+}
