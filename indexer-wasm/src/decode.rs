@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use stellar_xdr::{Limits, ReadXdr, ScMapEntry, ScVal};
 
-use crate::types::{amount, parse_rfc3339_utc, Address, EventId, Hash32};
+use crate::types::{amount, parse_rfc3339_utc, Address, EventId, Hash32, HexBytes};
 
 /// One event as Stellar RPC's `getEvents` returns it. Fields the indexer does not need
 /// (`operationIndex`, `pagingToken`, …) are ignored, so any RPC version parses.
@@ -53,6 +53,8 @@ pub enum DecodeError {
     NameNotSymbol,
     #[error("unknown event {0:?}")]
     UnknownName(String),
+    #[error("{0} is emitted by more than one contract; without the contract ids it is ambiguous")]
+    AmbiguousName(&'static str),
     #[error("the emitting contract is not one of the indexed TeachLink contracts")]
     ForeignContract,
     #[error("{event} is not an event of the {contract} contract")]
@@ -89,14 +91,16 @@ pub enum ContractKind {
     Content,
     Reputation,
     Rewards,
+    Bridge,
 }
 
 impl ContractKind {
-    pub const ALL: [ContractKind; 4] = [
+    pub const ALL: [ContractKind; 5] = [
         ContractKind::Escrow,
         ContractKind::Content,
         ContractKind::Reputation,
         ContractKind::Rewards,
+        ContractKind::Bridge,
     ];
 
     /// The contract's name, as in `Deployment::contracts` and the EVENTS.md sections.
@@ -106,6 +110,7 @@ impl ContractKind {
             ContractKind::Content => "content",
             ContractKind::Reputation => "reputation",
             ContractKind::Rewards => "rewards",
+            ContractKind::Bridge => "bridge",
         }
     }
 
@@ -131,7 +136,9 @@ pub enum Resolution {
 }
 
 /// Every TeachLink contract event, with the fields of `contracts/EVENTS.md` (topics first,
-/// then data). In JSON the `event` tag is the on-chain event name.
+/// then data). In JSON the `event` tag is the on-chain event name, except for the one name
+/// two contracts share: the bridge's `funded` is tagged `bridge_funded` (the rewards
+/// contract's is `funded`), so the JSON form stays unambiguous.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum TeachLinkEvent {
@@ -292,6 +299,101 @@ pub enum TeachLinkEvent {
         #[serde(with = "amount")]
         amount: i128,
     },
+    // ---- bridge ----
+    ValidatorRegistered {
+        validator: Address,
+        /// The ed25519 public key the validator signs attestations with.
+        signing_key: Hash32,
+        #[serde(with = "amount")]
+        stake: i128,
+    },
+    ValidatorActivated {
+        validator: Address,
+    },
+    ValidatorDeactivated {
+        validator: Address,
+    },
+    ChainLimitsSet {
+        chain: u32,
+        #[serde(with = "amount")]
+        per_transfer: i128,
+        #[serde(with = "amount")]
+        per_day: i128,
+    },
+    ChainPaused {
+        chain: u32,
+        by: Address,
+    },
+    ChainResumed {
+        chain: u32,
+        by: Address,
+    },
+    /// The bridge's `funded`: liquidity for inbound releases was added.
+    BridgeFunded {
+        from: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+    },
+    /// Tokens locked on this chain for `dest_chain` (an outbound transfer).
+    #[serde(rename = "locked")]
+    BridgeLocked {
+        nonce: u64,
+        dest_chain: u32,
+        sender: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+        /// The recipient on the destination chain, in that chain's encoding.
+        recipient: HexBytes,
+        expires_at: u64,
+    },
+    /// An inbound transfer from `source_chain` was released to its recipient.
+    #[serde(rename = "completed")]
+    BridgeCompleted {
+        nonce: u64,
+        source_chain: u32,
+        recipient: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+        #[serde(with = "amount")]
+        attested_stake: i128,
+    },
+    OutboundConfirmed {
+        nonce: u64,
+        dest_chain: u32,
+        sender: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+        #[serde(with = "amount")]
+        attested_stake: i128,
+    },
+    /// An expired, unconfirmed outbound transfer went back to its sender.
+    #[serde(rename = "refunded")]
+    BridgeRefunded {
+        nonce: u64,
+        dest_chain: u32,
+        sender: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+    },
+    /// Proven equivocation on (`source_chain`, `nonce`): the validator's stake went to `to`.
+    #[serde(rename = "slashed")]
+    BridgeSlashed {
+        nonce: u64,
+        source_chain: u32,
+        validator: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+        to: Address,
+    },
+    UnbondingStarted {
+        validator: Address,
+        unbonding_ends: u64,
+    },
+    StakeWithdrawn {
+        validator: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+    },
 }
 
 impl TeachLinkEvent {
@@ -323,7 +425,66 @@ impl TeachLinkEvent {
             RewardIssued { .. } => "reward_issued",
             RewardClaimed { .. } => "reward_claimed",
             Withdrawn { .. } => "withdrawn",
+            ValidatorRegistered { .. } => "validator_registered",
+            ValidatorActivated { .. } => "validator_activated",
+            ValidatorDeactivated { .. } => "validator_deactivated",
+            ChainLimitsSet { .. } => "chain_limits_set",
+            ChainPaused { .. } => "chain_paused",
+            ChainResumed { .. } => "chain_resumed",
+            BridgeFunded { .. } => "funded",
+            BridgeLocked { .. } => "locked",
+            BridgeCompleted { .. } => "completed",
+            OutboundConfirmed { .. } => "outbound_confirmed",
+            BridgeRefunded { .. } => "refunded",
+            BridgeSlashed { .. } => "slashed",
+            UnbondingStarted { .. } => "unbonding_started",
+            StakeWithdrawn { .. } => "stake_withdrawn",
         }
+    }
+
+    /// The contract that emits this event; `None` for the common events, which every
+    /// contract emits. With [`TeachLinkEvent::name`] it identifies the catalogue entry
+    /// (names alone do not: `funded` is both a rewards and a bridge event).
+    pub fn contract_kind(&self) -> Option<ContractKind> {
+        use TeachLinkEvent::*;
+        Some(match self {
+            AdminChanged { .. }
+            | RoleGranted { .. }
+            | RoleRevoked { .. }
+            | Paused { .. }
+            | Unpaused { .. }
+            | Upgraded { .. } => return None,
+            EscrowCreated { .. }
+            | EscrowApproved { .. }
+            | EscrowReleased { .. }
+            | EscrowRefunded { .. }
+            | EscrowCancelled { .. }
+            | EscrowDisputed { .. }
+            | EscrowResolved { .. } => ContractKind::Escrow,
+            Minted { .. } | Approved { .. } | Transferred { .. } | MetadataUpdated { .. } => {
+                ContractKind::Content
+            }
+            CompletionRecorded { .. } | ContributionRecorded { .. } | ContributionRated { .. } => {
+                ContractKind::Reputation
+            }
+            Funded { .. } | RewardIssued { .. } | RewardClaimed { .. } | Withdrawn { .. } => {
+                ContractKind::Rewards
+            }
+            ValidatorRegistered { .. }
+            | ValidatorActivated { .. }
+            | ValidatorDeactivated { .. }
+            | ChainLimitsSet { .. }
+            | ChainPaused { .. }
+            | ChainResumed { .. }
+            | BridgeFunded { .. }
+            | BridgeLocked { .. }
+            | BridgeCompleted { .. }
+            | OutboundConfirmed { .. }
+            | BridgeRefunded { .. }
+            | BridgeSlashed { .. }
+            | UnbondingStarted { .. }
+            | StakeWithdrawn { .. } => ContractKind::Bridge,
+        })
     }
 }
 
@@ -555,11 +716,104 @@ pub const CATALOGUE: &[EventSpec] = &[
         &[("amount", I128)],
     ),
     spec("rewards", "withdrawn", &[("to", ADDR)], &[("amount", I128)]),
+    spec(
+        "bridge",
+        "validator_registered",
+        &[("validator", ADDR)],
+        &[("signing_key", "BytesN<32>"), ("stake", I128)],
+    ),
+    spec("bridge", "validator_activated", &[("validator", ADDR)], &[]),
+    spec(
+        "bridge",
+        "validator_deactivated",
+        &[("validator", ADDR)],
+        &[],
+    ),
+    spec(
+        "bridge",
+        "chain_limits_set",
+        &[("chain", U32)],
+        &[("per_transfer", I128), ("per_day", I128)],
+    ),
+    spec(
+        "bridge",
+        "chain_paused",
+        &[("chain", U32), ("by", ADDR)],
+        &[],
+    ),
+    spec(
+        "bridge",
+        "chain_resumed",
+        &[("chain", U32), ("by", ADDR)],
+        &[],
+    ),
+    spec("bridge", "funded", &[("from", ADDR)], &[("amount", I128)]),
+    spec(
+        "bridge",
+        "locked",
+        &[("nonce", U64), ("dest_chain", U32), ("sender", ADDR)],
+        &[
+            ("amount", I128),
+            ("recipient", "Bytes"),
+            ("expires_at", U64),
+        ],
+    ),
+    spec(
+        "bridge",
+        "completed",
+        &[("nonce", U64), ("source_chain", U32), ("recipient", ADDR)],
+        &[("amount", I128), ("attested_stake", I128)],
+    ),
+    spec(
+        "bridge",
+        "outbound_confirmed",
+        &[("nonce", U64), ("dest_chain", U32), ("sender", ADDR)],
+        &[("amount", I128), ("attested_stake", I128)],
+    ),
+    spec(
+        "bridge",
+        "refunded",
+        &[("nonce", U64), ("dest_chain", U32), ("sender", ADDR)],
+        &[("amount", I128)],
+    ),
+    spec(
+        "bridge",
+        "slashed",
+        &[("nonce", U64), ("source_chain", U32), ("validator", ADDR)],
+        &[("amount", I128), ("to", ADDR)],
+    ),
+    spec(
+        "bridge",
+        "unbonding_started",
+        &[("validator", ADDR)],
+        &[("unbonding_ends", U64)],
+    ),
+    spec(
+        "bridge",
+        "stake_withdrawn",
+        &[("validator", ADDR)],
+        &[("amount", I128)],
+    ),
 ];
 
-/// The catalogue entry of an event name.
-pub fn spec_of(name: &str) -> Option<&'static EventSpec> {
-    CATALOGUE.iter().find(|s| s.name == name)
+/// The catalogue entry of event `name` as emitted by a contract of `kind`: its own events
+/// and the common ones. Names are unique per contract, not across contracts (`funded` is
+/// a rewards and a bridge event), so the contract decides.
+pub fn spec_in(kind: ContractKind, name: &str) -> Option<&'static EventSpec> {
+    CATALOGUE
+        .iter()
+        .find(|s| s.name == name && (s.section == "common" || s.section == kind.name()))
+}
+
+/// The catalogue entry of event `name` when the emitting contract's kind is unknown:
+/// only a name exactly one contract (or the common set) declares is accepted.
+pub fn spec_of(name: &str) -> Result<&'static EventSpec, DecodeError> {
+    let mut found = CATALOGUE.iter().filter(|s| s.name == name);
+    match (found.next(), found.next()) {
+        (Some(spec), None) => Ok(spec),
+        (Some(spec), Some(_)) => Err(DecodeError::AmbiguousName(spec.name)),
+        (None, _) => Err(DecodeError::UnknownName(name.to_string())),
+    }
 }
 
 /// XDR read limits for untrusted input: deep enough for every TeachLink event (a map of
@@ -624,19 +878,26 @@ impl Decoder {
         };
         let name =
             std::str::from_utf8(name.0.as_slice()).map_err(|_| DecodeError::NameNotSymbol)?;
-        let spec = spec_of(name).ok_or_else(|| DecodeError::UnknownName(name.to_string()))?;
-        if !self.contracts.is_empty() {
-            let kind = self
+        let spec = if self.contracts.is_empty() {
+            spec_of(name)?
+        } else {
+            let kind = *self
                 .contracts
                 .get(&meta.contract)
                 .ok_or(DecodeError::ForeignContract)?;
-            if spec.section != "common" && spec.section != kind.name() {
-                return Err(DecodeError::WrongContract {
-                    event: spec.name,
-                    contract: kind.name(),
-                });
+            match spec_in(kind, name) {
+                Some(spec) => spec,
+                None => {
+                    return Err(match CATALOGUE.iter().find(|s| s.name == name) {
+                        Some(other) => DecodeError::WrongContract {
+                            event: other.name,
+                            contract: kind.name(),
+                        },
+                        None => DecodeError::UnknownName(name.to_string()),
+                    })
+                }
             }
-        }
+        };
         if rest.len() != spec.topics.len() {
             return Err(DecodeError::TopicCount {
                 event: spec.name,
@@ -649,7 +910,7 @@ impl Decoder {
             topics.push(self.scval(t, "a topic")?);
         }
         let data = self.scval(&raw.value, "the value")?;
-        let body = decode_body(spec.name, &topics, &data)?;
+        let body = decode_body(spec, &topics, &data)?;
         Ok(Event { meta, body })
     }
 
@@ -770,6 +1031,13 @@ impl Cx {
         }
     }
 
+    fn bytes(self, v: &ScVal, field: &'static str) -> Result<HexBytes, DecodeError> {
+        match v {
+            ScVal::Bytes(b) => Ok(HexBytes(b.0.to_vec())),
+            _ => Err(self.ty(field, "Bytes")),
+        }
+    }
+
     fn bytes32(self, v: &ScVal, field: &'static str) -> Result<Hash32, DecodeError> {
         match v {
             ScVal::Bytes(b) => <[u8; 32]>::try_from(b.0.as_slice())
@@ -867,13 +1135,19 @@ impl<'a> Fields<'a> {
 }
 
 fn decode_body(
-    name: &'static str,
+    spec: &'static EventSpec,
     t: &[ScVal],
     data: &ScVal,
 ) -> Result<TeachLinkEvent, DecodeError> {
     use TeachLinkEvent as E;
+    let name = spec.name;
     let cx = Cx { event: name };
     let d = Fields::of(cx, data)?;
+    // Names are unique within a contract, not across contracts: the bridge's events are
+    // decoded by their own table.
+    if spec.section == "bridge" {
+        return decode_bridge(cx, t, &d);
+    }
     // Topic counts were checked against the catalogue, so indexing `t` is in bounds.
     Ok(match name {
         "admin_changed" => E::AdminChanged {
@@ -1022,6 +1296,86 @@ fn decode_body(
         },
         // Every catalogue name is matched above; a name added to CATALOGUE without a
         // decoder lands here and the catalogue test fails.
+        other => return Err(DecodeError::UnknownName(other.to_string())),
+    })
+}
+
+/// The bridge's events (`spec.section == "bridge"`); topic counts are already checked.
+fn decode_bridge(cx: Cx, t: &[ScVal], d: &Fields<'_>) -> Result<TeachLinkEvent, DecodeError> {
+    use TeachLinkEvent as E;
+    Ok(match cx.event {
+        "validator_registered" => E::ValidatorRegistered {
+            validator: cx.address(&t[0], "validator")?,
+            signing_key: cx.bytes32(d.get("signing_key")?, "signing_key")?,
+            stake: cx.i128(d.get("stake")?, "stake")?,
+        },
+        "validator_activated" => E::ValidatorActivated {
+            validator: cx.address(&t[0], "validator")?,
+        },
+        "validator_deactivated" => E::ValidatorDeactivated {
+            validator: cx.address(&t[0], "validator")?,
+        },
+        "chain_limits_set" => E::ChainLimitsSet {
+            chain: cx.u32(&t[0], "chain")?,
+            per_transfer: cx.i128(d.get("per_transfer")?, "per_transfer")?,
+            per_day: cx.i128(d.get("per_day")?, "per_day")?,
+        },
+        "chain_paused" => E::ChainPaused {
+            chain: cx.u32(&t[0], "chain")?,
+            by: cx.address(&t[1], "by")?,
+        },
+        "chain_resumed" => E::ChainResumed {
+            chain: cx.u32(&t[0], "chain")?,
+            by: cx.address(&t[1], "by")?,
+        },
+        "funded" => E::BridgeFunded {
+            from: cx.address(&t[0], "from")?,
+            amount: cx.i128(d.get("amount")?, "amount")?,
+        },
+        "locked" => E::BridgeLocked {
+            nonce: cx.u64(&t[0], "nonce")?,
+            dest_chain: cx.u32(&t[1], "dest_chain")?,
+            sender: cx.address(&t[2], "sender")?,
+            amount: cx.i128(d.get("amount")?, "amount")?,
+            recipient: cx.bytes(d.get("recipient")?, "recipient")?,
+            expires_at: cx.u64(d.get("expires_at")?, "expires_at")?,
+        },
+        "completed" => E::BridgeCompleted {
+            nonce: cx.u64(&t[0], "nonce")?,
+            source_chain: cx.u32(&t[1], "source_chain")?,
+            recipient: cx.address(&t[2], "recipient")?,
+            amount: cx.i128(d.get("amount")?, "amount")?,
+            attested_stake: cx.i128(d.get("attested_stake")?, "attested_stake")?,
+        },
+        "outbound_confirmed" => E::OutboundConfirmed {
+            nonce: cx.u64(&t[0], "nonce")?,
+            dest_chain: cx.u32(&t[1], "dest_chain")?,
+            sender: cx.address(&t[2], "sender")?,
+            amount: cx.i128(d.get("amount")?, "amount")?,
+            attested_stake: cx.i128(d.get("attested_stake")?, "attested_stake")?,
+        },
+        "refunded" => E::BridgeRefunded {
+            nonce: cx.u64(&t[0], "nonce")?,
+            dest_chain: cx.u32(&t[1], "dest_chain")?,
+            sender: cx.address(&t[2], "sender")?,
+            amount: cx.i128(d.get("amount")?, "amount")?,
+        },
+        "slashed" => E::BridgeSlashed {
+            nonce: cx.u64(&t[0], "nonce")?,
+            source_chain: cx.u32(&t[1], "source_chain")?,
+            validator: cx.address(&t[2], "validator")?,
+            amount: cx.i128(d.get("amount")?, "amount")?,
+            to: cx.address(d.get("to")?, "to")?,
+        },
+        "unbonding_started" => E::UnbondingStarted {
+            validator: cx.address(&t[0], "validator")?,
+            unbonding_ends: cx.u64(d.get("unbonding_ends")?, "unbonding_ends")?,
+        },
+        "stake_withdrawn" => E::StakeWithdrawn {
+            validator: cx.address(&t[0], "validator")?,
+            amount: cx.i128(d.get("amount")?, "amount")?,
+        },
+        // As in `decode_body`: a bridge name added to CATALOGUE without a decoder.
         other => return Err(DecodeError::UnknownName(other.to_string())),
     })
 }

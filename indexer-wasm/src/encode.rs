@@ -42,8 +42,12 @@ fn string(s: &str) -> Result<ScVal, EncodeError> {
 }
 
 fn bytes(h: &Hash32) -> Result<ScVal, EncodeError> {
+    raw_bytes(&h.0)
+}
+
+fn raw_bytes(b: &[u8]) -> Result<ScVal, EncodeError> {
     Ok(ScVal::Bytes(ScBytes(
-        h.0.to_vec().try_into().map_err(|_| EncodeError("bytes"))?,
+        b.to_vec().try_into().map_err(|_| EncodeError("bytes"))?,
     )))
 }
 
@@ -300,6 +304,103 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
             (vec![addr(learner)], vec![("amount", i128v(*amount))])
         }
         E::Withdrawn { to, amount } => (vec![addr(to)], vec![("amount", i128v(*amount))]),
+        E::ValidatorRegistered {
+            validator,
+            signing_key,
+            stake,
+        } => (
+            vec![addr(validator)],
+            vec![
+                ("signing_key", bytes(signing_key)?),
+                ("stake", i128v(*stake)),
+            ],
+        ),
+        E::ValidatorActivated { validator } | E::ValidatorDeactivated { validator } => {
+            (vec![addr(validator)], vec![])
+        }
+        E::ChainLimitsSet {
+            chain,
+            per_transfer,
+            per_day,
+        } => (
+            vec![ScVal::U32(*chain)],
+            vec![
+                ("per_transfer", i128v(*per_transfer)),
+                ("per_day", i128v(*per_day)),
+            ],
+        ),
+        E::ChainPaused { chain, by } | E::ChainResumed { chain, by } => {
+            (vec![ScVal::U32(*chain), addr(by)], vec![])
+        }
+        E::BridgeFunded { from, amount } => (vec![addr(from)], vec![("amount", i128v(*amount))]),
+        E::BridgeLocked {
+            nonce,
+            dest_chain,
+            sender,
+            amount,
+            recipient,
+            expires_at,
+        } => (
+            vec![ScVal::U64(*nonce), ScVal::U32(*dest_chain), addr(sender)],
+            vec![
+                ("amount", i128v(*amount)),
+                ("recipient", raw_bytes(&recipient.0)?),
+                ("expires_at", ScVal::U64(*expires_at)),
+            ],
+        ),
+        E::BridgeCompleted {
+            nonce,
+            source_chain: chain,
+            recipient: party,
+            amount,
+            attested_stake,
+        }
+        | E::OutboundConfirmed {
+            nonce,
+            dest_chain: chain,
+            sender: party,
+            amount,
+            attested_stake,
+        } => (
+            vec![ScVal::U64(*nonce), ScVal::U32(*chain), addr(party)],
+            vec![
+                ("amount", i128v(*amount)),
+                ("attested_stake", i128v(*attested_stake)),
+            ],
+        ),
+        E::BridgeRefunded {
+            nonce,
+            dest_chain,
+            sender,
+            amount,
+        } => (
+            vec![ScVal::U64(*nonce), ScVal::U32(*dest_chain), addr(sender)],
+            vec![("amount", i128v(*amount))],
+        ),
+        E::BridgeSlashed {
+            nonce,
+            source_chain,
+            validator,
+            amount,
+            to,
+        } => (
+            vec![
+                ScVal::U64(*nonce),
+                ScVal::U32(*source_chain),
+                addr(validator),
+            ],
+            vec![("amount", i128v(*amount)), ("to", addr(to))],
+        ),
+        E::UnbondingStarted {
+            validator,
+            unbonding_ends,
+        } => (
+            vec![addr(validator)],
+            vec![("unbonding_ends", ScVal::U64(*unbonding_ends))],
+        ),
+        E::StakeWithdrawn { validator, amount } => {
+            (vec![addr(validator)], vec![("amount", i128v(*amount))])
+        }
     };
     Ok((topics, map(data)?))
 }

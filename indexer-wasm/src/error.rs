@@ -1,6 +1,6 @@
 //! Owns the errors of parsing the indexer's small value types from text.
 
-/// A strkey, event id or hash that does not parse.
+/// A strkey, event id, hash or hex bytes that do not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
     #[error("not an account or contract strkey: {0:?}")]
@@ -9,4 +9,6 @@ pub enum ParseError {
     EventId(String),
     #[error("not 32 hex-encoded bytes: {0:?}")]
     Hash(String),
+    #[error("not hex-encoded bytes: {0:?}")]
+    Hex(String),
 }

@@ -1,7 +1,7 @@
 //! Owns the browser store: the projections in IndexedDB behind the [`Store`] and
 //! [`Queries`] traits, one readwrite transaction (relaxed durability) per batch, with
 //! indexes for the app's queries (by party, status, owner, creator, course, learner,
-//! author).
+//! author, transfer sender and recipient).
 //!
 //! A batch runs as: issue every read it needs at once (applied ids, touched entities),
 //! await them, apply the events to that partial [`State`] with the same projection code as
@@ -21,13 +21,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::decode::{Decoded, TeachLinkEvent as E};
 use crate::project::{
-    Completion, ContentToken, ContractAdmin, Contribution, Escrow, EscrowStatus, LearnerRewards,
-    Pool, Profile, State, UnknownEvent,
+    BridgeChain, BridgeTotals, Completion, ContentToken, ContractAdmin, Contribution, Escrow,
+    EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool, Profile, State,
+    UnknownEvent, Validator,
 };
 use crate::store::{BatchOutcome, Checkpoint, Queries, Store, StoreStats};
 use crate::types::Address;
 
-const VERSION: u8 = 1;
+/// Version 1: everything up to `contracts`; version 2 adds the bridge's stores.
+const VERSION: u8 = 2;
 const META: &str = "meta";
 const APPLIED: &str = "applied";
 const UNKNOWN: &str = "unknown";
@@ -39,7 +41,12 @@ const CONTRIBUTIONS: &str = "contributions";
 const REWARDS: &str = "rewards";
 const POOLS: &str = "pools";
 const CONTRACTS: &str = "contracts";
-const ALL: [&str; 11] = [
+const OUTBOUND: &str = "bridge_outbound";
+const INBOUND: &str = "bridge_inbound";
+const VALIDATORS: &str = "bridge_validators";
+const CHAINS: &str = "bridge_chains";
+const BRIDGES: &str = "bridges";
+const ALL: [&str; 16] = [
     META,
     APPLIED,
     UNKNOWN,
@@ -51,6 +58,11 @@ const ALL: [&str; 11] = [
     REWARDS,
     POOLS,
     CONTRACTS,
+    OUTBOUND,
+    INBOUND,
+    VALIDATORS,
+    CHAINS,
+    BRIDGES,
 ];
 
 /// A failure of the IndexedDB store.
@@ -91,6 +103,10 @@ struct Rec<T> {
     learner: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sender: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recipient: Option<String>,
     v: T,
 }
 
@@ -105,6 +121,8 @@ impl<T> Rec<T> {
             course: None,
             learner: None,
             author: None,
+            sender: None,
+            recipient: None,
             v,
         }
     }
@@ -116,6 +134,14 @@ fn num(n: u64) -> String {
 
 fn completion_key(course: u64, learner: &Address) -> String {
     format!("{}/{learner}", num(course))
+}
+
+fn inbound_key(source_chain: u32, nonce: u64) -> String {
+    format!("{source_chain:010}/{}", num(nonce))
+}
+
+fn chain_key(chain: u32) -> String {
+    format!("{chain:010}")
 }
 
 fn status_key(s: EscrowStatus) -> String {
@@ -133,8 +159,13 @@ impl IdbStore {
         let db = Database::open(name)
             .with_version(VERSION)
             .with_on_upgrade_needed(|_event, db| {
-                // Version 1 is the first schema: create everything.
+                // Create whatever an older version lacks (everything for a new database;
+                // the bridge's stores for a version 1 one); existing data is kept.
+                let existing: Vec<String> = db.object_store_names().collect();
                 for store in ALL {
+                    if existing.iter().any(|name| name == store) {
+                        continue;
+                    }
                     let s = db
                         .create_object_store(store)
                         .with_key_path(KeyPath::One("k"))
@@ -159,6 +190,8 @@ impl IdbStore {
                             index("learner", false)?;
                         }
                         CONTRIBUTIONS => index("author", false)?,
+                        OUTBOUND => index("sender", false)?,
+                        INBOUND => index("recipient", false)?,
                         _ => {}
                     }
                 }
@@ -226,6 +259,10 @@ struct Touched {
     rewards: BTreeSet<Address>,
     pools: BTreeSet<Address>,
     contracts: BTreeSet<Address>,
+    outbound: BTreeSet<u64>,
+    validators: BTreeSet<Address>,
+    chains: BTreeSet<u32>,
+    bridges: BTreeSet<Address>,
 }
 
 impl Touched {
@@ -283,6 +320,31 @@ impl Touched {
             E::Funded { .. } | E::Withdrawn { .. } => {
                 self.pools.insert(contract);
             }
+            E::ValidatorRegistered { validator, .. }
+            | E::UnbondingStarted { validator, .. }
+            | E::StakeWithdrawn { validator, .. }
+            | E::BridgeSlashed { validator, .. } => {
+                self.validators.insert(*validator);
+                self.bridges.insert(contract);
+            }
+            E::ValidatorActivated { validator } | E::ValidatorDeactivated { validator } => {
+                self.validators.insert(*validator);
+            }
+            E::ChainLimitsSet { chain, .. }
+            | E::ChainPaused { chain, .. }
+            | E::ChainResumed { chain, .. } => {
+                self.chains.insert(*chain);
+            }
+            E::BridgeLocked { nonce, .. }
+            | E::OutboundConfirmed { nonce, .. }
+            | E::BridgeRefunded { nonce, .. } => {
+                self.outbound.insert(*nonce);
+                self.bridges.insert(contract);
+            }
+            // Inbound transfers are only ever inserted, never read-modified.
+            E::BridgeFunded { .. } | E::BridgeCompleted { .. } => {
+                self.bridges.insert(contract);
+            }
         }
     }
 }
@@ -331,6 +393,30 @@ fn write_state(tx: &Transaction<'_>, state: &State) -> Result<(), IdbError> {
     let contracts = tx.object_store(CONTRACTS)?;
     for c in state.contracts.values() {
         contracts.put(Rec::new(c.contract.to_string(), c)).serde()?;
+    }
+    let outbound = tx.object_store(OUTBOUND)?;
+    for t in state.outbound.values() {
+        let mut r = Rec::new(num(t.nonce), t);
+        r.sender = Some(t.sender.to_string());
+        outbound.put(r).serde()?;
+    }
+    let inbound = tx.object_store(INBOUND)?;
+    for t in state.inbound.values() {
+        let mut r = Rec::new(inbound_key(t.source_chain, t.nonce), t);
+        r.recipient = Some(t.recipient.to_string());
+        inbound.put(r).serde()?;
+    }
+    let validators = tx.object_store(VALIDATORS)?;
+    for v in state.validators.values() {
+        validators.put(Rec::new(v.address.to_string(), v)).serde()?;
+    }
+    let chains = tx.object_store(CHAINS)?;
+    for c in state.chains.values() {
+        chains.put(Rec::new(chain_key(c.chain), c)).serde()?;
+    }
+    let bridges = tx.object_store(BRIDGES)?;
+    for b in state.bridges.values() {
+        bridges.put(Rec::new(b.contract.to_string(), b)).serde()?;
     }
     let unknown = tx.object_store(UNKNOWN)?;
     for (id, u) in &state.unknown {
@@ -450,6 +536,34 @@ impl Store for IdbStore {
         {
             state.contracts.insert(c.contract, c);
         }
+        for t in load::<OutboundTransfer>(&tx, OUTBOUND, touched.outbound.iter().map(|n| num(*n)))
+            .await?
+        {
+            state.outbound.insert(t.nonce, t);
+        }
+        for v in load::<Validator>(
+            &tx,
+            VALIDATORS,
+            touched.validators.iter().map(ToString::to_string),
+        )
+        .await?
+        {
+            state.validators.insert(v.address, v);
+        }
+        for c in
+            load::<BridgeChain>(&tx, CHAINS, touched.chains.iter().map(|c| chain_key(*c))).await?
+        {
+            state.chains.insert(c.chain, c);
+        }
+        for b in load::<BridgeTotals>(
+            &tx,
+            BRIDGES,
+            touched.bridges.iter().map(ToString::to_string),
+        )
+        .await?
+        {
+            state.bridges.insert(b.contract, b);
+        }
         let meta = tx.object_store(META)?;
         let orphans: Option<Rec<u64>> = meta.get("orphans".to_string()).serde()?.await?;
 
@@ -535,6 +649,49 @@ impl Queries for IdbStore {
 
     async fn contract_admin(&self, contract: &Address) -> Result<Option<ContractAdmin>, IdbError> {
         self.get(CONTRACTS, contract.to_string()).await
+    }
+
+    async fn outbound_transfer(&self, nonce: u64) -> Result<Option<OutboundTransfer>, IdbError> {
+        self.get(OUTBOUND, num(nonce)).await
+    }
+
+    async fn outbound_transfers_by_sender(
+        &self,
+        sender: &Address,
+    ) -> Result<Vec<OutboundTransfer>, IdbError> {
+        self.by_index(OUTBOUND, "sender", sender.to_string()).await
+    }
+
+    async fn inbound_transfer(
+        &self,
+        source_chain: u32,
+        nonce: u64,
+    ) -> Result<Option<InboundTransfer>, IdbError> {
+        self.get(INBOUND, inbound_key(source_chain, nonce)).await
+    }
+
+    async fn inbound_transfers_by_recipient(
+        &self,
+        recipient: &Address,
+    ) -> Result<Vec<InboundTransfer>, IdbError> {
+        self.by_index(INBOUND, "recipient", recipient.to_string())
+            .await
+    }
+
+    async fn validators(&self) -> Result<Vec<Validator>, IdbError> {
+        self.all(VALIDATORS).await
+    }
+
+    async fn validator(&self, address: &Address) -> Result<Option<Validator>, IdbError> {
+        self.get(VALIDATORS, address.to_string()).await
+    }
+
+    async fn chains(&self) -> Result<Vec<BridgeChain>, IdbError> {
+        self.all(CHAINS).await
+    }
+
+    async fn bridge(&self) -> Result<Option<BridgeTotals>, IdbError> {
+        Ok(self.all::<BridgeTotals>(BRIDGES).await?.into_iter().next())
     }
 
     async fn stats(&self) -> Result<StoreStats, IdbError> {

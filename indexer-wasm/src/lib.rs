@@ -12,7 +12,7 @@ pub mod error;
 pub mod types;
 
 pub use decode::{Decoded, Decoder, Event, EventMeta, RawEvent, TeachLinkEvent};
-pub use types::{Address, EventId, Hash32};
+pub use types::{Address, EventId, Hash32, HexBytes};
 pub mod project;
 pub mod store;
 pub mod sync;

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::decode::{Decoded, TeachLinkEvent as E};
 use crate::project::{
-    Applied, Completion, ContentToken, ContractAdmin, Contribution, Escrow, EscrowStatus,
-    LearnerRewards, Pool, Profile, State, UnknownEvent,
+    Applied, BridgeChain, BridgeTotals, Completion, ContentToken, ContractAdmin, Contribution,
+    Escrow, EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool, Profile, State,
+    UnknownEvent, Validator,
 };
 use crate::types::{Address, EventId};
 
@@ -106,6 +107,32 @@ pub trait Queries: Store {
         contract: &Address,
     ) -> Result<Option<ContractAdmin>, Self::Error>;
 
+    /// An outbound bridge transfer by its nonce.
+    async fn outbound_transfer(&self, nonce: u64) -> Result<Option<OutboundTransfer>, Self::Error>;
+    /// Outbound bridge transfers of `sender`, by nonce.
+    async fn outbound_transfers_by_sender(
+        &self,
+        sender: &Address,
+    ) -> Result<Vec<OutboundTransfer>, Self::Error>;
+    /// The inbound bridge transfer of (`source_chain`, `nonce`), once completed here.
+    async fn inbound_transfer(
+        &self,
+        source_chain: u32,
+        nonce: u64,
+    ) -> Result<Option<InboundTransfer>, Self::Error>;
+    /// Inbound bridge transfers released to `recipient`, by (source chain, nonce).
+    async fn inbound_transfers_by_recipient(
+        &self,
+        recipient: &Address,
+    ) -> Result<Vec<InboundTransfer>, Self::Error>;
+    /// Every bridge validator ever seen (withdrawn and slashed ones too), by address.
+    async fn validators(&self) -> Result<Vec<Validator>, Self::Error>;
+    async fn validator(&self, address: &Address) -> Result<Option<Validator>, Self::Error>;
+    /// The remote chains' circuit breakers, by chain id.
+    async fn chains(&self) -> Result<Vec<BridgeChain>, Self::Error>;
+    /// The bridge's liquidity and totals (a deployment has at most one bridge).
+    async fn bridge(&self) -> Result<Option<BridgeTotals>, Self::Error>;
+
     async fn stats(&self) -> Result<StoreStats, Self::Error>;
     async fn unknown_events(&self) -> Result<Vec<UnknownEvent>, Self::Error>;
 }
@@ -126,6 +153,8 @@ pub struct MemoryContents {
     escrows_by_status: BTreeMap<EscrowStatus, BTreeSet<u64>>,
     tokens_by_owner: BTreeMap<Address, BTreeSet<u64>>,
     tokens_by_creator: BTreeMap<Address, BTreeSet<u64>>,
+    outbound_by_sender: BTreeMap<Address, BTreeSet<u64>>,
+    inbound_by_recipient: BTreeMap<Address, BTreeSet<(u32, u64)>>,
 }
 
 /// Everything in memory, behind a mutex (no `RefCell`, so the server can share it across
@@ -254,6 +283,29 @@ impl MemoryContents {
             move_in_index(&mut self.tokens_by_owner, old_owner, t.owner, t.id);
             move_in_index(&mut self.tokens_by_creator, old_creator, t.creator, t.id);
         }
+        // A transfer's sender and recipient are in every event about it and never change.
+        match &e.body {
+            E::BridgeLocked { nonce, sender, .. }
+            | E::OutboundConfirmed { nonce, sender, .. }
+            | E::BridgeRefunded { nonce, sender, .. } => {
+                self.outbound_by_sender
+                    .entry(*sender)
+                    .or_default()
+                    .insert(*nonce);
+            }
+            E::BridgeCompleted {
+                nonce,
+                source_chain,
+                recipient,
+                ..
+            } => {
+                self.inbound_by_recipient
+                    .entry(*recipient)
+                    .or_default()
+                    .insert((*source_chain, *nonce));
+            }
+            _ => {}
+        }
         applied
     }
 
@@ -375,6 +427,65 @@ impl Queries for MemoryStore {
         contract: &Address,
     ) -> Result<Option<ContractAdmin>, Self::Error> {
         Ok(self.lock()?.state.contracts.get(contract).cloned())
+    }
+
+    async fn outbound_transfer(&self, nonce: u64) -> Result<Option<OutboundTransfer>, Self::Error> {
+        Ok(self.lock()?.state.outbound.get(&nonce).cloned())
+    }
+
+    async fn outbound_transfers_by_sender(
+        &self,
+        sender: &Address,
+    ) -> Result<Vec<OutboundTransfer>, Self::Error> {
+        let c = self.lock()?;
+        Ok(c.outbound_by_sender
+            .get(sender)
+            .into_iter()
+            .flatten()
+            .filter_map(|n| c.state.outbound.get(n).cloned())
+            .collect())
+    }
+
+    async fn inbound_transfer(
+        &self,
+        source_chain: u32,
+        nonce: u64,
+    ) -> Result<Option<InboundTransfer>, Self::Error> {
+        Ok(self
+            .lock()?
+            .state
+            .inbound
+            .get(&(source_chain, nonce))
+            .cloned())
+    }
+
+    async fn inbound_transfers_by_recipient(
+        &self,
+        recipient: &Address,
+    ) -> Result<Vec<InboundTransfer>, Self::Error> {
+        let c = self.lock()?;
+        Ok(c.inbound_by_recipient
+            .get(recipient)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| c.state.inbound.get(k).cloned())
+            .collect())
+    }
+
+    async fn validators(&self) -> Result<Vec<Validator>, Self::Error> {
+        Ok(self.lock()?.state.validators.values().cloned().collect())
+    }
+
+    async fn validator(&self, address: &Address) -> Result<Option<Validator>, Self::Error> {
+        Ok(self.lock()?.state.validators.get(address).cloned())
+    }
+
+    async fn chains(&self) -> Result<Vec<BridgeChain>, Self::Error> {
+        Ok(self.lock()?.state.chains.values().cloned().collect())
+    }
+
+    async fn bridge(&self) -> Result<Option<BridgeTotals>, Self::Error> {
+        Ok(self.lock()?.state.bridges.values().next().cloned())
     }
 
     async fn stats(&self) -> Result<StoreStats, Self::Error> {

@@ -97,7 +97,8 @@ impl Timer for BrowserTimer {
 /// fields ignored), so the same file configures the indexer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deployment {
-    /// Contract ids (C…) by contract name (`escrow`, `content`, `reputation`, `rewards`).
+    /// Contract ids (C…) by contract name (`escrow`, `content`, `reputation`, `rewards`,
+    /// and optionally `bridge`).
     pub contracts: BTreeMap<String, String>,
     /// The ledger of the first deployment transaction: where indexing starts.
     pub start_ledger: u32,
@@ -395,10 +396,13 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
         }
         let rpc = RpcClient::new(config.rpc_url.clone())
             .map_err(|error| SyncError::Rpc { attempts: 0, error })?;
-        let decoder = if kinds.len() == contract_ids.len() {
-            Decoder::with_contracts(kinds)
-        } else {
+        // Always by contract id when any contract is known: event names are unique per
+        // contract only (`funded` is a rewards and a bridge event), and the events of the
+        // unknown contracts are then kept raw (`ForeignContract`), as promised above.
+        let decoder = if kinds.is_empty() {
             Decoder::new()
+        } else {
+            Decoder::with_contracts(kinds)
         };
         Ok(Syncer {
             rpc,

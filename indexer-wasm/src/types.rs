@@ -184,6 +184,45 @@ impl<'de> Deserialize<'de> for Hash32 {
     }
 }
 
+/// Variable-length bytes (a Soroban `Bytes`, e.g. a bridge recipient on another chain),
+/// hex in JSON and when displayed.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct HexBytes(pub Vec<u8>);
+
+impl fmt::Debug for HexBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HexBytes({})", hex::encode(&self.0))
+    }
+}
+
+impl fmt::Display for HexBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(&self.0))
+    }
+}
+
+impl FromStr for HexBytes {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        hex::decode(s)
+            .map(HexBytes)
+            .map_err(|_| ParseError::Hex(s.to_string()))
+    }
+}
+
+impl Serialize for HexBytes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for HexBytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Serde for `i128` amounts as decimal strings: JavaScript numbers (and so IndexedDB
 /// values read by the app) lose precision past 2^53, and token amounts exceed that.
 pub mod amount {
@@ -196,6 +235,21 @@ pub mod amount {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// [`amount`] for optional amounts: a decimal string or `null`.
+pub mod amount_opt {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<i128>, s: S) -> Result<S::Ok, S::Error> {
+        v.map(|v| v.to_string()).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i128>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|s| s.parse().map_err(serde::de::Error::custom))
+            .transpose()
     }
 }
 
@@ -289,5 +343,16 @@ mod tests {
         assert!(a.to_string().starts_with('G'));
         assert!(c.to_string().starts_with('C'));
         assert!("nope".parse::<Address>().is_err());
+    }
+
+    #[test]
+    fn hex_bytes_are_hex_in_json() {
+        let b = HexBytes(vec![0xde, 0xad, 0x01]);
+        assert_eq!(b.to_string(), "dead01");
+        let json = serde_json::to_string(&b).unwrap();
+        assert_eq!(json, "\"dead01\"");
+        assert_eq!(serde_json::from_str::<HexBytes>(&json).unwrap(), b);
+        assert_eq!("".parse::<HexBytes>().unwrap(), HexBytes(vec![]));
+        assert!("xyz".parse::<HexBytes>().is_err());
     }
 }

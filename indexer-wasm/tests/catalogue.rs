@@ -1,6 +1,8 @@
 //! `contracts/EVENTS.md` against the decoder: every listed event must have a decoder with
 //! the same topics and data fields (names and types), and an event built from the
-//! catalogue's description alone — not from the decoder's own table — must decode.
+//! catalogue's description alone — not from the decoder's own table — must decode, from
+//! the contract of its section. Event names are unique per section, not across sections
+//! (`funded` is a rewards and a bridge event), so events are keyed by (section, name).
 
 use std::collections::BTreeMap;
 
@@ -8,15 +10,14 @@ use stellar_xdr::{
     AccountId, Int128Parts, PublicKey, ScAddress, ScBytes, ScMap, ScMapEntry, ScString, ScSymbol,
     ScVal, ScVec, Uint256,
 };
-use teachlink_indexer::decode::{Decoded, Decoder, RawEvent, CATALOGUE};
+use teachlink_indexer::decode::{ContractKind, Decoded, Decoder, RawEvent, CATALOGUE};
 use teachlink_indexer::encode::b64;
 
 const EVENTS_MD: &str = include_str!("../../contracts/EVENTS.md");
 
-/// One documented event: section, topics and data as (name, type).
+/// One documented event: topics and data as (name, type).
 #[derive(Debug, PartialEq, Eq)]
 struct Documented {
-    section: String,
     topics: Vec<(String, String)>,
     data: Vec<(String, String)>,
 }
@@ -35,7 +36,8 @@ fn fields(cell: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn parse_catalogue(md: &str) -> BTreeMap<String, Documented> {
+/// The documented events by (section, name).
+fn parse_catalogue(md: &str) -> BTreeMap<(String, String), Documented> {
     let mut section = String::new();
     let mut out = BTreeMap::new();
     for line in md.lines() {
@@ -50,13 +52,12 @@ fn parse_catalogue(md: &str) -> BTreeMap<String, Documented> {
         }
         let name = cells[1].trim_matches('`').to_string();
         let doc = Documented {
-            section: section.clone(),
             topics: fields(cells[2]),
             data: fields(cells[3]),
         };
         assert!(
-            out.insert(name.clone(), doc).is_none(),
-            "{name} listed twice"
+            out.insert((section.clone(), name.clone()), doc).is_none(),
+            "{name} listed twice in section {section}"
         );
     }
     out
@@ -92,6 +93,8 @@ fn value_of(ty: &str) -> ScVal {
         "String" => ScVal::String(ScString(b"text".to_vec().try_into().unwrap())),
         "Symbol" => sym("sym"),
         "BytesN<32>" => ScVal::Bytes(ScBytes(vec![5u8; 32].try_into().unwrap())),
+        // Variable length: an EVM address, say.
+        "Bytes" => ScVal::Bytes(ScBytes(vec![6u8; 20].try_into().unwrap())),
         // A contracttype enum: a vector of the variant name and its values.
         "Resolution" => ScVal::Vec(Some(ScVec(
             vec![sym("Split"), ScVal::U32(2_500)].try_into().unwrap(),
@@ -112,11 +115,14 @@ fn value_of(ty: &str) -> ScVal {
 #[test]
 fn every_catalogued_event_has_a_decoder_with_the_same_fields() {
     let documented = parse_catalogue(EVENTS_MD);
-    assert!(documented.len() >= 24, "EVENTS.md parsed to too few events");
+    assert!(documented.len() >= 38, "EVENTS.md parsed to too few events");
     let mut problems = Vec::new();
-    for (name, doc) in &documented {
-        let Some(spec) = CATALOGUE.iter().find(|s| s.name == name) else {
-            problems.push(format!("{name} ({}) has no decoder", doc.section));
+    for ((section, name), doc) in &documented {
+        let Some(spec) = CATALOGUE
+            .iter()
+            .find(|s| s.section == section && s.name == name)
+        else {
+            problems.push(format!("{name} ({section}) has no decoder"));
             continue;
         };
         let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
@@ -125,7 +131,6 @@ fn every_catalogued_event_has_a_decoder_with_the_same_fields() {
                 .collect()
         };
         let ours = Documented {
-            section: spec.section.to_string(),
             topics: pairs(spec.topics),
             data: pairs(spec.data),
         };
@@ -136,20 +141,42 @@ fn every_catalogued_event_has_a_decoder_with_the_same_fields() {
         }
     }
     for spec in CATALOGUE {
-        if !documented.contains_key(spec.name) {
+        if !documented.contains_key(&(spec.section.to_string(), spec.name.to_string())) {
             problems.push(format!(
-                "the decoder knows {}, EVENTS.md does not",
-                spec.name
+                "the decoder knows {} ({}), EVENTS.md does not",
+                spec.name, spec.section
             ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+fn contract_id(kind: ContractKind) -> [u8; 32] {
+    let i = ContractKind::ALL.iter().position(|k| *k == kind).unwrap();
+    [20 + i as u8; 32]
+}
+
 #[test]
 fn an_event_built_from_the_catalogue_alone_decodes() {
-    let mut decoder = Decoder::new();
-    for (i, (name, doc)) in parse_catalogue(EVENTS_MD).iter().enumerate() {
+    // One contract of each kind; the common events are tried from every one of them.
+    let mut decoder = Decoder::with_contracts(
+        ContractKind::ALL.map(|k| (teachlink_indexer::Address::Contract(contract_id(k)), k)),
+    );
+    let documented = parse_catalogue(EVENTS_MD);
+    for section in documented.keys().map(|(s, _)| s) {
+        assert!(
+            section == "common" || ContractKind::from_name(section).is_some(),
+            "EVENTS.md section {section} is not a contract the decoder knows"
+        );
+    }
+    let cases = documented.iter().flat_map(|((section, name), doc)| {
+        let kinds: Vec<ContractKind> = match ContractKind::from_name(section) {
+            Some(k) => vec![k],
+            None => ContractKind::ALL.to_vec(),
+        };
+        kinds.into_iter().map(move |k| (section, name, doc, k))
+    });
+    for (i, (section, name, doc, kind)) in cases.enumerate() {
         let mut topic = vec![b64(&sym(name)).unwrap()];
         topic.extend(doc.topics.iter().map(|(_, t)| b64(&value_of(t)).unwrap()));
         let data = map(doc
@@ -163,16 +190,27 @@ fn an_event_built_from_the_catalogue_alone_decodes() {
             id: format!("{:019}-{:010}", u64::from(ledger) << 32 | 1 << 12, 0),
             ledger,
             ledger_closed_at: "2026-01-01T00:00:00Z".into(),
-            contract_id: ScAddress::Contract(stellar_xdr::ContractId(stellar_xdr::Hash([9; 32])))
-                .to_string(),
+            contract_id: ScAddress::Contract(stellar_xdr::ContractId(stellar_xdr::Hash(
+                contract_id(kind),
+            )))
+            .to_string(),
             tx_hash: "ab".repeat(32),
             topic,
             value: b64(&data).unwrap(),
             in_successful_contract_call: None,
         };
         match decoder.decode(raw) {
-            Decoded::Event(e) => assert_eq!(e.body.name(), name),
-            Decoded::Unknown(_, reason) => panic!("{name} built from EVENTS.md: {reason}"),
+            Decoded::Event(e) => {
+                assert_eq!(e.body.name(), name);
+                assert_eq!(
+                    e.body.contract_kind().map_or("common", ContractKind::name),
+                    section,
+                    "{name} decoded as another section's event"
+                );
+            }
+            Decoded::Unknown(_, reason) => {
+                panic!("{name} ({section}) built from EVENTS.md, from {kind:?}: {reason}")
+            }
         }
     }
 }

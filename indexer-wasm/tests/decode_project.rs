@@ -6,27 +6,130 @@ use teachlink_indexer::decode::{
     TeachLinkEvent as E,
 };
 use teachlink_indexer::encode::{b64, to_raw};
-use teachlink_indexer::project::EscrowStatus;
+use teachlink_indexer::project::{EscrowStatus, OutboundStatus, ValidatorStatus};
 use teachlink_indexer::store::{Checkpoint, MemoryStore, Queries, Store};
-use teachlink_indexer::{Address, EventId, Hash32};
+use teachlink_indexer::{Address, EventId, Hash32, HexBytes};
 
 const ESCROW: Address = Address::Contract([1; 32]);
 const CONTENT: Address = Address::Contract([2; 32]);
 const REPUTATION: Address = Address::Contract([3; 32]);
 const REWARDS: Address = Address::Contract([4; 32]);
+const BRIDGE: Address = Address::Contract([5; 32]);
 
 fn acct(b: u8) -> Address {
     Address::Account([b; 32])
 }
 
 fn contract_of(body: &E) -> Address {
-    match body.name() {
-        n if n.starts_with("escrow_") => ESCROW,
-        "minted" | "approved" | "transferred" | "metadata_updated" => CONTENT,
-        "completion_recorded" | "contribution_recorded" | "contribution_rated" => REPUTATION,
-        "funded" | "reward_issued" | "reward_claimed" | "withdrawn" => REWARDS,
-        _ => ESCROW,
+    match body.contract_kind() {
+        Some(ContractKind::Escrow) | None => ESCROW,
+        Some(ContractKind::Content) => CONTENT,
+        Some(ContractKind::Reputation) => REPUTATION,
+        Some(ContractKind::Rewards) => REWARDS,
+        Some(ContractKind::Bridge) => BRIDGE,
     }
+}
+
+/// Validators, chains and the admin of the bridge events.
+const V1: Address = Address::Account([30; 32]);
+const V2: Address = Address::Account([31; 32]);
+const EVM_RECIPIENT: [u8; 20] = [0xab; 20];
+
+/// One of every bridge event, as a bridge's life could emit them.
+fn bridge_bodies() -> Vec<E> {
+    let (alice, bob, admin) = (acct(10), acct(11), acct(1));
+    vec![
+        E::ValidatorRegistered {
+            validator: V1,
+            signing_key: Hash32([30; 32]),
+            stake: 1_000,
+        },
+        E::ValidatorRegistered {
+            validator: V2,
+            signing_key: Hash32([31; 32]),
+            stake: 2_000,
+        },
+        E::ValidatorActivated { validator: V1 },
+        E::ValidatorActivated { validator: V2 },
+        E::ValidatorDeactivated { validator: V2 },
+        E::ChainLimitsSet {
+            chain: 2,
+            per_transfer: 500,
+            per_day: 5_000,
+        },
+        E::ChainPaused {
+            chain: 2,
+            by: admin,
+        },
+        E::ChainResumed {
+            chain: 2,
+            by: admin,
+        },
+        E::ChainLimitsSet {
+            chain: 3,
+            per_transfer: 1,
+            per_day: 2,
+        },
+        E::ChainPaused {
+            chain: 3,
+            by: admin,
+        },
+        E::BridgeFunded {
+            from: admin,
+            amount: 10_000,
+        },
+        E::BridgeLocked {
+            nonce: 1,
+            dest_chain: 2,
+            sender: alice,
+            amount: 300,
+            recipient: HexBytes(EVM_RECIPIENT.to_vec()),
+            expires_at: 1_700_003_600,
+        },
+        E::BridgeLocked {
+            nonce: 2,
+            dest_chain: 2,
+            sender: alice,
+            amount: 200,
+            recipient: HexBytes(b"GABC".to_vec()),
+            expires_at: 1_700_003_700,
+        },
+        E::OutboundConfirmed {
+            nonce: 1,
+            dest_chain: 2,
+            sender: alice,
+            amount: 300,
+            attested_stake: 1_000,
+        },
+        E::BridgeRefunded {
+            nonce: 2,
+            dest_chain: 2,
+            sender: alice,
+            amount: 200,
+        },
+        E::BridgeCompleted {
+            nonce: 7,
+            source_chain: 2,
+            recipient: bob,
+            amount: 400,
+            attested_stake: 1_000,
+        },
+        E::BridgeSlashed {
+            nonce: 7,
+            source_chain: 2,
+            validator: V2,
+            amount: 2_000,
+            to: admin,
+        },
+        E::UnbondingStarted {
+            validator: V1,
+            unbonding_ends: 1_800_000_000,
+        },
+        E::StakeWithdrawn {
+            validator: V1,
+            amount: 1_000,
+        },
+    ]
 }
 
 fn event(seq: u32, body: E) -> Event {
@@ -192,6 +295,7 @@ fn every_event() -> Vec<Event> {
     ];
     bodies
         .into_iter()
+        .chain(bridge_bodies())
         .enumerate()
         .map(|(i, b)| event(i as u32, b))
         .collect()
@@ -203,7 +307,154 @@ fn decoder() -> Decoder {
         (CONTENT, ContractKind::Content),
         (REPUTATION, ContractKind::Reputation),
         (REWARDS, ContractKind::Rewards),
+        (BRIDGE, ContractKind::Bridge),
     ])
+}
+
+#[test]
+fn every_bridge_event_is_covered_once() {
+    let names: Vec<&str> = bridge_bodies().iter().map(E::name).collect();
+    for name in [
+        "validator_registered",
+        "validator_activated",
+        "validator_deactivated",
+        "chain_limits_set",
+        "chain_paused",
+        "chain_resumed",
+        "funded",
+        "locked",
+        "completed",
+        "outbound_confirmed",
+        "refunded",
+        "slashed",
+        "unbonding_started",
+        "stake_withdrawn",
+    ] {
+        assert!(names.contains(&name), "{name} is not exercised");
+    }
+    assert!(bridge_bodies()
+        .iter()
+        .all(|b| b.contract_kind() == Some(ContractKind::Bridge)));
+}
+
+#[test]
+fn funded_is_decoded_by_contract_not_by_name() {
+    let mut d = decoder();
+    let all = every_event();
+    let rewards_funded = all
+        .iter()
+        .find(|e| matches!(e.body, E::Funded { .. }))
+        .unwrap()
+        .clone();
+    let bridge_funded = all
+        .iter()
+        .find(|e| matches!(e.body, E::BridgeFunded { .. }))
+        .unwrap()
+        .clone();
+    assert_eq!(rewards_funded.body.name(), bridge_funded.body.name());
+
+    // Each from its own contract decodes to its own event.
+    for e in [&rewards_funded, &bridge_funded] {
+        assert_eq!(d.decode(to_raw(e).unwrap()), Decoded::Event(e.clone()));
+    }
+    // The bridge's `funded` from the rewards contract lacks `balance`: not a rewards event.
+    let mut x = to_raw(&bridge_funded).unwrap();
+    x.contract_id = REWARDS.to_string();
+    assert_eq!(
+        reason(d.decode(x)),
+        DecodeError::MissingField {
+            event: "funded",
+            field: "balance"
+        }
+    );
+    // The rewards `funded` from the bridge is the bridge's event (its extra key ignored).
+    let mut x = to_raw(&rewards_funded).unwrap();
+    x.contract_id = BRIDGE.to_string();
+    let Decoded::Event(e) = d.decode(x) else {
+        panic!("a bridge funded")
+    };
+    assert!(matches!(e.body, E::BridgeFunded { amount: 1_000, .. }));
+    // Other bridge events are refused from other contracts.
+    let locked = all
+        .iter()
+        .find(|e| matches!(e.body, E::BridgeLocked { .. }))
+        .unwrap();
+    let mut x = to_raw(locked).unwrap();
+    x.contract_id = ESCROW.to_string();
+    assert_eq!(
+        reason(d.decode(x)),
+        DecodeError::WrongContract {
+            event: "locked",
+            contract: "escrow"
+        }
+    );
+
+    // Without the contract ids, `funded` is ambiguous and kept raw; unique names decode.
+    let mut any = Decoder::new();
+    for e in [&rewards_funded, &bridge_funded] {
+        assert_eq!(
+            reason(any.decode(to_raw(e).unwrap())),
+            DecodeError::AmbiguousName("funded")
+        );
+    }
+    assert!(matches!(
+        any.decode(to_raw(locked).unwrap()),
+        Decoded::Event(_)
+    ));
+}
+
+#[test]
+fn bridge_events_have_their_chain_names_as_json_tags() {
+    for e in every_event() {
+        let json = serde_json::to_value(&e.body).unwrap();
+        let tag = json["event"].as_str().unwrap().to_string();
+        match e.body {
+            // The one name two contracts share.
+            E::BridgeFunded { .. } => assert_eq!(tag, "bridge_funded"),
+            _ => assert_eq!(tag, e.body.name()),
+        }
+    }
+    let locked = serde_json::to_value(&bridge_bodies()[11]).unwrap();
+    assert_eq!(
+        locked["recipient"],
+        "abababababababababababababababababababab"
+    );
+    assert_eq!(locked["amount"], "300");
+}
+
+#[test]
+fn malformed_bridge_events_are_kept_raw() {
+    let mut d = decoder();
+    let locked = every_event()
+        .into_iter()
+        .find(|e| matches!(e.body, E::BridgeLocked { .. }))
+        .unwrap();
+    let good = to_raw(&locked).unwrap();
+    // The chain is a u32 topic, not a u64.
+    let mut x = good.clone();
+    x.topic[2] = b64(&stellar_xdr::ScVal::U64(2)).unwrap();
+    assert!(matches!(
+        reason(d.decode(x)),
+        DecodeError::FieldType {
+            event: "locked",
+            field: "dest_chain",
+            ..
+        }
+    ));
+    // A `refunded` has no recipient: its data in a `locked` misses fields.
+    let refunded = every_event()
+        .into_iter()
+        .find(|e| matches!(e.body, E::BridgeRefunded { .. }))
+        .unwrap();
+    let mut x = good;
+    x.value = to_raw(&refunded).unwrap().value;
+    assert!(matches!(
+        reason(d.decode(x)),
+        DecodeError::MissingField {
+            event: "locked",
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -342,12 +593,21 @@ async fn projection_covers_every_entity_and_replay_changes_nothing() {
         ledger: 40,
         gaps: vec![],
     };
+    let n = decoded.len();
+    assert_eq!(n, 24 + 19);
+    assert!(decoded.iter().all(|d| matches!(d, Decoded::Event(_))));
     let first = store.apply_batch(&decoded, &cp).await.unwrap();
-    assert_eq!((first.new, first.duplicates), (24, 0));
+    assert_eq!((first.new, first.duplicates), (n, 0));
     let once = store.snapshot().unwrap();
 
     let again = store.apply_batch(&decoded, &cp).await.unwrap();
-    assert_eq!((again.new, again.duplicates), (0, 24));
+    assert_eq!((again.new, again.duplicates), (0, n));
+    assert_eq!(store.snapshot().unwrap(), once);
+    // Replaying only the bridge's events, in pages, changes nothing either.
+    for page in decoded[24..].chunks(4) {
+        let r = store.apply_batch(page, &cp).await.unwrap();
+        assert_eq!((r.new, r.duplicates), (0, page.len()));
+    }
     assert_eq!(store.snapshot().unwrap(), once);
 
     let (alice, bob, carol, erin) = (acct(10), acct(11), acct(12), acct(14));
@@ -413,8 +673,10 @@ async fn projection_covers_every_entity_and_replay_changes_nothing() {
     assert_eq!(admin.admin, Some(acct(2)));
     assert!(admin.roles.is_empty() && !admin.paused && admin.upgrades == 1);
     let _ = carol;
-    // Escrows 2-4 were never created in this batch: orphans, counted.
+    // Escrows 2-4 were never created in this batch: orphans, counted. Every bridge
+    // entity was seen from its start.
     assert_eq!(store.stats().await.unwrap().orphans, 3);
+    assert_eq!(store.stats().await.unwrap().events, n as u64);
     assert_eq!(store.cursor().await.unwrap(), Some(cp));
 }
 
@@ -433,4 +695,174 @@ async fn unknown_events_are_stored_once_and_counted() {
         store.unknown_events().await.unwrap()[0].reason,
         "the value is not valid base64"
     );
+}
+
+/// The bridge's projections after every event, through the memory store's queries.
+#[tokio::test]
+async fn bridge_projections_and_queries() {
+    let mut d = decoder();
+    let all = every_event();
+    let decoded: Vec<Decoded> = all.iter().map(|e| d.decode(to_raw(e).unwrap())).collect();
+    let store = MemoryStore::new();
+    store
+        .apply_batch(&decoded, &Checkpoint::default())
+        .await
+        .unwrap();
+    let (alice, bob, admin) = (acct(10), acct(11), acct(1));
+    let stamp_of = |pred: &dyn Fn(&E) -> bool| {
+        all.iter()
+            .find(|e| pred(&e.body))
+            .map(|e| e.meta.id)
+            .unwrap()
+    };
+
+    let t1 = store.outbound_transfer(1).await.unwrap().unwrap();
+    assert_eq!(t1.status, OutboundStatus::Confirmed);
+    assert_eq!((t1.dest_chain, t1.sender, t1.amount), (2, alice, 300));
+    assert_eq!(t1.recipient, Some(HexBytes(EVM_RECIPIENT.to_vec())));
+    assert_eq!(t1.expires_at, Some(1_700_003_600));
+    assert_eq!(t1.attested_stake, Some(1_000));
+    assert_eq!(
+        t1.settled.unwrap().event,
+        stamp_of(&|b| matches!(b, E::OutboundConfirmed { .. }))
+    );
+    let json = serde_json::to_value(&t1).unwrap();
+    assert_eq!(json["recipient"], hex::encode(EVM_RECIPIENT));
+    assert_eq!(json["attested_stake"], "1000");
+    let t2 = store.outbound_transfer(2).await.unwrap().unwrap();
+    assert_eq!(t2.status, OutboundStatus::Refunded);
+    assert_eq!(t2.attested_stake, None);
+    assert!(store.outbound_transfer(3).await.unwrap().is_none());
+    let mine = store.outbound_transfers_by_sender(&alice).await.unwrap();
+    assert_eq!(mine.iter().map(|t| t.nonce).collect::<Vec<_>>(), [1, 2]);
+    assert!(store
+        .outbound_transfers_by_sender(&bob)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let i = store.inbound_transfer(2, 7).await.unwrap().unwrap();
+    assert_eq!((i.recipient, i.amount, i.attested_stake), (bob, 400, 1_000));
+    assert!(store.inbound_transfer(3, 7).await.unwrap().is_none());
+    assert_eq!(
+        store.inbound_transfers_by_recipient(&bob).await.unwrap(),
+        [i]
+    );
+    assert!(store
+        .inbound_transfers_by_recipient(&alice)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let vs = store.validators().await.unwrap();
+    assert_eq!(vs.iter().map(|v| v.address).collect::<Vec<_>>(), [V1, V2]);
+    let v1 = store.validator(&V1).await.unwrap().unwrap();
+    assert_eq!(v1.status, ValidatorStatus::Withdrawn);
+    assert_eq!((v1.stake, v1.withdrawn, v1.slashed), (0, 1_000, 0));
+    assert_eq!(v1.unbonding_ends, Some(1_800_000_000));
+    assert_eq!(v1.signing_key, Some(Hash32([30; 32])));
+    let v2 = store.validator(&V2).await.unwrap().unwrap();
+    assert_eq!(v2.status, ValidatorStatus::Slashed);
+    assert_eq!((v2.stake, v2.slashed), (0, 2_000));
+    let slash = v2.slash.unwrap();
+    assert_eq!(
+        (slash.source_chain, slash.nonce, slash.amount, slash.to),
+        (2, 7, 2_000, admin)
+    );
+    assert!(store.validator(&alice).await.unwrap().is_none());
+
+    let chains = store.chains().await.unwrap();
+    assert_eq!(chains.len(), 2);
+    assert_eq!(
+        (chains[0].chain, chains[0].per_transfer, chains[0].per_day),
+        (2, Some(500), Some(5_000))
+    );
+    assert!(!chains[0].paused && chains[0].paused_by.is_none());
+    assert_eq!(
+        (chains[1].chain, chains[1].paused, chains[1].paused_by),
+        (3, true, Some(admin))
+    );
+
+    let b = store.bridge().await.unwrap().unwrap();
+    assert_eq!(b.contract, BRIDGE);
+    // funded 10,000 + confirmed 300 - released 400, as the contract counts it.
+    assert_eq!(b.liquidity, 9_900);
+    assert_eq!(
+        (b.funded, b.released, b.confirmed, b.locked, b.refunded),
+        (10_000, 400, 300, 500, 200)
+    );
+    assert_eq!((b.pending, b.staked, b.slashed), (0, 0, 2_000));
+    // The rewards pool is untouched by the bridge's `funded`.
+    assert_eq!(store.pool().await.unwrap().unwrap().funded, 1_000);
+}
+
+/// Bridge events whose start was missed (a retention gap) still project, as orphans.
+#[tokio::test]
+async fn bridge_events_after_a_gap_are_orphans() {
+    let mut d = decoder();
+    let all = every_event();
+    let batch: Vec<Decoded> = all
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.body,
+                E::OutboundConfirmed { .. } | E::ValidatorActivated { .. } | E::ChainPaused { .. }
+            )
+        })
+        .map(|e| d.decode(to_raw(e).unwrap()))
+        .collect();
+    assert_eq!(batch.len(), 5);
+    let store = MemoryStore::new();
+    let cp = Checkpoint::default();
+    store.apply_batch(&batch, &cp).await.unwrap();
+    // The confirmation and both activations refer to entities never seen.
+    assert_eq!(store.stats().await.unwrap().orphans, 3);
+    let t = store.outbound_transfer(1).await.unwrap().unwrap();
+    assert_eq!(t.status, OutboundStatus::Confirmed);
+    assert_eq!((t.recipient, t.expires_at, t.locked), (None, None, None));
+    assert_eq!(
+        store
+            .outbound_transfers_by_sender(&acct(10))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let b = store.bridge().await.unwrap().unwrap();
+    assert_eq!((b.confirmed, b.pending, b.liquidity), (300, 0, 300));
+    let v = store.validator(&V1).await.unwrap().unwrap();
+    assert_eq!((v.status, v.signing_key), (ValidatorStatus::Active, None));
+    let c = store.chains().await.unwrap();
+    assert_eq!((c[0].paused, c[0].per_transfer), (true, None));
+    let once = store.snapshot().unwrap();
+    store.apply_batch(&batch, &cp).await.unwrap();
+    assert_eq!(store.snapshot().unwrap(), once);
+}
+
+/// A validator that withdrew may register again: a fresh, inactive bond.
+#[tokio::test]
+async fn a_withdrawn_validator_can_register_again() {
+    let mut d = decoder();
+    let mut bodies = bridge_bodies();
+    bodies.push(E::ValidatorRegistered {
+        validator: V1,
+        signing_key: Hash32([40; 32]),
+        stake: 1_500,
+    });
+    let decoded: Vec<Decoded> = bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| d.decode(to_raw(&event(100 + i as u32, b)).unwrap()))
+        .collect();
+    let store = MemoryStore::new();
+    store
+        .apply_batch(&decoded, &Checkpoint::default())
+        .await
+        .unwrap();
+    let v = store.validator(&V1).await.unwrap().unwrap();
+    assert_eq!(v.status, ValidatorStatus::Inactive);
+    assert_eq!((v.stake, v.withdrawn), (1_500, 1_000));
+    assert_eq!(v.signing_key, Some(Hash32([40; 32])));
+    assert_eq!(v.unbonding_ends, None);
+    assert_eq!(store.bridge().await.unwrap().unwrap().staked, 1_500);
 }

@@ -10,7 +10,7 @@ pub mod events_doc;
 pub mod fixtures;
 
 /// The TeachLink contracts, by the name of their crate directory.
-pub const CONTRACTS: [&str; 4] = ["escrow", "content", "reputation", "rewards"];
+pub const CONTRACTS: [&str; 5] = ["escrow", "content", "reputation", "rewards", "bridge"];
 
 /// How a contract runs in a test: compiled into the test binary, or as its
 /// release Wasm inside the host's VM (what the network runs).
@@ -60,6 +60,7 @@ where
             env.register(teachlink_reputation::ReputationContract, args)
         }
         (Build::Native, "rewards") => env.register(teachlink_rewards::RewardsContract, args),
+        (Build::Native, "bridge") => env.register(teachlink_bridge::BridgeContract, args),
         (Build::Native, other) => panic!("unknown contract {other}"),
     }
 }

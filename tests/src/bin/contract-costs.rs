@@ -7,6 +7,7 @@
 //! to rebuild the Wasm and refresh docs/benchmarks.md.
 use teachlink_tests::{
     fixtures::{
+        bridge::{BridgeWorld, AMOUNT as BRIDGE_AMOUNT, REMOTE},
         content::ContentWorld,
         escrow::EscrowWorld,
         reputation::ReputationWorld,
@@ -164,12 +165,51 @@ fn rewards_rows() -> Vec<Row> {
     ]
 }
 
+fn bridge_rows() -> Vec<Row> {
+    vec![
+        row("bridge", "register_validator", |b| {
+            let w = BridgeWorld::new(b, 4);
+            cost(&w.world.env, || w.register(4))
+        }),
+        row("bridge", "lock", |b| {
+            let w = BridgeWorld::new(b, 4);
+            let recipient = w.recipient();
+            cost(&w.world.env, || {
+                w.client.lock(&w.user, &BRIDGE_AMOUNT, &REMOTE, &recipient)
+            })
+        }),
+        row("bridge", "complete (3 of 4 signatures)", |b| {
+            let w = BridgeWorld::new(b, 4);
+            let message = w.inbound(1);
+            let attestations = w.attest_inbound(&message, &[0, 1, 2]);
+            cost(&w.world.env, || w.client.complete(&message, &attestations))
+        }),
+        row("bridge", "confirm_completed (3 of 4)", |b| {
+            let w = BridgeWorld::new(b, 4);
+            let nonce = w.lock();
+            let attestations = w.attest_completion(nonce, &[0, 1, 2]);
+            cost(&w.world.env, || {
+                w.client.confirm_completed(&nonce, &attestations)
+            })
+        }),
+        row("bridge", "slash", |b| {
+            let w = BridgeWorld::new(b, 4);
+            let honest = w.signed(3, &w.inbound(9));
+            let mut forged = w.inbound(9);
+            forged.amount += 1;
+            let conflicting = w.signed(3, &forged);
+            cost(&w.world.env, || w.client.slash(&honest, &conflicting))
+        }),
+    ]
+}
+
 fn main() {
     let rows: Vec<Row> = [
         escrow_rows(),
         content_rows(),
         reputation_rows(),
         rewards_rows(),
+        bridge_rows(),
     ]
     .into_iter()
     .flatten()
