@@ -32,8 +32,9 @@ for component in rustfmt clippy; do
   fi
 done
 
-# --- Debian packages the tests drive (none yet beyond a C toolchain)
-apt_packages=(build-essential pkg-config)
+# --- Debian packages the tests drive: a C toolchain, and headless Chromium with its
+# ChromeDriver for the indexer's browser tests (scripts/browser-tests.sh)
+apt_packages=(build-essential pkg-config chromium chromium-driver)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -42,6 +43,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+# --- wasm-bindgen-test-runner (wasm-bindgen-cli), at exactly the wasm-bindgen version in
+# Cargo.lock: the runner refuses test binaries built by another version.
+wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+if [ -z "$wasm_bindgen_version" ]; then
+  echo "wasm-bindgen not found in Cargo.lock" >&2
+  exit 1
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wasm_bindgen_version" ||
+   ! command -v wasm-bindgen-test-runner >/dev/null 2>&1; then
+  log "installing wasm-bindgen-cli $wasm_bindgen_version"
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version"
 fi
 
 # --- Node.js ≥ 20 and the JS test dependencies (@stellar/stellar-sdk from npm)

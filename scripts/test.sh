@@ -12,8 +12,10 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 echo "== indexer for the browser (wasm32-unknown-unknown)"
-cargo clippy --locked -p teachlink-indexer --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p teachlink-indexer --target wasm32-unknown-unknown --all-targets -- -D warnings
 echo "== contract wasm (release)"
 scripts/build-contracts.sh
 echo "== tests"
 cargo test --locked --workspace
+echo "== indexer's IndexedDB store in headless Chromium"
+scripts/browser-tests.sh

@@ -18,6 +18,7 @@ use indexed_db_futures::transaction::{
 use indexed_db_futures::KeyPath;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 
 use crate::decode::{Decoded, TeachLinkEvent as E};
 use crate::project::{
@@ -126,6 +127,22 @@ impl<T> Rec<T> {
             v,
         }
     }
+}
+
+/// A record as the JS value IndexedDB stores. indexed_db_futures' `.serde()` writes every
+/// u64 as a JS number and refuses any above 2^53 - 1, so one such value on chain (a course
+/// id, a timestamp, a token id) would fail its batch on every retry and stall the browser
+/// sync for good. Large numbers go in as BigInt instead (all u64 and i64, so a field's JS
+/// type does not depend on its value); reading accepts both, so records written as numbers
+/// by earlier builds still load.
+fn js<T: Serialize>(value: &T) -> Result<JsValue, IdbError> {
+    value
+        .serialize(
+            &serde_wasm_bindgen::Serializer::new()
+                .serialize_maps_as_objects(true)
+                .serialize_large_number_types_as_bigints(true),
+        )
+        .map_err(|e| IdbError::Db(e.to_string()))
 }
 
 fn num(n: u64) -> String {
@@ -356,75 +373,91 @@ fn write_state(tx: &Transaction<'_>, state: &State) -> Result<(), IdbError> {
         let mut r = Rec::new(num(x.id), x);
         r.parties = x.parties().iter().map(ToString::to_string).collect();
         r.status = Some(status_key(x.status));
-        escrows.put(r).serde()?;
+        escrows.put(js(&r)?).primitive()?;
     }
     let tokens = tx.object_store(TOKENS)?;
     for t in state.tokens.values() {
         let mut r = Rec::new(num(t.id), t);
         r.owner = t.owner.map(|a| a.to_string());
         r.creator = t.creator.map(|a| a.to_string());
-        tokens.put(r).serde()?;
+        tokens.put(js(&r)?).primitive()?;
     }
     let profiles = tx.object_store(PROFILES)?;
     for p in state.profiles.values() {
-        profiles.put(Rec::new(p.learner.to_string(), p)).serde()?;
+        profiles
+            .put(js(&Rec::new(p.learner.to_string(), p))?)
+            .primitive()?;
     }
     let completions = tx.object_store(COMPLETIONS)?;
     for c in state.completions.values() {
         let mut r = Rec::new(completion_key(c.course_id, &c.learner), c);
         r.course = Some(num(c.course_id));
         r.learner = Some(c.learner.to_string());
-        completions.put(r).serde()?;
+        completions.put(js(&r)?).primitive()?;
     }
     let contributions = tx.object_store(CONTRIBUTIONS)?;
     for c in state.contributions.values() {
         let mut r = Rec::new(num(c.id), c);
         r.author = Some(c.author.to_string());
-        contributions.put(r).serde()?;
+        contributions.put(js(&r)?).primitive()?;
     }
     let rewards = tx.object_store(REWARDS)?;
     for r in state.rewards.values() {
-        rewards.put(Rec::new(r.learner.to_string(), r)).serde()?;
+        rewards
+            .put(js(&Rec::new(r.learner.to_string(), r))?)
+            .primitive()?;
     }
     let pools = tx.object_store(POOLS)?;
     for p in state.pools.values() {
-        pools.put(Rec::new(p.contract.to_string(), p)).serde()?;
+        pools
+            .put(js(&Rec::new(p.contract.to_string(), p))?)
+            .primitive()?;
     }
     let contracts = tx.object_store(CONTRACTS)?;
     for c in state.contracts.values() {
-        contracts.put(Rec::new(c.contract.to_string(), c)).serde()?;
+        contracts
+            .put(js(&Rec::new(c.contract.to_string(), c))?)
+            .primitive()?;
     }
     let outbound = tx.object_store(OUTBOUND)?;
     for t in state.outbound.values() {
         let mut r = Rec::new(num(t.nonce), t);
         r.sender = Some(t.sender.to_string());
-        outbound.put(r).serde()?;
+        outbound.put(js(&r)?).primitive()?;
     }
     let inbound = tx.object_store(INBOUND)?;
     for t in state.inbound.values() {
         let mut r = Rec::new(inbound_key(t.source_chain, t.nonce), t);
         r.recipient = Some(t.recipient.to_string());
-        inbound.put(r).serde()?;
+        inbound.put(js(&r)?).primitive()?;
     }
     let validators = tx.object_store(VALIDATORS)?;
     for v in state.validators.values() {
-        validators.put(Rec::new(v.address.to_string(), v)).serde()?;
+        validators
+            .put(js(&Rec::new(v.address.to_string(), v))?)
+            .primitive()?;
     }
     let chains = tx.object_store(CHAINS)?;
     for c in state.chains.values() {
-        chains.put(Rec::new(chain_key(c.chain), c)).serde()?;
+        chains
+            .put(js(&Rec::new(chain_key(c.chain), c))?)
+            .primitive()?;
     }
     let bridges = tx.object_store(BRIDGES)?;
     for b in state.bridges.values() {
-        bridges.put(Rec::new(b.contract.to_string(), b)).serde()?;
+        bridges
+            .put(js(&Rec::new(b.contract.to_string(), b))?)
+            .primitive()?;
     }
     let unknown = tx.object_store(UNKNOWN)?;
     for (id, u) in &state.unknown {
-        unknown.put(Rec::new(id.clone(), u)).serde()?;
+        unknown.put(js(&Rec::new(id.clone(), u))?).primitive()?;
     }
     let applied = tx.object_store(APPLIED)?;
     for id in &state.applied {
-        applied.put(Rec::new(id.to_string(), ())).serde()?;
+        applied
+            .put(js(&Rec::new(id.to_string(), ()))?)
+            .primitive()?;
     }
     Ok(())
 }
@@ -576,9 +609,10 @@ impl Store for IdbStore {
         }
         write_state(&tx, &state)?;
         let orphans = orphans.map_or(0, |r| r.v) + state.orphans;
-        meta.put(Rec::new("orphans".to_string(), orphans)).serde()?;
-        meta.put(Rec::new("checkpoint".to_string(), checkpoint))
-            .serde()?;
+        meta.put(js(&Rec::new("orphans".to_string(), orphans))?)
+            .primitive()?;
+        meta.put(js(&Rec::new("checkpoint".to_string(), checkpoint))?)
+            .primitive()?;
         // Transactions roll back unless committed: an error above leaves nothing behind.
         tx.commit().await?;
         Ok(out)

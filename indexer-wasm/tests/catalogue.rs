@@ -3,6 +3,8 @@
 //! catalogue's description alone — not from the decoder's own table — must decode, from
 //! the contract of its section. Event names are unique per section, not across sections
 //! (`funded` is a rewards and a bridge event), so events are keyed by (section, name).
+// Native only: reads contracts/EVENTS.md from disk.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,8 @@
 //! End to end: the real TeachLink contracts on an in-process localnet produce events for
 //! every projection; the syncer pages them over JSON-RPC into the memory store. Also the
 //! replay, restart-mid-batch, retention-gap and RPC-retry cases.
+// Native only: tokio, the localnet and its signer do not target the browser.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::cell::{Cell, RefCell};
 use std::path::PathBuf;

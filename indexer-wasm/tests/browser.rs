@@ -1,0 +1,524 @@
+//! The IndexedDB store ([`IdbStore`]) in a real browser: projections and queries agree with
+//! the memory store, replays change nothing, data and cursor survive a reload, u64s beyond
+//! JS numbers store, and a batch cut off before its commit leaves nothing behind. Run with
+//! `scripts/browser-tests.sh` (headless Chromium through wasm-bindgen-test-runner and
+//! ChromeDriver).
+#![cfg(target_arch = "wasm32")]
+
+use std::future::Future;
+
+use teachlink_indexer::decode::{Decoded, Decoder, Event, Resolution, Signer, TeachLinkEvent as E};
+use teachlink_indexer::encode::to_raw;
+use teachlink_indexer::idb::IdbStore;
+use teachlink_indexer::project::{EscrowStatus, OutboundStatus, ValidatorStatus};
+use teachlink_indexer::store::{Checkpoint, MemoryStore, Queries, Store};
+use teachlink_indexer::{Address, Hash32, HexBytes};
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod fixtures;
+use fixtures::*;
+
+/// Encodes events as the contracts emit them (RPC JSON, base64 XDR) and decodes them back,
+/// as the syncer would.
+fn decode_all(events: &[Event]) -> Vec<Decoded> {
+    let mut d = decoder();
+    events
+        .iter()
+        .map(|e| d.decode(to_raw(e).unwrap()))
+        .collect()
+}
+
+/// A database name no other test (or earlier run in the same profile) uses.
+fn fresh_name(test: &str) -> String {
+    format!(
+        "teachlink-test-{test}-{}-{}",
+        js_sys::Date::now(),
+        js_sys::Math::random()
+    )
+}
+
+fn checkpoint(events: &[Event], ledger: u32) -> Checkpoint {
+    Checkpoint {
+        cursor: events.last().map(|e| e.meta.id),
+        ledger,
+        gaps: vec![],
+    }
+}
+
+/// Everything the app can query about the fixture's entities, to compare stores whole.
+async fn everything<S: Queries>(s: &S) -> String
+where
+    S::Error: std::fmt::Debug,
+{
+    let (alice, bob, carol, erin, admin) = (acct(10), acct(11), acct(12), acct(14), acct(1));
+    let mut out = String::new();
+    let mut put = |label: &str, v: String| {
+        out.push_str(label);
+        out.push_str(": ");
+        out.push_str(&v);
+        out.push('\n');
+    };
+    for id in 0..6 {
+        put("escrow", format!("{:?}", s.escrow(id).await.unwrap()));
+    }
+    for who in [alice, bob, carol, erin, admin, V1, V2] {
+        put(
+            "party",
+            format!("{:?}", s.escrows_by_party(&who).await.unwrap()),
+        );
+        put(
+            "owner",
+            format!("{:?}", s.tokens_by_owner(&who).await.unwrap()),
+        );
+        put(
+            "creator",
+            format!("{:?}", s.tokens_by_creator(&who).await.unwrap()),
+        );
+        put("profile", format!("{:?}", s.profile(&who).await.unwrap()));
+        put(
+            "learner",
+            format!("{:?}", s.completions_by_learner(&who).await.unwrap()),
+        );
+        put(
+            "author",
+            format!("{:?}", s.contributions_by_author(&who).await.unwrap()),
+        );
+        put("rewards", format!("{:?}", s.rewards(&who).await.unwrap()));
+        put(
+            "sender",
+            format!("{:?}", s.outbound_transfers_by_sender(&who).await.unwrap()),
+        );
+        put(
+            "recipient",
+            format!(
+                "{:?}",
+                s.inbound_transfers_by_recipient(&who).await.unwrap()
+            ),
+        );
+        put(
+            "validator",
+            format!("{:?}", s.validator(&who).await.unwrap()),
+        );
+    }
+    for status in [
+        EscrowStatus::Open,
+        EscrowStatus::Released,
+        EscrowStatus::Refunded,
+        EscrowStatus::Cancelled,
+        EscrowStatus::Disputed,
+        EscrowStatus::Resolved,
+    ] {
+        put(
+            "status",
+            format!("{:?}", s.escrows_by_status(status).await.unwrap()),
+        );
+    }
+    for id in 0..3 {
+        put("token", format!("{:?}", s.token(id).await.unwrap()));
+        put(
+            "contribution",
+            format!("{:?}", s.contribution(id).await.unwrap()),
+        );
+        put(
+            "outbound",
+            format!("{:?}", s.outbound_transfer(id).await.unwrap()),
+        );
+    }
+    for course in [41, 42] {
+        put(
+            "course",
+            format!("{:?}", s.completions_by_course(course).await.unwrap()),
+        );
+    }
+    for contract in [ESCROW, CONTENT, REPUTATION, REWARDS, BRIDGE] {
+        put(
+            "admin",
+            format!("{:?}", s.contract_admin(&contract).await.unwrap()),
+        );
+    }
+    put(
+        "inbound",
+        format!("{:?}", s.inbound_transfer(2, 7).await.unwrap()),
+    );
+    put("pool", format!("{:?}", s.pool().await.unwrap()));
+    put("validators", format!("{:?}", s.validators().await.unwrap()));
+    put("chains", format!("{:?}", s.chains().await.unwrap()));
+    put("bridge", format!("{:?}", s.bridge().await.unwrap()));
+    put("stats", format!("{:?}", s.stats().await.unwrap()));
+    put(
+        "unknown",
+        format!("{:?}", s.unknown_events().await.unwrap()),
+    );
+    put("cursor", format!("{:?}", s.cursor().await.unwrap()));
+    out
+}
+
+/// What the memory store (the reference projection) holds after `batches`.
+async fn reference(batches: &[(&[Decoded], &Checkpoint)]) -> String {
+    let m = MemoryStore::new();
+    for (events, cp) in batches {
+        m.apply_batch(events, cp).await.unwrap();
+    }
+    everything(&m).await
+}
+
+#[wasm_bindgen_test]
+async fn projects_every_event_and_replay_changes_nothing() {
+    let events = every_event();
+    let decoded = decode_all(&events);
+    let n = decoded.len();
+    assert_eq!(n, 24 + 19);
+    assert!(decoded.iter().all(|d| matches!(d, Decoded::Event(_))));
+    let cp = checkpoint(&events, 60);
+
+    let store = IdbStore::open(&fresh_name("project")).await.unwrap();
+    assert_eq!(store.cursor().await.unwrap(), None);
+    let first = store.apply_batch(&decoded, &cp).await.unwrap();
+    assert_eq!((first.new, first.duplicates, first.unknown), (n, 0, 0));
+
+    let (alice, bob, erin) = (acct(10), acct(11), acct(14));
+    let x = store.escrow(1).await.unwrap().unwrap();
+    assert_eq!(x.status, EscrowStatus::Resolved);
+    assert_eq!(x.resolution, Some(Resolution::Split(2_500)));
+    assert_eq!(x.approved_weight, 2);
+    assert_eq!(
+        (x.paid_to_beneficiary, x.returned_to_depositor),
+        (1_250_000_000, 3_750_000_000)
+    );
+    assert_eq!(x.terms.as_ref().unwrap().amount, 5_000_000_000);
+    assert_eq!(x.terms.as_ref().unwrap().refund_after, Some(1_800_000_000));
+    assert_eq!(store.escrows_by_party(&erin).await.unwrap().len(), 1);
+    assert_eq!(store.escrows_by_party(&alice).await.unwrap().len(), 3);
+    let released = store
+        .escrows_by_status(EscrowStatus::Released)
+        .await
+        .unwrap();
+    assert_eq!(released.iter().map(|x| x.id).collect::<Vec<_>>(), [2]);
+    assert!(store
+        .escrows_by_status(EscrowStatus::Open)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let t = store.token(1).await.unwrap().unwrap();
+    assert_eq!(t.owner, Some(alice));
+    assert_eq!(t.creator, Some(bob));
+    assert_eq!(t.approval, None, "a transfer clears the approval");
+    assert_eq!(t.uri.as_deref(), Some("ipfs://v2"));
+    assert_eq!(
+        t.mint.as_ref().unwrap().title,
+        "Rust for learners — ünïcode"
+    );
+    assert_eq!(t.provenance.len(), 3);
+    assert_eq!(store.tokens_by_owner(&alice).await.unwrap().len(), 1);
+    assert!(store.tokens_by_owner(&bob).await.unwrap().is_empty());
+    assert_eq!(store.tokens_by_creator(&bob).await.unwrap().len(), 1);
+
+    let p = store.profile(&alice).await.unwrap().unwrap();
+    assert_eq!(
+        (p.completions, p.contributions, p.ratings_received),
+        (1, 1, 1)
+    );
+    assert_eq!((p.reputation, p.credit_score), (150, 620));
+    assert_eq!(store.profile(&bob).await.unwrap().unwrap().ratings_given, 1);
+    assert_eq!(store.completions_by_course(42).await.unwrap().len(), 1);
+    assert!(store.completions_by_course(41).await.unwrap().is_empty());
+    assert_eq!(store.completions_by_learner(&alice).await.unwrap().len(), 1);
+    assert_eq!(store.contribution(1).await.unwrap().unwrap().rating_sum, 5);
+
+    let r = store.rewards(&alice).await.unwrap().unwrap();
+    assert_eq!((r.issued, r.claimed, r.unclaimed), (100, 100, 0));
+    let pool = store.pool().await.unwrap().unwrap();
+    assert_eq!((pool.balance, pool.unclaimed, pool.withdrawn), (850, 0, 50));
+    assert_eq!(
+        pool.funded, 1_000,
+        "the bridge's `funded` is not the pool's"
+    );
+    let admin = store.contract_admin(&ESCROW).await.unwrap().unwrap();
+    assert_eq!(admin.admin, Some(acct(2)));
+    assert!(admin.roles.is_empty() && !admin.paused && admin.upgrades == 1);
+
+    let t1 = store.outbound_transfer(1).await.unwrap().unwrap();
+    assert_eq!(t1.status, OutboundStatus::Confirmed);
+    assert_eq!(t1.recipient, Some(HexBytes(EVM_RECIPIENT.to_vec())));
+    assert_eq!(
+        store
+            .outbound_transfers_by_sender(&alice)
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| t.nonce)
+            .collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(
+        store.inbound_transfer(2, 7).await.unwrap().unwrap().amount,
+        400
+    );
+    assert_eq!(
+        store
+            .inbound_transfers_by_recipient(&bob)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.validator(&V2).await.unwrap().unwrap().status,
+        ValidatorStatus::Slashed
+    );
+    assert_eq!(store.chains().await.unwrap().len(), 2);
+    assert_eq!(store.bridge().await.unwrap().unwrap().liquidity, 9_900);
+
+    let stats = store.stats().await.unwrap();
+    assert_eq!(
+        (stats.events, stats.unknown, stats.orphans),
+        (n as u64, 0, 3)
+    );
+    assert_eq!(store.cursor().await.unwrap(), Some(cp.clone()));
+
+    // Everything the app can ask agrees with the memory store.
+    let once = everything(&store).await;
+    assert_eq!(once, reference(&[(&decoded, &cp)]).await);
+
+    // The same batch again: all duplicates, nothing changes (orphans are not recounted).
+    let again = store.apply_batch(&decoded, &cp).await.unwrap();
+    assert_eq!((again.new, again.duplicates), (0, n));
+    assert_eq!(everything(&store).await, once);
+    // And again in pages.
+    for page in decoded.chunks(5) {
+        let r = store.apply_batch(page, &cp).await.unwrap();
+        assert_eq!((r.new, r.duplicates), (0, page.len()));
+    }
+    assert_eq!(everything(&store).await, once);
+}
+
+#[wasm_bindgen_test]
+async fn resumes_after_reload() {
+    let events = every_event();
+    let decoded = decode_all(&events);
+    let (head, tail) = decoded.split_at(20);
+    let cp1 = checkpoint(&events[..20], 30);
+    let cp2 = checkpoint(&events, 60);
+    let name = fresh_name("reload");
+
+    let store = IdbStore::open(&name).await.unwrap();
+    store.apply_batch(head, &cp1).await.unwrap();
+    let before = everything(&store).await;
+    drop(store);
+
+    // A new page load: the same database by name, data and cursor are there.
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(store.cursor().await.unwrap(), Some(cp1.clone()));
+    assert_eq!(everything(&store).await, before);
+    assert_eq!(before, reference(&[(head, &cp1)]).await);
+    assert_eq!(store.token(1).await.unwrap().unwrap().owner, Some(acct(10)));
+
+    // Resuming from the cursor: the rest applies on top of what was persisted, exactly as
+    // if it had all been one session.
+    let r = store.apply_batch(tail, &cp2).await.unwrap();
+    assert_eq!((r.new, r.duplicates), (tail.len(), 0));
+    drop(store);
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(store.cursor().await.unwrap(), Some(cp2.clone()));
+    assert_eq!(
+        everything(&store).await,
+        reference(&[(head, &cp1), (tail, &cp2)]).await
+    );
+    assert_eq!(
+        everything(&store).await,
+        reference(&[(&decoded, &cp2)]).await
+    );
+}
+
+#[wasm_bindgen_test]
+async fn unknown_events_are_stored_once() {
+    let mut raw = to_raw(&every_event()[0]).unwrap();
+    raw.value = "garbage".into();
+    let batch = vec![Decoder::new().decode(raw)];
+    let store = IdbStore::open(&fresh_name("unknown")).await.unwrap();
+    let cp = Checkpoint::default();
+    assert_eq!(store.apply_batch(&batch, &cp).await.unwrap().unknown, 1);
+    assert_eq!(store.apply_batch(&batch, &cp).await.unwrap().duplicates, 1);
+    assert_eq!(store.stats().await.unwrap().unknown, 1);
+    assert_eq!(
+        store.unknown_events().await.unwrap()[0].reason,
+        "the value is not valid base64"
+    );
+}
+
+/// An escrow whose ids are beyond JavaScript's safe integers (2^53 - 1): valid u64s on
+/// chain. Before `idb::js` wrote u64s as BigInt, such an event failed its whole batch (on
+/// every retry: the browser sync stalled for good).
+fn big_escrow(seq: u32) -> Event {
+    event(
+        seq,
+        E::EscrowCreated {
+            escrow_id: u64::MAX,
+            depositor: acct(10),
+            beneficiary: acct(11),
+            token: Address::Contract([8; 32]),
+            amount: i128::MAX,
+            signers: vec![],
+            threshold: 0,
+            release_after: Some(u64::MAX - 1),
+            refund_after: None,
+            arbitrator: None,
+            course_id: (1 << 60) + 1,
+        },
+    )
+}
+
+#[wasm_bindgen_test]
+async fn u64_beyond_javascript_numbers_round_trips() {
+    let events = vec![big_escrow(1)];
+    let decoded = decode_all(&events);
+    assert!(matches!(decoded[0], Decoded::Event(_)));
+    let cp = checkpoint(&events, 11);
+    let name = fresh_name("big");
+    let store = IdbStore::open(&name).await.unwrap();
+    let r = store.apply_batch(&decoded, &cp).await.unwrap();
+    assert_eq!((r.new, r.duplicates), (1, 0));
+    drop(store);
+    let store = IdbStore::open(&name).await.unwrap();
+    let x = store.escrow(u64::MAX).await.unwrap().unwrap();
+    let terms = x.terms.unwrap();
+    assert_eq!(x.id, u64::MAX);
+    assert_eq!(terms.course_id, (1 << 60) + 1);
+    assert_eq!(terms.release_after, Some(u64::MAX - 1));
+    assert_eq!(terms.amount, i128::MAX);
+    assert_eq!(store.cursor().await.unwrap(), Some(cp));
+    let m = MemoryStore::new();
+    m.apply_batch(&decoded, &Checkpoint::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.escrows_by_party(&acct(10)).await.unwrap(),
+        m.escrows_by_party(&acct(10)).await.unwrap()
+    );
+}
+
+/// A batch cut off before it commits (the page closes, the sync future is dropped) leaves
+/// nothing: the transaction aborts when dropped, it does not auto-commit what was issued.
+#[wasm_bindgen_test]
+async fn a_batch_dropped_before_commit_leaves_nothing_behind() {
+    let events = every_event();
+    let decoded = decode_all(&events);
+    let (head, tail) = decoded.split_at(20);
+    let cp1 = checkpoint(&events[..20], 30);
+    let name = fresh_name("atomic");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.apply_batch(head, &cp1).await.unwrap();
+    let before = everything(&store).await;
+
+    // Start the rest: the first poll opens the readwrite transaction and issues its
+    // reads; then the future is dropped.
+    let cp2 = checkpoint(&events, 60);
+    {
+        let mut fut = std::pin::pin!(store.apply_batch(tail, &cp2));
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(fut.as_mut().poll(&mut cx).is_pending());
+    }
+    assert_eq!(everything(&store).await, before);
+    assert_eq!(store.cursor().await.unwrap(), Some(cp1.clone()));
+    drop(store);
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(everything(&store).await, before);
+
+    // The same events then apply in full, none counted as a duplicate.
+    let r = store.apply_batch(tail, &cp2).await.unwrap();
+    assert_eq!((r.new, r.duplicates), (tail.len(), 0));
+    assert_eq!(
+        everything(&store).await,
+        reference(&[(&decoded, &cp2)]).await
+    );
+}
+
+/// Events per second persisted into IndexedDB: 10,000 realistic events (escrows created and
+/// approved, tokens minted and transferred, completions, rewards) in pages of 200, one
+/// transaction per page, as the syncer writes them. Printed, not asserted.
+#[wasm_bindgen_test]
+async fn measure_events_per_second() {
+    const N: u32 = 10_000;
+    const PAGE: usize = 200;
+    let (alice, bob, carol, admin) = (acct(10), acct(11), acct(12), acct(1));
+    let mut events = Vec::with_capacity(N as usize);
+    let mut id = 0u64;
+    while events.len() < N as usize {
+        id += 1;
+        let seq = 1_000 + events.len() as u32;
+        let learner = acct((id % 200) as u8);
+        let bodies = [
+            E::EscrowCreated {
+                escrow_id: id,
+                depositor: alice,
+                beneficiary: bob,
+                token: Address::Contract([8; 32]),
+                amount: 5_000_000,
+                signers: vec![Signer {
+                    address: carol,
+                    weight: 1,
+                }],
+                threshold: 1,
+                release_after: None,
+                refund_after: Some(1_800_000_000),
+                arbitrator: None,
+                course_id: id % 50,
+            },
+            E::EscrowApproved {
+                escrow_id: id,
+                signer: carol,
+                weight: 1,
+                approved_weight: 1,
+                threshold: 1,
+            },
+            E::Minted {
+                token_id: id,
+                creator: bob,
+                title: format!("Course {id}"),
+                content_hash: Hash32([4; 32]),
+                uri: format!("ipfs://course/{id}"),
+                licence: "cc_by".into(),
+                tags: vec!["rust".into()],
+                transferable: true,
+                royalty_bps: 500,
+            },
+            E::Transferred {
+                token_id: id,
+                from: bob,
+                to: learner,
+            },
+            E::CompletionRecorded {
+                learner,
+                course_id: id,
+                issuer: admin,
+                score_pct: 90,
+                credit_score: 600,
+                reputation: 100,
+            },
+        ];
+        for (k, body) in bodies.into_iter().enumerate() {
+            events.push(event(seq + k as u32, body));
+        }
+    }
+    events.truncate(N as usize);
+    let decoded = decode_all(&events);
+    assert!(decoded.iter().all(|d| matches!(d, Decoded::Event(_))));
+
+    let store = IdbStore::open(&fresh_name("measure")).await.unwrap();
+    let start = js_sys::Date::now();
+    for (i, page) in decoded.chunks(PAGE).enumerate() {
+        let end = ((i + 1) * PAGE).min(events.len());
+        let cp = checkpoint(&events[..end], events[end - 1].meta.ledger);
+        let r = store.apply_batch(page, &cp).await.unwrap();
+        assert_eq!(r.new, page.len());
+    }
+    let ms = js_sys::Date::now() - start;
+    assert_eq!(store.stats().await.unwrap().events, u64::from(N));
+    console_log!(
+        "IndexedDB: {N} events in {ms:.0} ms ({:.0} events/s, pages of {PAGE})",
+        f64::from(N) / (ms / 1000.0)
+    );
+}
