@@ -1,4 +1,5 @@
 //! Test support shared by the contract crates.
+extern crate std;
 use soroban_sdk::{testutils::EnvTestConfig, Env};
 
 /// A test `Env` that does not write a ledger snapshot file per test into
@@ -7,4 +8,37 @@ pub fn env() -> Env {
     Env::new_with_config(EnvTestConfig {
         capture_snapshot_at_drop: false,
     })
+}
+
+/// Asserts that the last top-level call emitted `event` from `contract`.
+pub fn assert_emitted(env: &Env, contract: &soroban_sdk::Address, event: &impl soroban_sdk::Event) {
+    use soroban_sdk::testutils::Events as _;
+    let expected = event.to_xdr(env, contract);
+    let all = env.events().all();
+    assert!(
+        all.events().contains(&expected),
+        "event not emitted: {expected:?}\nemitted: {:?}",
+        all.events()
+    );
+}
+
+/// Asserts that the last call required exactly `who`'s authorization, for
+/// `fn_name` on `contract`, and nobody else's.
+pub fn assert_authorized_only(
+    env: &Env,
+    who: &soroban_sdk::Address,
+    contract: &soroban_sdk::Address,
+    fn_name: &str,
+) {
+    let auths = env.auths();
+    assert_eq!(auths.len(), 1, "expected one authorizer, got {auths:?}");
+    let (address, invocation) = &auths[0];
+    assert_eq!(address, who);
+    match &invocation.function {
+        soroban_sdk::testutils::AuthorizedFunction::Contract((called, name, _)) => {
+            assert_eq!(called, contract);
+            assert_eq!(name, &soroban_sdk::Symbol::new(env, fn_name));
+        }
+        other => panic!("unexpected authorized function {other:?}"),
+    }
 }

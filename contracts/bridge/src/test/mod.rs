@@ -11,7 +11,7 @@ mod validators;
 
 use ed25519_dalek::{Signer as _, SigningKey};
 use soroban_sdk::{
-    testutils::{Address as _, Events as _, Ledger},
+    testutils::{Address as _, Ledger},
     token, Address, Bytes, BytesN, Env, Event, IntoVal, Val, Vec,
 };
 
@@ -206,31 +206,18 @@ impl<'a> Setup<'a> {
         self.env
             .as_contract(&self.client.address, || storage::outbound(&self.env, nonce))
     }
-
     pub fn assert_emitted(&self, event: &impl Event) {
-        let expected = event.to_xdr(&self.env, &self.client.address);
-        let all = self.env.events().all();
-        assert!(
-            all.events().contains(&expected),
-            "event not emitted: {expected:?}\nemitted: {:?}",
-            all.events()
-        );
+        teachlink_common::testutils::assert_emitted(&self.env, &self.client.address, event);
     }
-
-    /// Asserts that the last call required exactly `who`'s authorization for
-    /// `fn_name` on the bridge, and nobody else's.
+    /// Asserts that the last call required exactly `who`'s authorization
+    /// for `fn_name` on the bridge, and nobody else's.
     pub fn assert_authorized_by(&self, who: &Address, fn_name: &str) {
-        let auths = self.env.auths();
-        assert_eq!(auths.len(), 1, "expected one authorizer, got {auths:?}");
-        let (address, invocation) = &auths[0];
-        assert_eq!(address, who);
-        match &invocation.function {
-            soroban_sdk::testutils::AuthorizedFunction::Contract((contract, name, _)) => {
-                assert_eq!(contract, &self.client.address);
-                assert_eq!(name, &soroban_sdk::Symbol::new(&self.env, fn_name));
-            }
-            other => panic!("unexpected authorized function {other:?}"),
-        }
+        teachlink_common::testutils::assert_authorized_only(
+            &self.env,
+            who,
+            &self.client.address,
+            fn_name,
+        );
     }
 
     pub fn assert_no_auths(&self) {

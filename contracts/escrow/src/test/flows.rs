@@ -1,18 +1,12 @@
 //! Happy paths: every way an escrow can end, with balances, events and the
 //! authorizations each step needed.
-use soroban_sdk::{testutils::Events as _, vec, Event, String};
+use soroban_sdk::{vec, Event, String};
 
 use super::*;
 use crate::{events, EscrowStatus, Resolution};
 
 fn assert_emitted(s: &Setup, event: &impl Event) {
-    let expected = event.to_xdr(&s.env, &s.client.address);
-    let all = s.env.events().all();
-    assert!(
-        all.events().contains(&expected),
-        "event not emitted: {expected:?}\nemitted: {:?}",
-        all.events()
-    );
+    teachlink_common::testutils::assert_emitted(&s.env, &s.client.address, event);
 }
 
 #[test]

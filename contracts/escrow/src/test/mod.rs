@@ -91,21 +91,15 @@ impl<'a> Setup<'a> {
     pub fn contract_balance(&self) -> i128 {
         self.token.balance(&self.client.address)
     }
-
-    /// Asserts that the last call required exactly `who`'s authorization for
-    /// `fn_name` on the escrow contract, and nobody else's.
+    /// Asserts that the last call required exactly `who`'s authorization
+    /// for `fn_name` on the escrow, and nobody else's.
     pub fn assert_authorized_by(&self, who: &Address, fn_name: &str) {
-        let auths = self.env.auths();
-        assert_eq!(auths.len(), 1, "expected one authorizer, got {auths:?}");
-        let (address, invocation) = &auths[0];
-        assert_eq!(address, who);
-        match &invocation.function {
-            soroban_sdk::testutils::AuthorizedFunction::Contract((contract, name, _)) => {
-                assert_eq!(contract, &self.client.address);
-                assert_eq!(name, &soroban_sdk::Symbol::new(&self.env, fn_name));
-            }
-            other => panic!("unexpected authorized function {other:?}"),
-        }
+        teachlink_common::testutils::assert_authorized_only(
+            &self.env,
+            who,
+            &self.client.address,
+            fn_name,
+        );
     }
 }
 
