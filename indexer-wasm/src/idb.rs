@@ -3,14 +3,16 @@
 //! indexes for the app's queries (by party, status, owner, creator, course, learner,
 //! author, transfer sender and recipient).
 //!
-//! A batch runs as: issue every read it needs at once (applied ids, touched entities),
-//! await them, apply the events to that partial [`State`] with the same projection code as
-//! the memory store, then issue every write and the checkpoint and commit. Requests go out
-//! when built, so reads and writes are pipelined rather than one round trip per event.
-
-use std::collections::{BTreeSet, HashSet};
+//! The writer keeps the projected [`State`] in memory: a batch is applied there with the
+//! same projection code as the memory store, and only the entities it changed
+//! ([`Changes`]) are put, with the checkpoint and counters in one `meta` record. Each
+//! record is its key, the fields indexes read, and the entity as JSON text: one string
+//! crosses from Wasm to JS per entity instead of one property per field.
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexed_db_futures::database::Database;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
@@ -20,19 +22,23 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use crate::decode::{Decoded, TeachLinkEvent as E};
+use crate::decode::Decoded;
 use crate::project::{
-    BridgeChain, BridgeTotals, Completion, ContentToken, ContractAdmin, Contribution, Escrow,
-    EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool, Profile, State,
+    BridgeChain, BridgeTotals, Changes, Completion, ContentToken, ContractAdmin, Contribution,
+    Escrow, EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool, Profile, State,
     UnknownEvent, Validator,
 };
 use crate::store::{BatchOutcome, Checkpoint, Queries, Store, StoreStats};
-use crate::types::Address;
+use crate::types::{Address, EventId};
 
-/// Version 1: everything up to `contracts`; version 2 adds the bridge's stores.
-const VERSION: u8 = 2;
+/// Version 3: entities as JSON text, one `meta` record, no per-event `applied` store.
+/// Databases of versions 1 and 2 are emptied on upgrade and rebuilt from the chain (the
+/// indexer is a cache of it).
+const VERSION: u8 = 3;
 const META: &str = "meta";
-const APPLIED: &str = "applied";
+const META_KEY: &str = "meta";
+/// The per-event idempotency store of versions 1 and 2.
+const LEGACY_APPLIED: &str = "applied";
 const UNKNOWN: &str = "unknown";
 const ESCROWS: &str = "escrows";
 const TOKENS: &str = "tokens";
@@ -47,9 +53,8 @@ const INBOUND: &str = "bridge_inbound";
 const VALIDATORS: &str = "bridge_validators";
 const CHAINS: &str = "bridge_chains";
 const BRIDGES: &str = "bridges";
-const ALL: [&str; 16] = [
+const ALL: [&str; 15] = [
     META,
-    APPLIED,
     UNKNOWN,
     ESCROWS,
     TOKENS,
@@ -129,20 +134,20 @@ impl<T> Rec<T> {
     }
 }
 
-/// A record as the JS value IndexedDB stores. indexed_db_futures' `.serde()` writes every
-/// u64 as a JS number and refuses any above 2^53 - 1, so one such value on chain (a course
-/// id, a timestamp, a token id) would fail its batch on every retry and stall the browser
-/// sync for good. Large numbers go in as BigInt instead (all u64 and i64, so a field's JS
-/// type does not depend on its value); reading accepts both, so records written as numbers
-/// by earlier builds still load.
+/// A record as the JS value IndexedDB stores. Its fields are strings (the entity is JSON
+/// text), so no number crosses into JS: a u64 above 2^53 - 1 cannot be mangled.
 fn js<T: Serialize>(value: &T) -> Result<JsValue, IdbError> {
     value
-        .serialize(
-            &serde_wasm_bindgen::Serializer::new()
-                .serialize_maps_as_objects(true)
-                .serialize_large_number_types_as_bigints(true),
-        )
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
         .map_err(|e| IdbError::Db(e.to_string()))
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String, IdbError> {
+    serde_json::to_string(value).map_err(|e| IdbError::Db(format!("encoding a record: {e}")))
+}
+
+fn unjson<T: DeserializeOwned>(text: &str) -> Result<T, IdbError> {
+    serde_json::from_str(text).map_err(|e| IdbError::Db(format!("a stored record: {e}")))
 }
 
 fn num(n: u64) -> String {
@@ -168,6 +173,9 @@ fn status_key(s: EscrowStatus) -> String {
 /// The projections in one IndexedDB database.
 pub struct IdbStore {
     db: Database,
+    /// The writer's copy of the committed state; `None` until the first batch, and again
+    /// after a failed one.
+    cache: RefCell<Option<Cache>>,
 }
 
 impl IdbStore {
@@ -176,9 +184,14 @@ impl IdbStore {
         let db = Database::open(name)
             .with_version(VERSION)
             .with_on_upgrade_needed(|_event, db| {
-                // Create whatever an older version lacks (everything for a new database;
-                // the bridge's stores for a version 1 one); existing data is kept.
-                let existing: Vec<String> = db.object_store_names().collect();
+                // A version 1 or 2 database (it has the `applied` store) stores records
+                // another way: empty it, and sync rebuilds it from the chain.
+                let mut existing: Vec<String> = db.object_store_names().collect();
+                if existing.iter().any(|name| name == LEGACY_APPLIED) {
+                    for name in existing.drain(..) {
+                        db.delete_object_store(&name)?;
+                    }
+                }
                 for store in ALL {
                     if existing.iter().any(|name| name == store) {
                         continue;
@@ -215,7 +228,10 @@ impl IdbStore {
                 Ok(())
             })
             .await?;
-        Ok(IdbStore { db })
+        Ok(IdbStore {
+            db,
+            cache: RefCell::new(None),
+        })
     }
 
     fn tx(&self, mode: TransactionMode) -> Result<Transaction<'_>, IdbError> {
@@ -236,8 +252,8 @@ impl IdbStore {
     ) -> Result<Option<T>, IdbError> {
         let tx = self.tx(TransactionMode::Readonly)?;
         let s = tx.object_store(store)?;
-        let rec: Option<Rec<T>> = s.get(key).serde()?.await?;
-        Ok(rec.map(|r| r.v))
+        let rec: Option<Rec<String>> = s.get(key).serde()?.await?;
+        rec.map(|r| unjson(&r.v)).transpose()
     }
 
     async fn by_index<T: DeserializeOwned>(
@@ -248,378 +264,260 @@ impl IdbStore {
     ) -> Result<Vec<T>, IdbError> {
         let tx = self.tx(TransactionMode::Readonly)?;
         let s = tx.object_store(store)?;
-        let recs: Vec<Rec<T>> = s
+        let recs: Vec<Rec<String>> = s
             .index(index)?
             .get_all()
             .with_query(key)
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
-        Ok(recs.into_iter().map(|r| r.v).collect())
+        recs.iter().map(|r| unjson(&r.v)).collect()
     }
 
     async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, IdbError> {
         let tx = self.tx(TransactionMode::Readonly)?;
-        let s = tx.object_store(store)?;
-        let recs: Vec<Rec<T>> = s.get_all().serde()?.await?.collect::<Result<_, _>>()?;
-        Ok(recs.into_iter().map(|r| r.v).collect())
+        load_all(&tx, store).await
     }
 }
 
-/// The entity keys a batch reads before applying.
-#[derive(Default)]
-struct Touched {
-    escrows: BTreeSet<u64>,
-    tokens: BTreeSet<u64>,
-    profiles: BTreeSet<Address>,
-    contributions: BTreeSet<u64>,
-    rewards: BTreeSet<Address>,
-    pools: BTreeSet<Address>,
-    contracts: BTreeSet<Address>,
-    outbound: BTreeSet<u64>,
-    validators: BTreeSet<Address>,
-    chains: BTreeSet<u32>,
-    bridges: BTreeSet<Address>,
+/// What the `meta` record holds: the checkpoint and the counters, written with every batch.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Meta {
+    checkpoint: Option<Checkpoint>,
+    applied_through: Option<EventId>,
+    events: u64,
+    orphans: u64,
+    unknown: u64,
 }
 
-impl Touched {
-    fn add(&mut self, contract: Address, e: &E) {
-        match e {
-            E::AdminChanged { .. }
-            | E::RoleGranted { .. }
-            | E::RoleRevoked { .. }
-            | E::Paused { .. }
-            | E::Unpaused { .. }
-            | E::Upgraded { .. } => {
-                self.contracts.insert(contract);
-            }
-            E::EscrowCreated { escrow_id, .. }
-            | E::EscrowApproved { escrow_id, .. }
-            | E::EscrowReleased { escrow_id, .. }
-            | E::EscrowRefunded { escrow_id, .. }
-            | E::EscrowCancelled { escrow_id, .. }
-            | E::EscrowDisputed { escrow_id, .. }
-            | E::EscrowResolved { escrow_id, .. } => {
-                self.escrows.insert(*escrow_id);
-            }
-            E::Minted { token_id, .. }
-            | E::Approved { token_id, .. }
-            | E::Transferred { token_id, .. }
-            | E::MetadataUpdated { token_id, .. } => {
-                self.tokens.insert(*token_id);
-            }
-            // Completions are only ever inserted, never read-modified.
-            E::CompletionRecorded { learner, .. } => {
-                self.profiles.insert(*learner);
-            }
-            E::ContributionRecorded {
-                contribution_id,
-                learner,
-                ..
-            } => {
-                self.contributions.insert(*contribution_id);
-                self.profiles.insert(*learner);
-            }
-            E::ContributionRated {
-                contribution_id,
-                rater,
-                author,
-                ..
-            } => {
-                self.contributions.insert(*contribution_id);
-                self.profiles.insert(*rater);
-                self.profiles.insert(*author);
-            }
-            E::RewardIssued { learner, .. } | E::RewardClaimed { learner, .. } => {
-                self.rewards.insert(*learner);
-                self.pools.insert(contract);
-            }
-            E::Funded { .. } | E::Withdrawn { .. } => {
-                self.pools.insert(contract);
-            }
-            E::ValidatorRegistered { validator, .. }
-            | E::UnbondingStarted { validator, .. }
-            | E::StakeWithdrawn { validator, .. }
-            | E::BridgeSlashed { validator, .. } => {
-                self.validators.insert(*validator);
-                self.bridges.insert(contract);
-            }
-            E::ValidatorActivated { validator } | E::ValidatorDeactivated { validator } => {
-                self.validators.insert(*validator);
-            }
-            E::ChainLimitsSet { chain, .. }
-            | E::ChainPaused { chain, .. }
-            | E::ChainResumed { chain, .. } => {
-                self.chains.insert(*chain);
-            }
-            E::BridgeLocked { nonce, .. }
-            | E::OutboundConfirmed { nonce, .. }
-            | E::BridgeRefunded { nonce, .. } => {
-                self.outbound.insert(*nonce);
-                self.bridges.insert(contract);
-            }
-            // Inbound transfers are only ever inserted, never read-modified.
-            E::BridgeFunded { .. } | E::BridgeCompleted { .. } => {
-                self.bridges.insert(contract);
-            }
+impl Meta {
+    fn of(state: &State, checkpoint: Option<Checkpoint>) -> Self {
+        Meta {
+            checkpoint,
+            applied_through: state.applied_through,
+            events: state.events,
+            orphans: state.orphans,
+            unknown: state.unknown.len() as u64,
         }
     }
 }
 
-/// Puts every entity of `state` (the batch's partial view) into the transaction.
-fn write_state(tx: &Transaction<'_>, state: &State) -> Result<(), IdbError> {
-    let escrows = tx.object_store(ESCROWS)?;
-    for x in state.escrows.values() {
-        let mut r = Rec::new(num(x.id), x);
-        r.parties = x.parties().iter().map(ToString::to_string).collect();
-        r.status = Some(status_key(x.status));
-        escrows.put(js(&r)?).primitive()?;
+/// The projections as last committed, kept in memory by the writer.
+struct Cache {
+    state: State,
+    meta: Meta,
+}
+
+/// Puts one record: the key, the index fields `index` sets, and the entity as JSON.
+fn put<T: Serialize>(
+    store: &ObjectStore<'_>,
+    key: String,
+    value: &T,
+    index: impl FnOnce(&mut Rec<String>),
+) -> Result<(), IdbError> {
+    let mut r = Rec::new(key, json(value)?);
+    index(&mut r);
+    store.put(js(&r)?).primitive()?;
+    Ok(())
+}
+
+/// Puts the entities `changes` names, as `state` holds them, into the transaction.
+fn write_changes(tx: &Transaction<'_>, state: &State, changes: &Changes) -> Result<(), IdbError> {
+    fn each<'a, K: Ord + 'a, V: 'a>(
+        map: &'a BTreeMap<K, V>,
+        keys: &'a BTreeSet<K>,
+    ) -> impl Iterator<Item = &'a V> + 'a {
+        keys.iter().filter_map(move |k| map.get(k))
     }
-    let tokens = tx.object_store(TOKENS)?;
-    for t in state.tokens.values() {
-        let mut r = Rec::new(num(t.id), t);
-        r.owner = t.owner.map(|a| a.to_string());
-        r.creator = t.creator.map(|a| a.to_string());
-        tokens.put(js(&r)?).primitive()?;
+    let s = tx.object_store(ESCROWS)?;
+    for x in each(&state.escrows, &changes.escrows) {
+        put(&s, num(x.id), x, |r| {
+            r.parties = x.parties().iter().map(ToString::to_string).collect();
+            r.status = Some(status_key(x.status));
+        })?;
     }
-    let profiles = tx.object_store(PROFILES)?;
-    for p in state.profiles.values() {
-        profiles
-            .put(js(&Rec::new(p.learner.to_string(), p))?)
-            .primitive()?;
+    let s = tx.object_store(TOKENS)?;
+    for t in each(&state.tokens, &changes.tokens) {
+        put(&s, num(t.id), t, |r| {
+            r.owner = t.owner.map(|a| a.to_string());
+            r.creator = t.creator.map(|a| a.to_string());
+        })?;
     }
-    let completions = tx.object_store(COMPLETIONS)?;
-    for c in state.completions.values() {
-        let mut r = Rec::new(completion_key(c.course_id, &c.learner), c);
-        r.course = Some(num(c.course_id));
-        r.learner = Some(c.learner.to_string());
-        completions.put(js(&r)?).primitive()?;
+    let s = tx.object_store(PROFILES)?;
+    for p in each(&state.profiles, &changes.profiles) {
+        put(&s, p.learner.to_string(), p, |_| {})?;
     }
-    let contributions = tx.object_store(CONTRIBUTIONS)?;
-    for c in state.contributions.values() {
-        let mut r = Rec::new(num(c.id), c);
-        r.author = Some(c.author.to_string());
-        contributions.put(js(&r)?).primitive()?;
+    let s = tx.object_store(COMPLETIONS)?;
+    for c in each(&state.completions, &changes.completions) {
+        put(&s, completion_key(c.course_id, &c.learner), c, |r| {
+            r.course = Some(num(c.course_id));
+            r.learner = Some(c.learner.to_string());
+        })?;
     }
-    let rewards = tx.object_store(REWARDS)?;
-    for r in state.rewards.values() {
-        rewards
-            .put(js(&Rec::new(r.learner.to_string(), r))?)
-            .primitive()?;
+    let s = tx.object_store(CONTRIBUTIONS)?;
+    for c in each(&state.contributions, &changes.contributions) {
+        put(&s, num(c.id), c, |r| r.author = Some(c.author.to_string()))?;
     }
-    let pools = tx.object_store(POOLS)?;
-    for p in state.pools.values() {
-        pools
-            .put(js(&Rec::new(p.contract.to_string(), p))?)
-            .primitive()?;
+    let s = tx.object_store(REWARDS)?;
+    for r in each(&state.rewards, &changes.rewards) {
+        put(&s, r.learner.to_string(), r, |_| {})?;
     }
-    let contracts = tx.object_store(CONTRACTS)?;
-    for c in state.contracts.values() {
-        contracts
-            .put(js(&Rec::new(c.contract.to_string(), c))?)
-            .primitive()?;
+    let s = tx.object_store(POOLS)?;
+    for p in each(&state.pools, &changes.pools) {
+        put(&s, p.contract.to_string(), p, |_| {})?;
     }
-    let outbound = tx.object_store(OUTBOUND)?;
-    for t in state.outbound.values() {
-        let mut r = Rec::new(num(t.nonce), t);
-        r.sender = Some(t.sender.to_string());
-        outbound.put(js(&r)?).primitive()?;
+    let s = tx.object_store(CONTRACTS)?;
+    for c in each(&state.contracts, &changes.contracts) {
+        put(&s, c.contract.to_string(), c, |_| {})?;
     }
-    let inbound = tx.object_store(INBOUND)?;
-    for t in state.inbound.values() {
-        let mut r = Rec::new(inbound_key(t.source_chain, t.nonce), t);
-        r.recipient = Some(t.recipient.to_string());
-        inbound.put(js(&r)?).primitive()?;
+    let s = tx.object_store(OUTBOUND)?;
+    for t in each(&state.outbound, &changes.outbound) {
+        put(&s, num(t.nonce), t, |r| {
+            r.sender = Some(t.sender.to_string())
+        })?;
     }
-    let validators = tx.object_store(VALIDATORS)?;
-    for v in state.validators.values() {
-        validators
-            .put(js(&Rec::new(v.address.to_string(), v))?)
-            .primitive()?;
+    let s = tx.object_store(INBOUND)?;
+    for t in each(&state.inbound, &changes.inbound) {
+        put(&s, inbound_key(t.source_chain, t.nonce), t, |r| {
+            r.recipient = Some(t.recipient.to_string());
+        })?;
     }
-    let chains = tx.object_store(CHAINS)?;
-    for c in state.chains.values() {
-        chains
-            .put(js(&Rec::new(chain_key(c.chain), c))?)
-            .primitive()?;
+    let s = tx.object_store(VALIDATORS)?;
+    for v in each(&state.validators, &changes.validators) {
+        put(&s, v.address.to_string(), v, |_| {})?;
     }
-    let bridges = tx.object_store(BRIDGES)?;
-    for b in state.bridges.values() {
-        bridges
-            .put(js(&Rec::new(b.contract.to_string(), b))?)
-            .primitive()?;
+    let s = tx.object_store(CHAINS)?;
+    for c in each(&state.chains, &changes.chains) {
+        put(&s, chain_key(c.chain), c, |_| {})?;
     }
-    let unknown = tx.object_store(UNKNOWN)?;
-    for (id, u) in &state.unknown {
-        unknown.put(js(&Rec::new(id.clone(), u))?).primitive()?;
+    let s = tx.object_store(BRIDGES)?;
+    for b in each(&state.bridges, &changes.bridges) {
+        put(&s, b.contract.to_string(), b, |_| {})?;
     }
-    let applied = tx.object_store(APPLIED)?;
-    for id in &state.applied {
-        applied
-            .put(js(&Rec::new(id.to_string(), ()))?)
-            .primitive()?;
+    let s = tx.object_store(UNKNOWN)?;
+    for (id, u) in changes
+        .unknown
+        .iter()
+        .filter_map(|id| state.unknown.get(id).map(|u| (id, u)))
+    {
+        put(&s, id.clone(), u, |_| {})?;
     }
     Ok(())
 }
 
-async fn load<T: DeserializeOwned>(
+/// Every value of `store`, decoded.
+async fn load_all<T: DeserializeOwned>(
     tx: &Transaction<'_>,
     store: &str,
-    keys: impl IntoIterator<Item = String>,
 ) -> Result<Vec<T>, IdbError> {
-    let s = tx.object_store(store)?;
-    // Build every request first: they go out at once, then are awaited in order.
-    let mut pending = Vec::new();
-    for k in keys {
-        pending.push(s.get(k).serde()?);
+    let recs: Vec<Rec<String>> = tx
+        .object_store(store)?
+        .get_all()
+        .serde()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    recs.iter().map(|r| unjson(&r.v)).collect()
+}
+
+/// The whole committed state, read inside `tx` (so it matches the meta read there).
+async fn load_cache(tx: &Transaction<'_>, meta: Meta) -> Result<Cache, IdbError> {
+    let mut state = State {
+        applied_through: meta.applied_through,
+        events: meta.events,
+        orphans: meta.orphans,
+        ..State::default()
+    };
+    // Requests go out as each `get_all` is built and awaited in turn; the stores are few.
+    for x in load_all::<Escrow>(tx, ESCROWS).await? {
+        state.escrows.insert(x.id, x);
     }
-    let mut out = Vec::new();
-    for p in pending {
-        let rec: Option<Rec<T>> = p.await?;
-        out.extend(rec.map(|r| r.v));
+    for t in load_all::<ContentToken>(tx, TOKENS).await? {
+        state.tokens.insert(t.id, t);
     }
-    Ok(out)
+    for p in load_all::<Profile>(tx, PROFILES).await? {
+        state.profiles.insert(p.learner, p);
+    }
+    for c in load_all::<Completion>(tx, COMPLETIONS).await? {
+        state.completions.insert((c.course_id, c.learner), c);
+    }
+    for c in load_all::<Contribution>(tx, CONTRIBUTIONS).await? {
+        state.contributions.insert(c.id, c);
+    }
+    for r in load_all::<LearnerRewards>(tx, REWARDS).await? {
+        state.rewards.insert(r.learner, r);
+    }
+    for p in load_all::<Pool>(tx, POOLS).await? {
+        state.pools.insert(p.contract, p);
+    }
+    for c in load_all::<ContractAdmin>(tx, CONTRACTS).await? {
+        state.contracts.insert(c.contract, c);
+    }
+    for t in load_all::<OutboundTransfer>(tx, OUTBOUND).await? {
+        state.outbound.insert(t.nonce, t);
+    }
+    for t in load_all::<InboundTransfer>(tx, INBOUND).await? {
+        state.inbound.insert((t.source_chain, t.nonce), t);
+    }
+    for v in load_all::<Validator>(tx, VALIDATORS).await? {
+        state.validators.insert(v.address, v);
+    }
+    for c in load_all::<BridgeChain>(tx, CHAINS).await? {
+        state.chains.insert(c.chain, c);
+    }
+    for b in load_all::<BridgeTotals>(tx, BRIDGES).await? {
+        state.bridges.insert(b.contract, b);
+    }
+    for u in load_all::<UnknownEvent>(tx, UNKNOWN).await? {
+        state.unknown.insert(u.raw.id.clone(), u);
+    }
+    Ok(Cache { state, meta })
+}
+
+async fn read_meta(tx: &Transaction<'_>) -> Result<Meta, IdbError> {
+    let rec: Option<Rec<String>> = tx
+        .object_store(META)?
+        .get(META_KEY.to_string())
+        .serde()?
+        .await?;
+    rec.map_or(Ok(Meta::default()), |r| unjson(&r.v))
 }
 
 impl Store for IdbStore {
     type Error = IdbError;
 
+    /// Applies the batch to the state kept in memory and writes back, in one readwrite
+    /// transaction, only the entities it changed plus the meta record. The transaction
+    /// first re-reads the meta record: if another writer (a second tab) moved it, the
+    /// state is reloaded from the database before applying. If anything fails, the
+    /// in-memory state is dropped and reloaded next time, so it never runs ahead of what
+    /// was committed.
     async fn apply_batch(
         &self,
         events: &[Decoded],
         checkpoint: &Checkpoint,
     ) -> Result<BatchOutcome, IdbError> {
+        // Taken out rather than borrowed: no `RefCell` borrow lives across an await.
+        let cached = self.cache.borrow_mut().take();
         let tx = self.tx(TransactionMode::Readwrite)?;
-        let mut out = BatchOutcome::default();
-
-        // Which events are new: one read per id, all issued together.
-        let ids: Vec<String> = events.iter().map(Decoded::id_string).collect();
-        let applied = tx.object_store(APPLIED)?;
-        let unknown = tx.object_store(UNKNOWN)?;
-        let mut seen_reqs = Vec::with_capacity(events.len());
-        for (d, id) in events.iter().zip(&ids) {
-            let store = if matches!(d, Decoded::Event(_)) {
-                &applied
-            } else {
-                &unknown
-            };
-            seen_reqs.push(store.get_key::<String, _>(id.clone()).primitive()?);
-        }
-        let mut fresh = Vec::new();
-        let mut in_batch = HashSet::new();
-        for ((d, id), req) in events.iter().zip(&ids).zip(seen_reqs) {
-            let seen: Option<String> = req.await?;
-            if seen.is_some() || !in_batch.insert(id.as_str()) {
-                out.duplicates += 1;
-            } else {
-                fresh.push(d);
-            }
-        }
-
-        // Read the entities the new events touch into a partial state.
-        let mut touched = Touched::default();
-        for d in &fresh {
-            if let Decoded::Event(e) = d {
-                touched.add(e.meta.contract, &e.body);
-            }
-        }
-        let mut state = State::default();
-        for x in load::<Escrow>(&tx, ESCROWS, touched.escrows.iter().map(|i| num(*i))).await? {
-            state.escrows.insert(x.id, x);
-        }
-        for t in load::<ContentToken>(&tx, TOKENS, touched.tokens.iter().map(|i| num(*i))).await? {
-            state.tokens.insert(t.id, t);
-        }
-        for p in load::<Profile>(
-            &tx,
-            PROFILES,
-            touched.profiles.iter().map(ToString::to_string),
-        )
-        .await?
-        {
-            state.profiles.insert(p.learner, p);
-        }
-        for c in load::<Contribution>(
-            &tx,
-            CONTRIBUTIONS,
-            touched.contributions.iter().map(|i| num(*i)),
-        )
-        .await?
-        {
-            state.contributions.insert(c.id, c);
-        }
-        for r in load::<LearnerRewards>(
-            &tx,
-            REWARDS,
-            touched.rewards.iter().map(ToString::to_string),
-        )
-        .await?
-        {
-            state.rewards.insert(r.learner, r);
-        }
-        for p in load::<Pool>(&tx, POOLS, touched.pools.iter().map(ToString::to_string)).await? {
-            state.pools.insert(p.contract, p);
-        }
-        for c in load::<ContractAdmin>(
-            &tx,
-            CONTRACTS,
-            touched.contracts.iter().map(ToString::to_string),
-        )
-        .await?
-        {
-            state.contracts.insert(c.contract, c);
-        }
-        for t in load::<OutboundTransfer>(&tx, OUTBOUND, touched.outbound.iter().map(|n| num(*n)))
-            .await?
-        {
-            state.outbound.insert(t.nonce, t);
-        }
-        for v in load::<Validator>(
-            &tx,
-            VALIDATORS,
-            touched.validators.iter().map(ToString::to_string),
-        )
-        .await?
-        {
-            state.validators.insert(v.address, v);
-        }
-        for c in
-            load::<BridgeChain>(&tx, CHAINS, touched.chains.iter().map(|c| chain_key(*c))).await?
-        {
-            state.chains.insert(c.chain, c);
-        }
-        for b in load::<BridgeTotals>(
-            &tx,
-            BRIDGES,
-            touched.bridges.iter().map(ToString::to_string),
-        )
-        .await?
-        {
-            state.bridges.insert(b.contract, b);
-        }
-        let meta = tx.object_store(META)?;
-        let orphans: Option<Rec<u64>> = meta.get("orphans".to_string()).serde()?.await?;
-
-        for d in fresh {
-            state.apply(d);
-            out.new += 1;
-            if matches!(d, Decoded::Unknown(..)) {
-                out.unknown += 1;
-            }
-        }
-        write_state(&tx, &state)?;
-        let orphans = orphans.map_or(0, |r| r.v) + state.orphans;
-        meta.put(js(&Rec::new("orphans".to_string(), orphans))?)
-            .primitive()?;
-        meta.put(js(&Rec::new("checkpoint".to_string(), checkpoint))?)
-            .primitive()?;
+        let meta = read_meta(&tx).await?;
+        let mut cache = match cached {
+            Some(c) if c.meta == meta => c,
+            _ => load_cache(&tx, meta).await?,
+        };
+        let (outcome, changes) = cache.state.apply_batch(events);
+        write_changes(&tx, &cache.state, &changes)?;
+        let meta = Meta::of(&cache.state, Some(checkpoint.clone()));
+        put(&tx.object_store(META)?, META_KEY.to_string(), &meta, |_| {})?;
         // Transactions roll back unless committed: an error above leaves nothing behind.
         tx.commit().await?;
-        Ok(out)
+        cache.meta = meta;
+        *self.cache.borrow_mut() = Some(cache);
+        Ok(outcome)
     }
 
     async fn cursor(&self) -> Result<Option<Checkpoint>, IdbError> {
-        self.get(META, "checkpoint".to_string()).await
+        let tx = self.tx(TransactionMode::Readonly)?;
+        Ok(read_meta(&tx).await?.checkpoint)
     }
 }
 
@@ -730,17 +628,11 @@ impl Queries for IdbStore {
 
     async fn stats(&self) -> Result<StoreStats, IdbError> {
         let tx = self.tx(TransactionMode::Readonly)?;
-        let events = tx.object_store(APPLIED)?.count().await?;
-        let unknown = tx.object_store(UNKNOWN)?.count().await?;
-        let orphans: Option<Rec<u64>> = tx
-            .object_store(META)?
-            .get("orphans".to_string())
-            .serde()?
-            .await?;
+        let meta = read_meta(&tx).await?;
         Ok(StoreStats {
-            events: u64::from(events),
-            unknown: u64::from(unknown),
-            orphans: orphans.map_or(0, |r| r.v),
+            events: meta.events,
+            unknown: meta.unknown,
+            orphans: meta.orphans,
         })
     }
 

@@ -16,6 +16,7 @@ pub use types::{Address, EventId, Hash32, HexBytes};
 pub mod project;
 pub mod store;
 pub mod sync;
+pub mod traffic;
 
 pub use project::State;
 pub use store::{Checkpoint, Gap, MemoryStore, Queries, Store};

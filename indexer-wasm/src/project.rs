@@ -2,18 +2,20 @@
 //! completions, contributions, rewards, the pool, contract admin state, bridge transfers,
 //! validators, chains and liquidity) and how each decoded
 //! event changes them. Applying is idempotent, keyed by the event id: a replay changes
-//! nothing.
+//! nothing. [`State::apply_batch`] also says which entities a batch changed ([`Changes`]),
+//! so a persistent store writes back only those.
 //!
 //! Entities are built from events alone, never from contract storage, so an indexer that
 //! missed earlier events (a retention gap) still records what it saw: fields only a missed
 //! event carries stay `None`, and the event is counted in [`State::orphans`].
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::decode::TeachLinkEvent as E;
 use crate::decode::{DecodeError, Decoded, Event, EventMeta, RawEvent, Resolution, Signer};
+use crate::store::BatchOutcome;
 use crate::types::{amount, amount_opt, Address, EventId, Hash32, HexBytes};
 
 /// When and where a change happened: the event that made it.
@@ -490,7 +492,7 @@ pub enum Applied {
     Duplicate,
 }
 
-/// Every projection, plus the ids of the events already applied.
+/// Every projection, plus how far the applied events reach.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
     pub escrows: BTreeMap<u64, Escrow>,
@@ -513,10 +515,153 @@ pub struct State {
     pub bridges: BTreeMap<Address, BridgeTotals>,
     /// Raw events that did not decode, by RPC id.
     pub unknown: BTreeMap<String, UnknownEvent>,
-    /// Ids of the decoded events applied so far: the idempotency keys.
-    pub applied: HashSet<EventId>,
+    /// The id of the last decoded event applied. Events arrive in chain order (the RPC
+    /// pages `getEvents` by id), so every event at or before this id was applied, and
+    /// one id is the idempotency key of the whole history instead of a set growing by one
+    /// entry per event, which each persistent store would have to write.
+    pub applied_through: Option<EventId>,
+    /// Decoded events applied so far.
+    pub events: u64,
     /// Events about an entity whose creating event was never seen (a retention gap).
     pub orphans: u64,
+}
+
+/// The keys of the entities a batch wrote, so a persistent store puts back only those
+/// (from the [`State`] it applied the batch to) rather than the whole state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub escrows: BTreeSet<u64>,
+    pub tokens: BTreeSet<u64>,
+    pub profiles: BTreeSet<Address>,
+    pub completions: BTreeSet<(u64, Address)>,
+    pub contributions: BTreeSet<u64>,
+    pub rewards: BTreeSet<Address>,
+    pub pools: BTreeSet<Address>,
+    pub contracts: BTreeSet<Address>,
+    pub outbound: BTreeSet<u64>,
+    pub inbound: BTreeSet<(u32, u64)>,
+    pub validators: BTreeSet<Address>,
+    pub chains: BTreeSet<u32>,
+    pub bridges: BTreeSet<Address>,
+    /// Raw events kept because they did not decode, by RPC id.
+    pub unknown: BTreeSet<String>,
+}
+
+impl Changes {
+    /// Records the entities event `e` of `contract` writes (kept in step with
+    /// [`State::apply_event`]; `tests/decode_project.rs` checks the two agree).
+    pub fn add(&mut self, contract: Address, e: &E) {
+        match e {
+            E::AdminChanged { .. }
+            | E::RoleGranted { .. }
+            | E::RoleRevoked { .. }
+            | E::Paused { .. }
+            | E::Unpaused { .. }
+            | E::Upgraded { .. } => {
+                self.contracts.insert(contract);
+            }
+            E::EscrowCreated { escrow_id, .. }
+            | E::EscrowApproved { escrow_id, .. }
+            | E::EscrowReleased { escrow_id, .. }
+            | E::EscrowRefunded { escrow_id, .. }
+            | E::EscrowCancelled { escrow_id, .. }
+            | E::EscrowDisputed { escrow_id, .. }
+            | E::EscrowResolved { escrow_id, .. } => {
+                self.escrows.insert(*escrow_id);
+            }
+            E::Minted { token_id, .. }
+            | E::Approved { token_id, .. }
+            | E::Transferred { token_id, .. }
+            | E::MetadataUpdated { token_id, .. } => {
+                self.tokens.insert(*token_id);
+            }
+            E::CompletionRecorded {
+                learner, course_id, ..
+            } => {
+                self.completions.insert((*course_id, *learner));
+                self.profiles.insert(*learner);
+            }
+            E::ContributionRecorded {
+                contribution_id,
+                learner,
+                ..
+            } => {
+                self.contributions.insert(*contribution_id);
+                self.profiles.insert(*learner);
+            }
+            E::ContributionRated {
+                contribution_id,
+                rater,
+                author,
+                ..
+            } => {
+                self.contributions.insert(*contribution_id);
+                self.profiles.insert(*rater);
+                self.profiles.insert(*author);
+            }
+            E::RewardIssued { learner, .. } | E::RewardClaimed { learner, .. } => {
+                self.rewards.insert(*learner);
+                self.pools.insert(contract);
+            }
+            E::Funded { .. } | E::Withdrawn { .. } => {
+                self.pools.insert(contract);
+            }
+            E::ValidatorRegistered { validator, .. }
+            | E::UnbondingStarted { validator, .. }
+            | E::StakeWithdrawn { validator, .. }
+            | E::BridgeSlashed { validator, .. } => {
+                self.validators.insert(*validator);
+                self.bridges.insert(contract);
+            }
+            E::ValidatorActivated { validator } | E::ValidatorDeactivated { validator } => {
+                self.validators.insert(*validator);
+            }
+            E::ChainLimitsSet { chain, .. }
+            | E::ChainPaused { chain, .. }
+            | E::ChainResumed { chain, .. } => {
+                self.chains.insert(*chain);
+            }
+            E::BridgeLocked { nonce, .. }
+            | E::OutboundConfirmed { nonce, .. }
+            | E::BridgeRefunded { nonce, .. } => {
+                self.outbound.insert(*nonce);
+                self.bridges.insert(contract);
+            }
+            E::BridgeFunded { .. } => {
+                self.bridges.insert(contract);
+            }
+            E::BridgeCompleted {
+                source_chain,
+                nonce,
+                ..
+            } => {
+                self.inbound.insert((*source_chain, *nonce));
+                self.bridges.insert(contract);
+            }
+        }
+    }
+
+    /// How many entities changed.
+    pub fn len(&self) -> usize {
+        self.escrows.len()
+            + self.tokens.len()
+            + self.profiles.len()
+            + self.completions.len()
+            + self.contributions.len()
+            + self.rewards.len()
+            + self.pools.len()
+            + self.contracts.len()
+            + self.outbound.len()
+            + self.inbound.len()
+            + self.validators.len()
+            + self.chains.len()
+            + self.bridges.len()
+            + self.unknown.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl State {
@@ -544,11 +689,39 @@ impl State {
         Applied::New
     }
 
-    /// Applies one decoded event, once.
+    /// Applies `events` (in chain order), skipping those already applied, and says what
+    /// changed: the outcome counts and the keys of every entity written.
+    pub fn apply_batch(&mut self, events: &[Decoded]) -> (BatchOutcome, Changes) {
+        let mut out = BatchOutcome::default();
+        let mut changes = Changes::default();
+        for d in events {
+            if self.apply(d) == Applied::Duplicate {
+                out.duplicates += 1;
+                continue;
+            }
+            out.new += 1;
+            match d {
+                Decoded::Event(e) => changes.add(e.meta.contract, &e.body),
+                Decoded::Unknown(raw, _) => {
+                    out.unknown += 1;
+                    changes.unknown.insert(raw.id.clone());
+                }
+            }
+        }
+        (out, changes)
+    }
+
+    /// Applies one decoded event, once: an event at or before [`State::applied_through`]
+    /// is a replay.
     pub fn apply_event(&mut self, e: &Event) -> Applied {
-        if !self.applied.insert(e.meta.id) {
+        if self
+            .applied_through
+            .is_some_and(|through| e.meta.id <= through)
+        {
             return Applied::Duplicate;
         }
+        self.applied_through = Some(e.meta.id);
+        self.events = self.events.saturating_add(1);
         let stamp = Stamp::from(&e.meta);
         let contract = e.meta.contract;
         match &e.body {

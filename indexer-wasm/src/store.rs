@@ -491,7 +491,7 @@ impl Queries for MemoryStore {
     async fn stats(&self) -> Result<StoreStats, Self::Error> {
         let c = self.lock()?;
         Ok(StoreStats {
-            events: c.state.applied.len() as u64,
+            events: c.state.events,
             unknown: c.state.unknown.len() as u64,
             orphans: c.state.orphans,
         })

@@ -569,3 +569,105 @@ async fn a_withdrawn_validator_can_register_again() {
     assert_eq!(v.unbonding_ends, None);
     assert_eq!(store.bridge().await.unwrap().unwrap().staked, 1_500);
 }
+
+/// The keys whose values differ between two maps (added, removed or changed).
+fn changed_keys<K: Ord + Clone, V: PartialEq>(
+    before: &std::collections::BTreeMap<K, V>,
+    after: &std::collections::BTreeMap<K, V>,
+) -> std::collections::BTreeSet<K> {
+    let keys = before.keys().chain(after.keys());
+    keys.filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect()
+}
+
+/// `Changes` is what persistent stores write back, so an entity the projection changes
+/// but `Changes` misses would be lost on disk: for every catalogued event (and again
+/// after a gap, when entities are created by a later event), the changed keys are exactly
+/// the ones `Changes` names.
+#[test]
+fn changes_name_exactly_the_entities_each_event_writes() {
+    use teachlink_indexer::project::{Changes, State};
+    let events = every_event();
+    // From the start, and from half-way (earlier events "lost" to a gap).
+    for skip in [0, events.len() / 2] {
+        let mut state = State::default();
+        for e in &events[skip..] {
+            let before = state.clone();
+            let (outcome, c) = state.apply_batch(&[Decoded::Event(e.clone())]);
+            assert_eq!(outcome.new, 1);
+            let expected = Changes {
+                escrows: changed_keys(&before.escrows, &state.escrows),
+                tokens: changed_keys(&before.tokens, &state.tokens),
+                profiles: changed_keys(&before.profiles, &state.profiles),
+                completions: changed_keys(&before.completions, &state.completions),
+                contributions: changed_keys(&before.contributions, &state.contributions),
+                rewards: changed_keys(&before.rewards, &state.rewards),
+                pools: changed_keys(&before.pools, &state.pools),
+                contracts: changed_keys(&before.contracts, &state.contracts),
+                outbound: changed_keys(&before.outbound, &state.outbound),
+                inbound: changed_keys(&before.inbound, &state.inbound),
+                validators: changed_keys(&before.validators, &state.validators),
+                chains: changed_keys(&before.chains, &state.chains),
+                bridges: changed_keys(&before.bridges, &state.bridges),
+                unknown: changed_keys(&before.unknown, &state.unknown),
+            };
+            // `Changes` may name an entity the event left equal (e.g. a role granted
+            // twice); it must never miss one.
+            for (name, missed) in [
+                ("escrows", expected.escrows.difference(&c.escrows).count()),
+                ("tokens", expected.tokens.difference(&c.tokens).count()),
+                (
+                    "profiles",
+                    expected.profiles.difference(&c.profiles).count(),
+                ),
+                (
+                    "completions",
+                    expected.completions.difference(&c.completions).count(),
+                ),
+                (
+                    "contributions",
+                    expected.contributions.difference(&c.contributions).count(),
+                ),
+                ("rewards", expected.rewards.difference(&c.rewards).count()),
+                ("pools", expected.pools.difference(&c.pools).count()),
+                (
+                    "contracts",
+                    expected.contracts.difference(&c.contracts).count(),
+                ),
+                (
+                    "outbound",
+                    expected.outbound.difference(&c.outbound).count(),
+                ),
+                ("inbound", expected.inbound.difference(&c.inbound).count()),
+                (
+                    "validators",
+                    expected.validators.difference(&c.validators).count(),
+                ),
+                ("chains", expected.chains.difference(&c.chains).count()),
+                ("bridges", expected.bridges.difference(&c.bridges).count()),
+            ] {
+                assert_eq!(
+                    missed,
+                    0,
+                    "{} misses a changed {name} entity",
+                    e.body.name()
+                );
+            }
+            // And it names nothing the state does not hold.
+            assert!(c.escrows.iter().all(|k| state.escrows.contains_key(k)));
+            assert!(c.tokens.iter().all(|k| state.tokens.contains_key(k)));
+            assert!(c
+                .completions
+                .iter()
+                .all(|k| state.completions.contains_key(k)));
+            assert!(c.inbound.iter().all(|k| state.inbound.contains_key(k)));
+            // A replay changes nothing and names nothing.
+            let again = state.clone();
+            let (outcome, c) = state.apply_batch(&[Decoded::Event(e.clone())]);
+            assert_eq!((outcome.new, outcome.duplicates), (0, 1));
+            assert!(c.is_empty());
+            assert_eq!(state, again);
+        }
+    }
+}
