@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+# PostgreSQL for the SQL store's and the server's tests (started if not running).
+export "$(scripts/postgres.sh)"
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -19,3 +21,5 @@ echo "== tests"
 cargo test --locked --workspace
 echo "== indexer's IndexedDB store in headless Chromium"
 scripts/browser-tests.sh
+echo "== alert rules, their unit tests, dashboards and runbook links"
+scripts/check-observability.sh
