@@ -127,8 +127,9 @@ impl FromStr for EventId {
             Some((t, i)) => (t, i.parse::<u32>().map_err(|_| bad())?),
             None => (s, 0),
         };
-        let toid: i64 = toid.parse().map_err(|_| bad())?;
-        let toid = u64::try_from(toid).map_err(|_| bad())?;
+        // stellar-rpc's TOIDs are non-negative i64s; any u64 is accepted so that every id
+        // this type displays parses back (entities store their events' ids as text).
+        let toid: u64 = toid.parse().map_err(|_| bad())?;
         Ok(EventId { toid, index })
     }
 }
@@ -280,6 +281,12 @@ mod tests {
         assert_eq!(end.covered_through(), 7);
         assert!("x-1".parse::<EventId>().is_err());
         assert!("-5".parse::<EventId>().is_err());
+        // Every id displayed parses back, the largest too.
+        let max = EventId {
+            toid: u64::MAX,
+            index: u32::MAX,
+        };
+        assert_eq!(max.to_string().parse::<EventId>().unwrap(), max);
     }
 
     #[test]
