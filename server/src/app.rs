@@ -1,0 +1,221 @@
+//! Owns the HTTP surface: the axum [`Router`] with `/health`, `/metrics`, the REST API
+//! nested at `/api` (see [`crate::api`]; unknown API routes answer a JSON 404), the web
+//! app's static files (or a "not built" notice), the OpenAPI description of all of it
+//! ([`openapi_router`]), and the rule that every error answers a JSON body ([`ApiError`]),
+//! panics included.
+
+use std::any::Any;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use serde::Serialize;
+use teachlink_indexer::Deployment;
+use tokio::sync::watch;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use crate::api::error::{ApiError, ErrorCode};
+use crate::demo::DemoState;
+use crate::health::HealthChecker;
+use crate::indexer::IndexerSnapshot;
+use crate::metrics::{self, Metrics};
+use crate::store::AppStore;
+
+/// What the network is, for /api/status.
+#[derive(Clone, Debug, Serialize)]
+pub struct NetworkInfo {
+    /// `localnet` (embedded) or `rpc`.
+    pub mode: &'static str,
+    pub rpc_url: String,
+    pub network_passphrase: Option<String>,
+}
+
+/// Shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The SQL store: handlers read it directly (pooled, `Send` futures).
+    pub store: Arc<AppStore>,
+    pub indexer: watch::Receiver<IndexerSnapshot>,
+    pub metrics: Arc<Metrics>,
+    pub health: Arc<HealthChecker>,
+    pub network: Arc<NetworkInfo>,
+    pub deployment: Arc<Deployment>,
+    pub demo: watch::Receiver<Option<DemoState>>,
+}
+
+/// Every documented route: `/health`, `/metrics` and `/api/*`, with their OpenAPI paths.
+pub fn openapi_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::api::base_doc())
+        .routes(routes!(health))
+        .routes(routes!(metrics_handler))
+        .nest("/api", crate::api::router())
+}
+
+/// The whole router. `web_dir` is served at `/` when it exists.
+pub fn router(state: AppState, web_dir: &Path) -> Router {
+    let metrics = state.metrics.clone();
+    let (app, _doc) = openapi_router().split_for_parts();
+    // The web app is the root fallback, so that the API's own fallback (a JSON 404) still
+    // answers every unknown `/api/*` path. Its requests are labelled `unmatched` in metrics.
+    let app = if web_dir.is_dir() {
+        let index = web_dir.join("index.html");
+        // A single-page app: unknown paths get index.html so client-side routes work.
+        app.fallback_service(ServeDir::new(web_dir).fallback(ServeFile::new(index)))
+    } else {
+        tracing::warn!(
+            web_dir = %web_dir.display(),
+            "the web app is not built: / answers 404 until it is (see the notice it serves)"
+        );
+        let notice = Arc::new(not_built_notice(web_dir));
+        app.fallback(move || web_not_built(notice.clone()))
+    };
+    json_errors_always(app.with_state(state))
+        .layer(middleware::from_fn_with_state(metrics, metrics::track))
+}
+
+/// Every error answers JSON: bodiless error responses get one, and panics become a 500.
+fn json_errors_always(router: Router) -> Router {
+    router
+        .layer(middleware::map_response(json_errors))
+        .layer(CatchPanicLayer::custom(panic_response))
+}
+
+fn not_built_notice(web_dir: &Path) -> String {
+    format!(
+        "TeachLink web app not built: {} does not exist.\n\
+         Build the web app (web-app/, its build writes web-app/dist) or point --web-dir \
+         (TEACHLINK_WEB_DIR) at a built copy, then restart.\n\
+         The server itself is up: GET /api/status, /health, /metrics.\n",
+        web_dir.display()
+    )
+}
+
+async fn web_not_built(notice: Arc<String>) -> Response {
+    (
+        axum::http::StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        notice.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+/// The server's health: `status` (`ok`, `degraded`, `error`) and `checks` (`database`,
+/// `rpc`, `indexer_lag`, `retention_gap`, each with its `status`).
+#[utoipa::path(get, path = "/health", tag = "server",
+    responses(
+        (status = 200, description = "ok or degraded: serving", body = Object),
+        (status = 503, description = "error or not ready", body = Object)))]
+async fn health(State(state): State<AppState>) -> Response {
+    let snapshot = state.indexer.borrow().clone();
+    let report = state
+        .health
+        .report(&state.store, &snapshot, &state.metrics)
+        .await;
+    (report.status.http_status(), Json(report)).into_response()
+}
+
+/// Prometheus metrics (OpenMetrics text); the health gauges are refreshed first.
+#[utoipa::path(get, path = "/metrics", tag = "server",
+    responses((status = 200, description = "OpenMetrics text exposition",
+        content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8", body = String)))]
+async fn metrics_handler(State(state): State<AppState>) -> Response {
+    let snapshot = state.indexer.borrow().clone();
+    let _ = state
+        .health
+        .report(&state.store, &snapshot, &state.metrics)
+        .await;
+    metrics::exposition(&state.metrics)
+}
+
+/// Error responses without a body (axum's 405, 413, …) get the JSON error body.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let message = status.canonical_reason().unwrap_or("request failed");
+    let mut out = ApiError::new(ErrorCode::for_status(status), message).into_response();
+    // Keep the original status (e.g. 405, not the code's default) and what the original
+    // response said beyond its body (e.g. `Allow` on a 405).
+    *out.status_mut() = status;
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// A panic in a handler: a JSON 500, never an HTML page or a dropped connection.
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".to_string());
+    tracing::error!(panic = %detail, "a request handler panicked");
+    ApiError::internal("internal error").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Method, Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn call(router: Router, method: Method, path: &str) -> (StatusCode, serde_json::Value) {
+        let resp = router
+            .oneshot(
+                Request::builder()
+                    .method(method)
+                    .uri(path)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("infallible");
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        let v = serde_json::from_slice(&bytes).expect("a JSON body");
+        (status, v)
+    }
+
+    async fn boom_handler() -> &'static str {
+        panic!("handler bug")
+    }
+
+    fn boom() -> Router {
+        json_errors_always(Router::new().route("/boom", get(boom_handler)))
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_a_json_500() {
+        let (status, v) = call(boom(), Method::GET, "/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(v["error"]["code"], "internal");
+    }
+
+    #[tokio::test]
+    async fn bodiless_errors_get_a_json_body() {
+        let (status, v) = call(boom(), Method::DELETE, "/boom").await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(v["error"]["code"], "method_not_allowed");
+        let (status, v) = call(boom(), Method::GET, "/nothing").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(v["error"]["code"], "not_found");
+    }
+}

@@ -1,0 +1,1030 @@
+//! The REST API on real parts: the embedded localnet running the built contracts, the
+//! demo's signed transactions, the indexer writing to a real SQLite file, and real HTTP.
+//! Every route with the demo data, pagination, every class of bad input, the OpenAPI
+//! document against the router and the responses, and a contract call seen through REST.
+//! Build the contracts first: scripts/build-contracts.sh.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use ed25519_dalek::SigningKey;
+use serde_json::Value;
+use stellar_xdr::{
+    AccountId, HostFunction, InvokeContractArgs, PublicKey, ScAddress, ScSymbol, ScVal, Uint256,
+};
+use teachlink_localnet::node::{sign_envelope, Submission};
+use teachlink_localnet::LocalnetHandle;
+use teachlink_server::config::{default_wasm_dir, DatabaseUrl, Network, RpcNetwork};
+use teachlink_server::demo::DemoState;
+use teachlink_server::{run, Config, ServerHandle};
+
+use support::schema_check;
+
+/// One runtime for every test, so the shared server outlives each test's `block_on`.
+fn rt() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("test runtime")
+    })
+}
+
+struct Shared {
+    handle: ServerHandle,
+    /// Demo participants' accounts by name.
+    people: BTreeMap<String, String>,
+    /// Its SQLite database.
+    database: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// The shared server, once the demo data set is created and indexed.
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let dir = default_wasm_dir();
+        assert!(
+            dir.join("teachlink_escrow.wasm").is_file(),
+            "no contract Wasm in {}: run scripts/build-contracts.sh first",
+            dir.display()
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config::for_tests(dir.path());
+        let DatabaseUrl::Sqlite(database) = config.database.clone() else {
+            panic!("SQLite by default")
+        };
+        rt().block_on(async move {
+            let handle = run(config, std::future::pending())
+                .await
+                .expect("the server starts");
+            let people = demo_indexed(&handle).await;
+            Shared {
+                handle,
+                people,
+                database,
+                _dir: dir,
+            }
+        })
+    })
+}
+
+/// Waits for the demo to complete and be indexed; returns its people's accounts.
+async fn demo_indexed(handle: &ServerHandle) -> BTreeMap<String, String> {
+    let mut demo = handle.demo_state();
+    let state = tokio::time::timeout(
+        Duration::from_secs(120),
+        demo.wait_for(|s| !matches!(s, Some(DemoState::Running { .. }) | None)),
+    )
+    .await
+    .expect("the demo completes within two minutes")
+    .expect("demo state")
+    .clone();
+    let Some(DemoState::Done { events, people, .. }) = state else {
+        panic!("the demo did not complete: {state:?}")
+    };
+    let base = handle.url();
+    eventually("the demo indexed", Duration::from_secs(30), || async {
+        let (_, v) = get_json(&base, "/api/status").await;
+        if v["store"]["events"].as_u64() >= Some(u64::from(events)) {
+            Ok(())
+        } else {
+            Err(v.to_string())
+        }
+    })
+    .await;
+    people.into_iter().map(|p| (p.name, p.account)).collect()
+}
+
+fn client() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("HTTP client")
+    })
+}
+
+async fn get(base: &str, path: &str) -> (u16, String, String) {
+    let resp = client()
+        .get(format!("{base}{}", path.trim_start_matches('/')))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let body = resp.text().await.expect("body");
+    (status, content_type, body)
+}
+
+async fn get_json(base: &str, path: &str) -> (u16, Value) {
+    let (status, content_type, body) = get(base, path).await;
+    assert!(
+        content_type.starts_with("application/json"),
+        "GET {path}: {status} {content_type}: {body}"
+    );
+    let v = serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"));
+    (status, v)
+}
+
+/// Polls `check` every 20 ms until it yields a value or `deadline` passes.
+async fn eventually<T, F, Fut>(what: &str, deadline: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let start = Instant::now();
+    loop {
+        match check().await {
+            Ok(v) => return v,
+            Err(last) if start.elapsed() > deadline => {
+                panic!("{what}: not within {deadline:?}; last: {last}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+}
+
+/// The OpenAPI document the server serves.
+async fn openapi(base: &str) -> Value {
+    let (code, doc) = get_json(base, "/api/openapi.json").await;
+    assert_eq!(code, 200, "{doc}");
+    doc
+}
+
+/// Checks `body`, the answer `status` of `GET template` (as instantiated), against the
+/// schema the document gives for it.
+fn conforms(doc: &Value, template: &str, status: u16, body: &Value) {
+    let op = &doc["paths"][template]["get"];
+    assert!(op.is_object(), "{template} is not documented");
+    let response = &op["responses"][status.to_string()];
+    assert!(
+        response.is_object(),
+        "{template}: status {status} is not documented: {body}"
+    );
+    let schema = &response["content"]["application/json"]["schema"];
+    assert!(schema.is_object(), "{template} {status}: no JSON schema");
+    if let Err(e) = schema_check::check(doc, schema, body, &format!("GET {template} {status}")) {
+        panic!("{e}\n{body:#}");
+    }
+}
+
+/// Every route of issue 5, as documented.
+const ROUTES: [&str; 22] = [
+    "/health",
+    "/metrics",
+    "/api/escrows",
+    "/api/escrows/{id}",
+    "/api/tokens",
+    "/api/tokens/{id}",
+    "/api/profiles/{address}",
+    "/api/completions",
+    "/api/contributions",
+    "/api/contributions/{id}",
+    "/api/rewards/{learner}",
+    "/api/pool",
+    "/api/bridge",
+    "/api/bridge/outbound",
+    "/api/bridge/outbound/{nonce}",
+    "/api/bridge/inbound",
+    "/api/bridge/inbound/{chain}/{nonce}",
+    "/api/bridge/validators",
+    "/api/bridge/chains",
+    "/api/events/unknown",
+    "/api/status",
+    "/api/openapi.json",
+];
+
+#[test]
+fn every_route_answers_with_the_demo_data_as_documented() {
+    let s = shared();
+    let base = s.handle.url();
+    let who = |name: &str| s.people[name].clone();
+    rt().block_on(async {
+        let doc = openapi(&base).await;
+        // (template, concrete path, expected status, what to check on the body)
+        type Expect = fn(&Value) -> bool;
+        let cases: Vec<(&str, String, u16, Expect)> = vec![
+            ("/api/escrows", "/api/escrows".into(), 200, |v| {
+                v["items"].as_array().map(Vec::len) == Some(3) && v["next_cursor"].is_null()
+            }),
+            (
+                "/api/escrows",
+                format!("/api/escrows?party={}", who("alan")),
+                200,
+                |v| v["items"].as_array().map(Vec::len) == Some(1) && v["items"][0]["id"] == 1,
+            ),
+            (
+                "/api/escrows",
+                format!("/api/escrows?party={}&status=Released", who("margaret")),
+                200,
+                |v| v["items"].as_array().map(Vec::len) == Some(2),
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?status=Open".into(),
+                200,
+                |v| v["items"].as_array().map(Vec::len) == Some(1) && v["items"][0]["id"] == 3,
+            ),
+            ("/api/escrows/{id}", "/api/escrows/1".into(), 200, |v| {
+                v["status"] == "Released" && v["approvals"].as_array().map(Vec::len) == Some(1)
+            }),
+            ("/api/tokens", "/api/tokens".into(), 200, |v| {
+                v["items"].as_array().map(Vec::len) == Some(3)
+            }),
+            (
+                "/api/tokens",
+                format!("/api/tokens?creator={}", who("ada")),
+                200,
+                |v| v["items"].as_array().map(Vec::len) == Some(2),
+            ),
+            (
+                "/api/tokens",
+                format!(
+                    "/api/tokens?owner={}&creator={}",
+                    who("grace"),
+                    who("grace")
+                ),
+                200,
+                |v| v["items"].as_array().map(Vec::len) == Some(1) && v["items"][0]["id"] == 2,
+            ),
+            ("/api/tokens/{id}", "/api/tokens/1".into(), 200, |v| {
+                v["mint"]["title"] == "Soroban smart contracts 101"
+                    && v["provenance"][0]["kind"] == "Mint"
+            }),
+            (
+                "/api/profiles/{address}",
+                format!("/api/profiles/{}", who("alan")),
+                200,
+                |v| v["completions"] == 1 && v["contributions"] == 1 && v["credit_score"].is_u64(),
+            ),
+            // Two from the demo (another test may be adding one).
+            ("/api/completions", "/api/completions".into(), 200, |v| {
+                v["items"].as_array().map(Vec::len) >= Some(2)
+                    && v["items"][0]["course_id"] == 1
+                    && v["items"][1]["course_id"] == 2
+            }),
+            (
+                "/api/completions",
+                "/api/completions?course=2".into(),
+                200,
+                |v| {
+                    v["items"].as_array().map(Vec::len) == Some(1)
+                        && v["items"][0]["score_pct"] == 85
+                },
+            ),
+            (
+                "/api/completions",
+                format!("/api/completions?learner={}", who("alan")),
+                200,
+                |v| {
+                    v["items"].as_array().map(Vec::len) == Some(1)
+                        && v["items"][0]["course_id"] == 1
+                },
+            ),
+            (
+                "/api/contributions",
+                format!("/api/contributions?author={}", who("alan")),
+                200,
+                |v| v["items"].as_array().map(Vec::len) == Some(1),
+            ),
+            (
+                "/api/contributions/{id}",
+                "/api/contributions/1".into(),
+                200,
+                |v| v["kind"] == "tutorial" && v["ratings"][0]["rating"] == 5,
+            ),
+            (
+                "/api/rewards/{learner}",
+                format!("/api/rewards/{}", who("alan")),
+                200,
+                // 10 XLM, in stroops.
+                |v| v["claimed"] == "100000000" && v["unclaimed"] == "0",
+            ),
+            ("/api/pool", "/api/pool".into(), 200, |v| {
+                v["funded"] == "1000000000"
+            }),
+            // The embedded localnet deploys no bridge: its routes answer, with nothing.
+            ("/api/bridge", "/api/bridge".into(), 404, |v| {
+                v["error"]["code"] == "not_found"
+            }),
+            (
+                "/api/bridge/outbound",
+                "/api/bridge/outbound".into(),
+                200,
+                |v| v["items"] == serde_json::json!([]) && v["next_cursor"].is_null(),
+            ),
+            (
+                "/api/bridge/outbound",
+                format!("/api/bridge/outbound?sender={}", who("alan")),
+                200,
+                |v| v["items"] == serde_json::json!([]),
+            ),
+            (
+                "/api/bridge/outbound/{nonce}",
+                "/api/bridge/outbound/1".into(),
+                404,
+                |v| v["error"]["code"] == "not_found",
+            ),
+            (
+                "/api/bridge/inbound",
+                "/api/bridge/inbound?limit=5".into(),
+                200,
+                |v| v["items"] == serde_json::json!([]),
+            ),
+            (
+                "/api/bridge/inbound/{chain}/{nonce}",
+                "/api/bridge/inbound/2/1".into(),
+                404,
+                |v| v["error"]["code"] == "not_found",
+            ),
+            (
+                "/api/bridge/validators",
+                "/api/bridge/validators".into(),
+                200,
+                |v| v["items"] == serde_json::json!([]),
+            ),
+            (
+                "/api/bridge/chains",
+                "/api/bridge/chains".into(),
+                200,
+                |v| v["items"] == serde_json::json!([]) && v["next_cursor"].is_null(),
+            ),
+            (
+                "/api/events/unknown",
+                "/api/events/unknown".into(),
+                200,
+                |v| v["items"] == serde_json::json!([]),
+            ),
+            ("/api/status", "/api/status".into(), 200, |v| {
+                v["indexer"]["role"] == "indexing"
+                    && v["checkpoint"]["ledger"].as_u64() > Some(0)
+                    && v["checkpoint"]["gaps"] == serde_json::json!([])
+            }),
+            ("/health", "/health".into(), 200, |v| {
+                v["status"].is_string()
+            }),
+        ];
+        for (template, path, status, expect) in cases {
+            let (code, body) = get_json(&base, &path).await;
+            assert_eq!(code, status, "GET {path}: {body}");
+            assert!(expect(&body), "GET {path}: unexpected body {body:#}");
+            conforms(&doc, template, code, &body);
+        }
+        let (code, content_type, text) = get(&base, "/metrics").await;
+        assert_eq!(code, 200);
+        assert!(content_type.starts_with("application/openmetrics-text"));
+        assert!(text.contains("teachlink_indexer_running 1"), "{text}");
+    });
+}
+
+/// Follows `next_cursor` with `limit=1` through `path`; returns every item seen.
+async fn walk(base: &str, path: &str) -> Vec<Value> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..1_000 {
+        let url = match &cursor {
+            Some(c) => format!("{path}{sep}limit=1&cursor={c}"),
+            None => format!("{path}{sep}limit=1"),
+        };
+        let (code, v) = get_json(base, &url).await;
+        assert_eq!(code, 200, "GET {url}: {v}");
+        let page = v["items"].as_array().expect("items").clone();
+        assert!(page.len() <= 1, "GET {url}: {} items", page.len());
+        items.extend(page);
+        match v["next_cursor"].as_str() {
+            Some(c) => {
+                assert!(!items.is_empty(), "GET {url}: a cursor after an empty page");
+                cursor = Some(c.to_string());
+            }
+            None => return items,
+        }
+    }
+    panic!("{path}: more than 1000 pages of one item");
+}
+
+#[test]
+fn pagination_walks_every_list_completely_and_exactly_once() {
+    let s = shared();
+    let base = s.handle.url();
+    let margaret = &s.people["margaret"];
+    let ada = &s.people["ada"];
+    rt().block_on(async {
+        let lists = [
+            "/api/escrows".to_string(),
+            format!("/api/escrows?party={margaret}"),
+            "/api/escrows?status=Released".to_string(),
+            "/api/tokens".to_string(),
+            format!("/api/tokens?creator={ada}"),
+            "/api/completions".to_string(),
+            "/api/contributions".to_string(),
+            "/api/bridge/outbound".to_string(),
+            "/api/bridge/inbound".to_string(),
+            "/api/bridge/validators".to_string(),
+            "/api/events/unknown".to_string(),
+        ];
+        let mut nonempty = 0;
+        for list in &lists {
+            let sep = if list.contains('?') { '&' } else { '?' };
+            let whole = format!("{list}{sep}limit=200");
+            let (code, before) = get_json(&base, &whole).await;
+            assert_eq!(code, 200, "{before}");
+            let walked = walk(&base, list).await;
+            let (_, after) = get_json(&base, &whole).await;
+            // Another test may add an item meanwhile: the walk matches one of the two.
+            let all = after["items"].as_array().expect("items").clone();
+            assert!(
+                walked == all || Some(&walked) == before["items"].as_array(),
+                "{list}: paging with limit=1 differs:\n{walked:#?}\n{all:#?}"
+            );
+            let distinct: BTreeSet<String> = walked.iter().map(Value::to_string).collect();
+            assert_eq!(distinct.len(), walked.len(), "{list}: an item came twice");
+            if !all.is_empty() {
+                nonempty += 1;
+            }
+        }
+        assert!(nonempty >= 6, "the demo fills most lists");
+        // The default page is 50, the largest 200.
+        let (_, v) = get_json(&base, "/api/escrows").await;
+        assert!(v["next_cursor"].is_null());
+    });
+}
+
+#[test]
+fn every_class_of_bad_input_answers_a_4xx_json_error() {
+    let s = shared();
+    let base = s.handle.url();
+    let alan = s.people["alan"].clone();
+    rt().block_on(async {
+        let doc = openapi(&base).await;
+        // Real cursors to misuse.
+        let (_, page) = get_json(&base, "/api/escrows?limit=1").await;
+        let cursor = page["next_cursor"]
+            .as_str()
+            .expect("3 escrows: a next page")
+            .to_string();
+        let (_, page) = get_json(&base, "/api/tokens?limit=1").await;
+        let token_cursor = page["next_cursor"]
+            .as_str()
+            .expect("a next page")
+            .to_string();
+        let mut tampered: Vec<u8> = cursor.clone().into_bytes();
+        let mid = tampered.len() / 2;
+        tampered[mid] = if tampered[mid] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(tampered).expect("ascii");
+        let unknown_account = teachlink_indexer::Address::Account([42; 32]).to_string();
+        let mut bad_checksum = alan.clone();
+        bad_checksum.pop();
+        bad_checksum.push(if alan.ends_with('A') { 'B' } else { 'A' });
+
+        let cases: Vec<(&str, String, u16, &str)> = vec![
+            (
+                "/api/escrows",
+                "/api/escrows?foo=1".into(),
+                400,
+                "unknown_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?Party=x".into(),
+                400,
+                "unknown_parameter",
+            ),
+            (
+                "/api/bridge/chains",
+                "/api/bridge/chains?limit=1".into(),
+                400,
+                "unknown_parameter",
+            ),
+            (
+                "/api/status",
+                "/api/status?verbose=1".into(),
+                400,
+                "unknown_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?party=nope".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?party=".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                format!("/api/escrows?party={bad_checksum}"),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                format!("/api/escrows?party={alan}&party={alan}"),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?status=Lost".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/tokens",
+                format!("/api/tokens?owner={}", alan.to_lowercase()),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/completions",
+                "/api/completions?course=abc".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/completions",
+                "/api/completions?course=-1".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/completions",
+                "/api/completions?course=18446744073709551616".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?limit=0".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?limit=201".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?limit=-1".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?limit=ten".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?limit=99999999999".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?cursor=garbage!".into(),
+                400,
+                "invalid_cursor",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?cursor=".into(),
+                400,
+                "invalid_cursor",
+            ),
+            (
+                "/api/escrows",
+                "/api/escrows?cursor=eyJ2IjoxfQ".into(),
+                400,
+                "invalid_cursor",
+            ),
+            (
+                "/api/escrows",
+                format!("/api/escrows?cursor={tampered}"),
+                400,
+                "invalid_cursor",
+            ),
+            (
+                "/api/escrows",
+                format!("/api/escrows?cursor={}", &cursor[..cursor.len() - 4]),
+                400,
+                "invalid_cursor",
+            ),
+            (
+                "/api/escrows",
+                format!("/api/escrows?cursor={token_cursor}"),
+                400,
+                "invalid_cursor",
+            ),
+            (
+                "/api/escrows",
+                format!("/api/escrows?status=Open&cursor={cursor}"),
+                400,
+                "invalid_cursor",
+            ),
+            (
+                "/api/bridge/validators",
+                format!("/api/bridge/validators?cursor={cursor}"),
+                400,
+                "invalid_cursor",
+            ),
+            (
+                "/api/events/unknown",
+                format!("/api/events/unknown?cursor={}", "A".repeat(4000)),
+                400,
+                "invalid_cursor",
+            ),
+            (
+                "/api/escrows/{id}",
+                "/api/escrows/abc".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows/{id}",
+                "/api/escrows/-1".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows/{id}",
+                "/api/escrows/18446744073709551616".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/tokens/{id}",
+                "/api/tokens/1.5".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/contributions/{id}",
+                "/api/contributions/%20".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/bridge/outbound/{nonce}",
+                "/api/bridge/outbound/x".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/bridge/inbound/{chain}/{nonce}",
+                "/api/bridge/inbound/4294967296/1".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/bridge/inbound/{chain}/{nonce}",
+                "/api/bridge/inbound/2/x".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/profiles/{address}",
+                "/api/profiles/nope".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/profiles/{address}",
+                format!("/api/profiles/{bad_checksum}"),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/rewards/{learner}",
+                "/api/rewards/%E2%9C%93".into(),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "/api/escrows/{id}",
+                "/api/escrows/999".into(),
+                404,
+                "not_found",
+            ),
+            ("/api/tokens/{id}", "/api/tokens/0".into(), 404, "not_found"),
+            (
+                "/api/contributions/{id}",
+                "/api/contributions/77".into(),
+                404,
+                "not_found",
+            ),
+            (
+                "/api/profiles/{address}",
+                format!("/api/profiles/{unknown_account}"),
+                404,
+                "not_found",
+            ),
+            (
+                "/api/rewards/{learner}",
+                format!("/api/rewards/{unknown_account}"),
+                404,
+                "not_found",
+            ),
+        ];
+        for (template, path, status, code) in &cases {
+            let (got, body) = get_json(&base, path).await;
+            assert_eq!(got, *status, "GET {path}: {body}");
+            assert_eq!(body["error"]["code"], *code, "GET {path}: {body}");
+            assert!(
+                body["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty()),
+                "GET {path}: {body}"
+            );
+            conforms(&doc, template, got, &body);
+        }
+        // Unknown routes and methods.
+        let (got, body) = get_json(&base, "/api/escrow").await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (404, Some("not_found"))
+        );
+        let resp = client()
+            .post(format!("{base}api/escrows"))
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(resp.status().as_u16(), 405);
+        let body: Value = resp.json().await.expect("JSON");
+        assert_eq!(body["error"]["code"], "method_not_allowed");
+
+        // None of it was a server error.
+        let (_, _, metrics) = get(&base, "/metrics").await;
+        let server_errors: Vec<&str> = metrics
+            .lines()
+            .filter(|l| l.starts_with("teachlink_http_requests_total{") && l.contains("status=\"5"))
+            .collect();
+        assert!(server_errors.is_empty(), "{server_errors:?}");
+    });
+}
+
+#[test]
+fn the_openapi_document_describes_exactly_the_routes_served() {
+    let s = shared();
+    let base = s.handle.url();
+    let alan = s.people["alan"].clone();
+    rt().block_on(async {
+        let doc = openapi(&base).await;
+        assert!(
+            doc["openapi"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("3.1.")),
+            "{}",
+            doc["openapi"]
+        );
+        assert_eq!(doc["info"]["title"], "TeachLink API");
+        let mut refs = Vec::new();
+        schema_check::refs(&doc, &mut refs);
+        for r in &refs {
+            schema_check::resolve(&doc, r).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let paths = doc["paths"].as_object().expect("paths");
+        let documented: BTreeSet<&str> = paths.keys().map(String::as_str).collect();
+        let expected: BTreeSet<&str> = ROUTES.into_iter().collect();
+        assert_eq!(documented, expected);
+        for (path, item) in paths {
+            let methods: Vec<&String> = item
+                .as_object()
+                .expect("path item")
+                .keys()
+                .filter(|k| k.as_str() != "parameters")
+                .collect();
+            assert_eq!(methods, ["get"], "{path}: read-only");
+            let responses = item["get"]["responses"].as_object().expect("responses");
+            assert!(responses.contains_key("200"), "{path}: no 200");
+            for (status, r) in responses {
+                if path.starts_with("/api/") && (status.starts_with('4') || status.starts_with('5'))
+                {
+                    assert_eq!(
+                        r["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorBody",
+                        "{path} {status}"
+                    );
+                }
+            }
+            // Every path parameter is declared.
+            let declared: BTreeSet<&str> = item["get"]["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            let in_template: BTreeSet<&str> = path
+                .split('/')
+                .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+                .collect();
+            assert_eq!(declared, in_template, "{path}");
+        }
+
+        // Every documented route is served: instantiate each and ask for it.
+        for route in ROUTES {
+            let path = route
+                .replace("{id}", "1")
+                .replace("{nonce}", "1")
+                .replace("{chain}", "2")
+                .replace("{address}", &alan)
+                .replace("{learner}", &alan);
+            let (code, _, body) = get(&base, &path).await;
+            assert!(
+                !(code == 404 && body.contains("no API route")),
+                "{route} is documented but not served: {body}"
+            );
+            assert!(code < 500, "{route}: {code} {body}");
+        }
+        // …and every route served is documented: the router's matched routes, as metrics
+        // label them, are all in the document (and they are all there after the probe).
+        let (_, _, metrics) = get(&base, "/metrics").await;
+        let served: BTreeSet<String> = metrics
+            .lines()
+            .filter(|l| l.starts_with("teachlink_http_requests_total{"))
+            .filter_map(|l| {
+                let start = l.find("route=\"")? + 7;
+                let end = l[start..].find('"')? + start;
+                Some(l[start..end].to_string())
+            })
+            .filter(|r| r != "unmatched")
+            .collect();
+        let documented: BTreeSet<String> = documented.iter().map(|p| p.to_string()).collect();
+        assert!(
+            served.is_subset(&documented),
+            "served but undocumented: {:?}",
+            served.difference(&documented).collect::<Vec<_>>()
+        );
+        assert_eq!(served, documented, "every documented route was served");
+    });
+}
+
+fn account_id(k: &SigningKey) -> AccountId {
+    AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(
+        k.verifying_key().to_bytes(),
+    )))
+}
+
+fn addr(k: &SigningKey) -> ScVal {
+    ScVal::Address(ScAddress::Account(account_id(k)))
+}
+
+/// Submits `function` of `contract` signed by `k`, leaving the ledger to the localnet's
+/// cadence; returns the ledger it will land in.
+fn submit(
+    net: &LocalnetHandle,
+    k: &SigningKey,
+    contract: &str,
+    function: &str,
+    args: Vec<ScVal>,
+) -> u32 {
+    let hf = HostFunction::InvokeContract(InvokeContractArgs {
+        contract_address: contract.parse().expect("contract id"),
+        function_name: ScSymbol(function.try_into().expect("symbol")),
+        args: args.try_into().expect("args"),
+    });
+    net.with_node(|n| {
+        let tx = n.prepare_invoke(k, hf).expect("simulated");
+        let env = sign_envelope(tx, &[k], n.network_id()).expect("signed");
+        match n.submit(env).expect("submitted") {
+            Submission::Pending(_) => {}
+            other => panic!("{function} refused: {other:?}"),
+        }
+        n.latest().header.ledger_seq + 1
+    })
+    .expect("node")
+}
+
+#[test]
+fn a_contract_call_is_served_by_rest_within_two_ledger_closes() {
+    let s = shared();
+    let base = s.handle.url();
+    let net = s.handle.localnet().expect("embedded localnet");
+    let reputation = s.handle.deployment().contracts["reputation"].clone();
+    let newcomer = teachlink_server::demo::key("rest-newcomer");
+    let learner = account_id(&newcomer).to_string();
+    rt().block_on(async {
+        let (code, _) = get_json(&base, &format!("/api/profiles/{learner}")).await;
+        assert_eq!(code, 404, "not yet known");
+        let root = net.with_node(|n| n.root_key().clone()).expect("root key");
+        // The demo made the platform (root) an issuer of completions.
+        let landing = submit(
+            net,
+            &root,
+            &reputation,
+            "record_completion",
+            vec![addr(&root), addr(&newcomer), ScVal::U64(7), ScVal::U32(77)],
+        );
+        let completion = eventually(
+            "the completion through REST",
+            Duration::from_secs(10),
+            || async {
+                let (_, v) = get_json(&base, &format!("/api/completions?learner={learner}")).await;
+                match v["items"].as_array().map(Vec::as_slice) {
+                    Some([c]) => Ok(c.clone()),
+                    _ => Err(v.to_string()),
+                }
+            },
+        )
+        .await;
+        let latest = net
+            .with_node(|n| n.latest().header.ledger_seq)
+            .expect("node");
+        assert!(
+            latest <= landing + 1,
+            "served only once ledger {latest} closed; the call landed in {landing}"
+        );
+        assert_eq!(completion["course_id"], 7);
+        assert_eq!(completion["score_pct"], 77);
+        assert_eq!(completion["stamp"]["ledger"], landing);
+        let (code, profile) = get_json(&base, &format!("/api/profiles/{learner}")).await;
+        assert_eq!(code, 200, "{profile}");
+        assert_eq!(profile["completions"], 1);
+    });
+}
+
+/// `teachlink_indexer_running` of the server at `base`.
+async fn indexer_running(base: &str) -> Option<i64> {
+    let (_, _, text) = get(base, "/metrics").await;
+    text.lines()
+        .find_map(|l| l.strip_prefix("teachlink_indexer_running "))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+#[test]
+fn a_read_only_replica_on_the_same_sqlite_file_serves_the_same_reads() {
+    let s = shared();
+    let base = s.handle.url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::for_tests(dir.path());
+    config.database = DatabaseUrl::Sqlite(s.database.clone());
+    config.indexer.read_only = true;
+    config.network = Network::Rpc(RpcNetwork {
+        rpc_url: s.handle.rpc_url().to_string(),
+        network_passphrase: None,
+        deployment: s.handle.deployment().clone(),
+    });
+    rt().block_on(async move {
+        let replica = run(config, std::future::pending())
+            .await
+            .expect("the replica starts");
+        let other = replica.url();
+        let (_, st) = get_json(&other, "/api/status").await;
+        assert_eq!(st["indexer"]["role"], "read_only", "{st}");
+        assert_eq!(indexer_running(&other).await, Some(0));
+        assert_eq!(indexer_running(&base).await, Some(1));
+        for path in [
+            "/api/escrows",
+            "/api/tokens?limit=2",
+            "/api/contributions/1",
+            "/api/pool",
+        ] {
+            let (ca, va) = get_json(&base, path).await;
+            let (cb, vb) = get_json(&other, path).await;
+            assert_eq!((ca, va), (cb, vb), "GET {path}");
+        }
+        // It follows what the indexing server commits.
+        let (_, st) = get_json(&base, "/api/status").await;
+        let ledger = st["checkpoint"]["ledger"].as_u64().unwrap_or(0);
+        eventually(
+            "the replica sees newer commits",
+            Duration::from_secs(10),
+            || async {
+                let (_, v) = get_json(&other, "/api/status").await;
+                if v["checkpoint"]["ledger"].as_u64() > Some(ledger) {
+                    Ok(())
+                } else {
+                    Err(v.to_string())
+                }
+            },
+        )
+        .await;
+        let (code, health) = get_json(&other, "/health").await;
+        assert_eq!(code, 200, "{health}");
+        assert_eq!(
+            health["checks"]["indexer_lag"]["role"], "read_only",
+            "{health}"
+        );
+        replica.shutdown().await.expect("clean shutdown");
+        assert_eq!(indexer_running(&base).await, Some(1));
+    });
+}
