@@ -1,0 +1,412 @@
+//! Owns the TypeScript types of everything the SDK passes as plain objects (wasm-bindgen
+//! types the classes and functions; these name what goes in and comes out). No `any`: a
+//! test below holds the event types equal to the indexer's catalogue.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = TYPES;
+
+// Read by the custom section above (at compile time) and by the tests below.
+#[cfg_attr(not(test), allow(dead_code))]
+const TYPES: &str = r#"
+/** Stable codes of `TeachLinkError.code`. */
+export type ErrorCode =
+  | "invalid_argument" | "invalid_xdr" | "transport" | "http_status" | "rpc_error"
+  | "malformed_response" | "account_not_found" | "simulation_failed" | "contract_error"
+  | "transaction_rejected" | "transaction_failed" | "timeout" | "wallet_refused"
+  | "wallet_error" | "network_mismatch" | "missing_authorization" | "nothing_to_sign"
+  | "invalid_events";
+
+/** Every error the SDK throws: an `Error` named `TeachLinkError` with a stable `code`. */
+export interface TeachLinkError extends Error {
+  name: "TeachLinkError";
+  code: ErrorCode;
+  /** contract_error: the contract's `#[contracterror]` code and its name. */
+  contractCode?: number;
+  contractError?: EscrowErrorName;
+  /** contract_error on chain, transaction_rejected, transaction_failed, timeout. */
+  txHash?: string;
+  /** transaction_rejected, transaction_failed: the result code, e.g. `TxBadSeq`. */
+  result?: string;
+  /** transport: how many attempts were made. */
+  attempts?: number;
+  /** http_status */
+  status?: number;
+  /** rpc_error: the JSON-RPC error code. */
+  rpcCode?: number;
+  /** wallet_refused: the wallet's own error code, when it gave one. */
+  walletCode?: number;
+  /** missing_authorization: who still has to sign auth entries. */
+  pendingSigners?: string[];
+}
+
+/** Escrow contract errors (101, 102, 110–129) and the token contract's (2–15). */
+export type EscrowErrorName =
+  | "Unauthorized" | "Paused" | "EscrowNotFound" | "InvalidAmount" | "InvalidSignerCount"
+  | "DuplicateSigner" | "InvalidWeight" | "InvalidThreshold" | "InvalidDeadlines"
+  | "InvalidParties" | "NotOpen" | "NotSigner" | "AlreadyApproved" | "ThresholdNotMet"
+  | "ReleaseTooEarly" | "RefundTooEarly" | "AlreadyHasApprovals" | "NoArbitrator"
+  | "NotDisputed" | "InvalidSplit" | "ReasonTooLong" | "Overflow"
+  | "TokenOperationNotSupported" | "TokenAlreadyInitialized" | "TokenUnauthorized"
+  | "TokenAuthentication" | "TokenAccountMissing" | "TokenAccountIsNotClassic"
+  | "TokenNegativeAmount" | "TokenAllowance" | "TokenBalance" | "TokenBalanceDeauthorized"
+  | "TokenOverflow" | "TokenTrustlineMissing" | "TokenInsufficientAccountReserve"
+  | "TokenTooManyAccountSubentries" | "Unknown";
+
+// ---- RPC
+
+export interface RpcOptions {
+  /** Retries after the first attempt on transport errors, HTTP 429/5xx, JSON-RPC -32603 (default 3). */
+  retries?: number;
+  /** First retry delay; doubles each retry (default 250). */
+  retryDelayMs?: number;
+  /** Per-request timeout (default 30000). */
+  timeoutMs?: number;
+}
+
+export interface PollOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+export interface NetworkInfo {
+  passphrase: string;
+  protocolVersion: number;
+  friendbotUrl?: string;
+}
+
+export interface LatestLedger {
+  id: string;
+  sequence: number;
+  protocolVersion: number;
+  closeTime?: string;
+  headerXdr?: string;
+  metadataXdr?: string;
+}
+
+export interface SimulateTransactionResult {
+  latestLedger: number;
+  error?: string;
+  transactionData?: string;
+  minResourceFee?: string;
+  results?: { auth: string[]; xdr: string }[];
+  events?: string[];
+  stateChanges?: { type: "created" | "updated" | "deleted"; key: string; before: string | null; after: string | null }[];
+  restorePreamble?: { transactionData: string; minResourceFee: string };
+}
+
+export interface SendTransactionResult {
+  status: "PENDING" | "DUPLICATE" | "TRY_AGAIN_LATER" | "ERROR";
+  hash: string;
+  latestLedger: number;
+  latestLedgerCloseTime: string;
+  errorResultXdr?: string;
+  diagnosticEventsXdr?: string[];
+}
+
+export interface TransactionInfo {
+  status: "SUCCESS" | "FAILED" | "NOT_FOUND";
+  latestLedger: number;
+  latestLedgerCloseTime: string;
+  oldestLedger: number;
+  oldestLedgerCloseTime: string;
+  txHash?: string;
+  ledger?: number;
+  createdAt?: string;
+  applicationOrder?: number;
+  feeBump?: boolean;
+  envelopeXdr?: string;
+  resultXdr?: string;
+  resultMetaXdr?: string;
+  returnValue?: string;
+  diagnosticEventsXdr?: string[];
+  events?: { transactionEventsXdr?: string[]; contractEventsXdr?: string[][] };
+}
+
+export interface EventFilter {
+  type?: "contract" | "system" | "diagnostic";
+  contractIds?: string[];
+  topics?: string[][];
+}
+
+export interface GetEventsRequest {
+  startLedger?: number;
+  endLedger?: number;
+  filters: EventFilter[];
+  pagination?: { cursor?: string; limit?: number };
+}
+
+/** One event as getEvents returns it (base64 XDR topics and value). */
+export interface RawEvent {
+  type?: string;
+  id: string;
+  ledger: number;
+  ledgerClosedAt: string;
+  contractId: string;
+  txHash: string;
+  topic: string[];
+  value: string;
+  inSuccessfulContractCall?: boolean;
+  operationIndex?: number;
+  transactionIndex?: number;
+  pagingToken?: string;
+}
+
+export interface GetEventsResult {
+  events: RawEvent[];
+  cursor?: string;
+  latestLedger: number;
+  oldestLedger?: number;
+  latestLedgerCloseTime?: string;
+  oldestLedgerCloseTime?: string;
+}
+
+/** Where the TeachLink contracts live: localnet's `--deployment-file`. */
+export interface Deployment {
+  contracts: Record<string, string>;
+  start_ledger: number;
+  network_passphrase?: string;
+  admin?: string;
+  native_asset?: string;
+}
+
+// ---- signers
+
+export interface SignOptions {
+  networkPassphrase: string;
+  address?: string;
+}
+
+/** The error object a wallet gives (SEP-43; Freighter returns it as `{ error }`). */
+export interface WalletError {
+  message: string;
+  code?: number;
+  ext?: string[];
+}
+
+export interface SignTransactionResult {
+  signedTxXdr: string;
+  signerAddress?: string;
+  error?: WalletError;
+}
+
+export interface SignAuthEntryResult {
+  /** base64 of the 64-byte ed25519 signature of sha256(preimage). */
+  signedAuthEntry: string | Uint8Array | null;
+  signerAddress?: string;
+  error?: WalletError;
+}
+
+/** A wallet with the SEP-43 / Freighter API shape. */
+export interface Sep43Wallet {
+  getAddress(): Promise<{ address: string; error?: WalletError } | string>;
+  signTransaction(xdr: string, opts: SignOptions): Promise<SignTransactionResult | string>;
+  signAuthEntry?(preimageXdr: string, opts: SignOptions): Promise<SignAuthEntryResult | string>;
+  getNetwork?(): Promise<{ network?: string; networkPassphrase: string; error?: WalletError }>;
+}
+
+/** Anything that signs: a local key, a wrapped wallet, or a bare SEP-43 wallet. */
+export type Signer = Keypair | WalletSigner | Sep43Wallet;
+
+// ---- contract calls
+
+export interface InvokeOptions {
+  /** Inclusion fee in stroops on top of the resource fee (default 100). */
+  baseFee?: number;
+  /** Transaction validity from when it is built (default 300 s). */
+  txTimeoutSecs?: number;
+  pollTimeoutMs?: number;
+  pollIntervalMs?: number;
+  /** Signed auth entries expire this many ledgers after the latest (default 100). */
+  authValidityLedgers?: number;
+}
+
+export interface InvokeResult<T> {
+  txHash: string;
+  ledger: number;
+  value: T;
+}
+
+/** A built transaction waiting for auth signatures: hand `xdr` to each pending signer. */
+export interface PendingTransaction {
+  xdr: string;
+  pendingSigners: string[];
+}
+
+/** Integers: a safe-integer number, a bigint, or a decimal string. */
+export type IntegerInput = number | bigint | string;
+
+export interface EscrowSigner {
+  address: string;
+  weight: number;
+}
+
+/** The escrow contract's `EscrowTerms`. */
+export interface EscrowTerms {
+  beneficiary: string;
+  token: string;
+  /** i128 token units. */
+  amount: IntegerInput;
+  signers: EscrowSigner[];
+  threshold: number;
+  /** Ledger timestamps (UNIX seconds). */
+  release_after?: IntegerInput | null;
+  refund_after?: IntegerInput | null;
+  arbitrator?: string | null;
+  course_id: IntegerInput;
+}
+
+export type Resolution = "ToBeneficiary" | "ToDepositor" | { Split: number };
+
+export type EscrowStatus = "Open" | "Disputed" | "Released" | "Refunded" | "Cancelled" | "Resolved";
+
+/** The escrow contract's `Escrow` (amounts as decimal strings). */
+export interface Escrow {
+  id: number;
+  depositor: string;
+  beneficiary: string;
+  token: string;
+  amount: string;
+  signers: EscrowSigner[];
+  threshold: number;
+  approvals: number;
+  approved_weight: number;
+  release_after: number | null;
+  refund_after: number | null;
+  arbitrator: string | null;
+  course_id: number;
+  status: EscrowStatus;
+  created_at: number;
+}
+
+// ---- events (the indexer's JSON form; amounts are decimal strings, hashes hex)
+
+export interface EventMeta {
+  id: string;
+  ledger: number;
+  /** Ledger close time, UNIX seconds. */
+  closed_at: number;
+  contract: string;
+  tx_hash: string;
+}
+
+export type EventResolution = "ToBeneficiary" | "ToDepositor" | { Split: number };
+
+export interface AdminChangedEvent { event: "admin_changed"; previous: string; admin: string }
+export interface RoleGrantedEvent { event: "role_granted"; role: string; account: string }
+export interface RoleRevokedEvent { event: "role_revoked"; role: string; account: string }
+export interface PausedEvent { event: "paused"; by: string }
+export interface UnpausedEvent { event: "unpaused"; by: string }
+export interface UpgradedEvent { event: "upgraded"; wasm_hash: string }
+export interface EscrowCreatedEvent { event: "escrow_created"; escrow_id: number; depositor: string; beneficiary: string; token: string; amount: string; signers: EscrowSigner[]; threshold: number; release_after: number | null; refund_after: number | null; arbitrator: string | null; course_id: number }
+export interface EscrowApprovedEvent { event: "escrow_approved"; escrow_id: number; signer: string; weight: number; approved_weight: number; threshold: number }
+export interface EscrowReleasedEvent { event: "escrow_released"; escrow_id: number; beneficiary: string; amount: string; by: string }
+export interface EscrowRefundedEvent { event: "escrow_refunded"; escrow_id: number; depositor: string; amount: string; by: string }
+export interface EscrowCancelledEvent { event: "escrow_cancelled"; escrow_id: number; depositor: string; amount: string }
+export interface EscrowDisputedEvent { event: "escrow_disputed"; escrow_id: number; by: string; reason: string }
+export interface EscrowResolvedEvent { event: "escrow_resolved"; escrow_id: number; arbitrator: string; resolution: EventResolution; to_beneficiary: string; to_depositor: string }
+export interface MintedEvent { event: "minted"; token_id: number; creator: string; title: string; content_hash: string; uri: string; licence: string; tags: string[]; transferable: boolean; royalty_bps: number }
+export interface ApprovedEvent { event: "approved"; token_id: number; owner: string; spender: string | null; live_until: number }
+export interface TransferredEvent { event: "transferred"; token_id: number; from: string; to: string }
+export interface MetadataUpdatedEvent { event: "metadata_updated"; token_id: number; creator: string; uri: string; content_hash: string }
+export interface CompletionRecordedEvent { event: "completion_recorded"; learner: string; course_id: number; issuer: string; score_pct: number; credit_score: number; reputation: number }
+export interface ContributionRecordedEvent { event: "contribution_recorded"; contribution_id: number; learner: string; kind: string; reference: string }
+export interface ContributionRatedEvent { event: "contribution_rated"; contribution_id: number; rater: string; author: string; rating: number; author_reputation: number; author_credit_score: number }
+export interface FundedEvent { event: "funded"; funder: string; amount: string; balance: string }
+export interface RewardIssuedEvent { event: "reward_issued"; learner: string; issuer: string; amount: string; reason: string; unclaimed: string }
+export interface RewardClaimedEvent { event: "reward_claimed"; learner: string; amount: string }
+export interface WithdrawnEvent { event: "withdrawn"; to: string; amount: string }
+export interface ValidatorRegisteredEvent { event: "validator_registered"; validator: string; signing_key: string; stake: string }
+export interface ValidatorActivatedEvent { event: "validator_activated"; validator: string }
+export interface ValidatorDeactivatedEvent { event: "validator_deactivated"; validator: string }
+export interface ChainLimitsSetEvent { event: "chain_limits_set"; chain: number; per_transfer: string; per_day: string }
+export interface ChainPausedEvent { event: "chain_paused"; chain: number; by: string }
+export interface ChainResumedEvent { event: "chain_resumed"; chain: number; by: string }
+export interface BridgeFundedEvent { event: "bridge_funded"; from: string; amount: string }
+export interface BridgeLockedEvent { event: "locked"; nonce: number; dest_chain: number; sender: string; amount: string; recipient: string; expires_at: number }
+export interface BridgeCompletedEvent { event: "completed"; nonce: number; source_chain: number; recipient: string; amount: string; attested_stake: string }
+export interface OutboundConfirmedEvent { event: "outbound_confirmed"; nonce: number; dest_chain: number; sender: string; amount: string; attested_stake: string }
+export interface BridgeRefundedEvent { event: "refunded"; nonce: number; dest_chain: number; sender: string; amount: string }
+export interface BridgeSlashedEvent { event: "slashed"; nonce: number; source_chain: number; validator: string; amount: string; to: string }
+export interface UnbondingStartedEvent { event: "unbonding_started"; validator: string; unbonding_ends: number }
+export interface StakeWithdrawnEvent { event: "stake_withdrawn"; validator: string; amount: string }
+
+/** Every TeachLink contract event (`contracts/EVENTS.md`), tagged by `event`. */
+export type TeachLinkEvent =
+  | AdminChangedEvent | RoleGrantedEvent | RoleRevokedEvent | PausedEvent | UnpausedEvent
+  | UpgradedEvent | EscrowCreatedEvent | EscrowApprovedEvent | EscrowReleasedEvent
+  | EscrowRefundedEvent | EscrowCancelledEvent | EscrowDisputedEvent | EscrowResolvedEvent
+  | MintedEvent | ApprovedEvent | TransferredEvent | MetadataUpdatedEvent
+  | CompletionRecordedEvent | ContributionRecordedEvent | ContributionRatedEvent
+  | FundedEvent | RewardIssuedEvent | RewardClaimedEvent | WithdrawnEvent
+  | ValidatorRegisteredEvent | ValidatorActivatedEvent | ValidatorDeactivatedEvent
+  | ChainLimitsSetEvent | ChainPausedEvent | ChainResumedEvent | BridgeFundedEvent
+  | BridgeLockedEvent | BridgeCompletedEvent | OutboundConfirmedEvent | BridgeRefundedEvent
+  | BridgeSlashedEvent | UnbondingStartedEvent | StakeWithdrawnEvent;
+
+export interface Event {
+  meta: EventMeta;
+  body: TeachLinkEvent;
+}
+
+export interface UnknownEvent {
+  id: string;
+  /** Why it did not decode. */
+  reason: string;
+  raw: RawEvent;
+}
+
+export interface DecodedEvents {
+  events: Event[];
+  unknown: UnknownEvent[];
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use teachlink_indexer::decode::CATALOGUE;
+
+    /// The JSON tag of a catalogued event (`TeachLinkEvent`'s serde names).
+    fn tag(section: &str, name: &str) -> String {
+        match (section, name) {
+            ("bridge", "funded") => "bridge_funded".into(),
+            _ => name.into(),
+        }
+    }
+
+    #[test]
+    fn event_types_cover_the_catalogue() {
+        let ts = super::TYPES;
+        let mut interfaces = 0;
+        for spec in CATALOGUE {
+            let needle = format!("event: \"{}\";", tag(spec.section, spec.name));
+            let start = ts
+                .find(&needle)
+                .unwrap_or_else(|| panic!("no TypeScript type for {}", spec.name));
+            let block = &ts[start..start + ts[start..].find('}').unwrap()];
+            let fields = block.matches(": ").count() - 1;
+            for (field, _) in spec.topics.iter().chain(spec.data.iter()) {
+                assert!(
+                    block.contains(&format!(" {field}: ")),
+                    "{}: field {field} is missing from {block}",
+                    spec.name
+                );
+            }
+            assert_eq!(
+                fields,
+                spec.topics.len() + spec.data.len(),
+                "{}: extra fields in {block}",
+                spec.name
+            );
+            interfaces += 1;
+        }
+        assert_eq!(ts.matches("Event { event: \"").count(), interfaces);
+    }
+
+    #[test]
+    fn no_any() {
+        assert!(!super::TYPES.contains(": any"));
+        assert!(!super::TYPES.contains("<any>"));
+    }
+}

@@ -1,0 +1,171 @@
+//! The npm package end to end: builds it (`scripts/build-sdk.sh`), packs it with `npm pack`,
+//! installs the tarball into a fresh directory, and runs `sdk/tests/js/*.test.mjs` there
+//! with `node --test` against an in-process localnet with the TeachLink contracts. Then
+//! decodes the events the JavaScript side fetched with the indexer, natively, and holds
+//! the package's `decodeEvents` output equal to it.
+// Native only: the localnet and the processes it drives.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use teachlink_indexer::decode::{ContractKind, Decoded, Decoder, RawEvent};
+use teachlink_indexer::{Address, Event};
+use teachlink_localnet::{deploy_teachlink, Config, Localnet};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn wasm_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target"));
+    target.join("wasm32v1-none/contract")
+}
+
+fn run(cmd: &mut Command, what: &str) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let v = f();
+    eprintln!("[sdk] {what}: {:.1} s", start.elapsed().as_secs_f64());
+    v
+}
+
+#[test]
+fn packed_npm_package_drives_localnet() {
+    let root = repo();
+    // 1. The package, as a user gets it: built, packed, installed into a fresh directory.
+    timed("scripts/build-sdk.sh", || {
+        let status = Command::new("bash")
+            .arg(root.join("scripts/build-sdk.sh"))
+            .status()
+            .expect("bash starts");
+        assert!(status.success(), "scripts/build-sdk.sh failed");
+    });
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sdk-node");
+    let _ = std::fs::remove_dir_all(&work);
+    let consumer = work.join("consumer");
+    let out = work.join("out");
+    for d in [&consumer, &out] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let packed = timed("npm pack", || {
+        run(
+            Command::new("npm")
+                .args(["pack", "--silent", "--pack-destination"])
+                .arg(&work)
+                .current_dir(root.join("pkg")),
+            "npm pack",
+        )
+    });
+    let tarball = work.join(
+        packed
+            .lines()
+            .last()
+            .expect("npm pack names the tarball")
+            .trim(),
+    );
+    assert!(tarball.is_file(), "{} is missing", tarball.display());
+    std::fs::write(
+        consumer.join("package.json"),
+        r#"{ "name": "sdk-consumer", "private": true, "type": "module" }"#,
+    )
+    .unwrap();
+    timed("npm install <tarball>", || {
+        run(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+                .arg(&tarball)
+                .current_dir(&consumer),
+            "npm install",
+        )
+    });
+    let mut tests = Vec::new();
+    for entry in std::fs::read_dir(root.join("sdk/tests/js")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".test.mjs") {
+            std::fs::copy(&path, consumer.join(&name)).unwrap();
+            tests.push(name);
+        }
+    }
+    tests.sort();
+    assert!(!tests.is_empty());
+
+    // 2. A localnet with the TeachLink contracts, closing a ledger every 200 ms.
+    let net = Localnet::start(Config {
+        close_interval: Some(Duration::from_millis(200)),
+        ..Config::for_tests()
+    })
+    .expect("localnet starts");
+    let deployment = net
+        .with_node(|n| deploy_teachlink(n, &wasm_dir()))
+        .unwrap()
+        .expect("contracts deploy (build them with scripts/build-contracts.sh)");
+    let deployment_file = work.join("deployment.json");
+    std::fs::write(
+        &deployment_file,
+        serde_json::to_string_pretty(&deployment).unwrap(),
+    )
+    .unwrap();
+    let root_key = net.with_node(|n| n.root_key().clone()).unwrap();
+
+    // 3. The Node.js tests against it, importing the installed package.
+    timed("node --test", || {
+        let status = Command::new("node")
+            .args(["--test", "--test-reporter=spec"])
+            .args(&tests)
+            .current_dir(&consumer)
+            .env("TEACHLINK_RPC_URL", net.url())
+            .env("TEACHLINK_FRIENDBOT_URL", net.friendbot_url())
+            .env("TEACHLINK_DEPLOYMENT", &deployment_file)
+            .env("TEACHLINK_OUT", &out)
+            .env(
+                "TEACHLINK_ROOT_SECRET",
+                teachlink_sdk::tx::secret_strkey(&root_key),
+            )
+            .env(
+                "TEACHLINK_ROOT_PUBLIC",
+                teachlink_sdk::tx::account_strkey(&root_key.verifying_key().to_bytes()),
+            )
+            .status()
+            .expect("node starts (Node.js >= 20)");
+        assert!(status.success(), "the Node.js tests failed: {status}");
+    });
+
+    // 4. What the package decoded equals what the indexer decodes from the same page.
+    let page: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("events.json")).unwrap()).unwrap();
+    let raws: Vec<RawEvent> = serde_json::from_value(page["events"].clone()).unwrap();
+    let kinds = deployment.contracts.iter().filter_map(|(name, id)| {
+        Some((id.parse::<Address>().ok()?, ContractKind::from_name(name)?))
+    });
+    let mut decoder = Decoder::with_contracts(kinds);
+    let indexer: Vec<Event> = raws
+        .into_iter()
+        .map(|r| match decoder.decode(r) {
+            Decoded::Event(e) => e,
+            Decoded::Unknown(raw, why) => panic!("the indexer cannot decode {}: {why}", raw.id),
+        })
+        .collect();
+    let sdk: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("decoded.json")).unwrap()).unwrap();
+    assert!(indexer.len() >= 10, "only {} events", indexer.len());
+    assert_eq!(sdk["events"], serde_json::to_value(&indexer).unwrap());
+    assert_eq!(sdk["unknown"], serde_json::json!([]));
+}
