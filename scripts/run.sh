@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The main job. Until the server lands, this is the contract demo: the
-# release Wasm of every TeachLink contract on the real Soroban host, walking
-# a learner and a teacher through a paid course.
+# The main job: the TeachLink server on its embedded default — a local Soroban network
+# in-process with the TeachLink contracts deployed and a demo data set made of real signed
+# transactions, the indexer syncing it into SQLite, the REST API, /health, /metrics and
+# the web app's files on one port (8080). Flags after the command go to the server
+# (`scripts/run.sh --help`; e.g. `--rpc-url … --database-url postgres://…`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 scripts/build-contracts.sh
-exec cargo run --locked --release -q -p teachlink-contract-demo -- "$@"
+exec cargo run --locked --release -q -p teachlink-server -- "$@"

@@ -1,0 +1,136 @@
+//! Fills a database with synthetic TeachLink traffic for the REST load benchmark
+//! (`scripts/load-bench.sh`): `--events N` events of `teachlink_indexer::traffic` applied
+//! through `SqlStore` in pages of 1,000, each with its checkpoint, exactly as the indexer
+//! writes them. Also writes the deployment file naming the traffic's contracts (so a
+//! read-only server can be pointed at the database) and a list of request paths over the
+//! indexed entities for `wrk` to replay.
+//!
+//! ```sh
+//! cargo run --release -p teachlink-server --example seed_synthetic -- \
+//!     --database-url sqlite:///tmp/teachlink-load/teachlink.db --events 1000000 \
+//!     --out-dir /tmp/teachlink-load
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use teachlink_indexer::decode::Decoded;
+use teachlink_indexer::store::{Checkpoint, Store};
+use teachlink_indexer::traffic::{self, Contracts};
+use teachlink_indexer::Deployment;
+use teachlink_indexer_sql::SqlStore;
+
+const PAGE: usize = 1_000;
+/// Requests in the path list: enough that `wrk` rarely repeats one in a run.
+const PATHS: u32 = 20_000;
+
+struct Args {
+    database_url: String,
+    events: usize,
+    out_dir: PathBuf,
+}
+
+fn args() -> Result<Args, String> {
+    let mut database_url = None;
+    let mut events = 1_000_000;
+    let mut out_dir = None;
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--database-url" => database_url = Some(value()?),
+            "--events" => events = value()?.parse().map_err(|e| format!("--events: {e}"))?,
+            "--out-dir" => out_dir = Some(PathBuf::from(value()?)),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(Args {
+        database_url: database_url.ok_or("--database-url is required")?,
+        events,
+        out_dir: out_dir.ok_or("--out-dir is required")?,
+    })
+}
+
+/// Paths over entities the traffic creates: single entities and filtered pages, in the
+/// proportions a learner-facing app asks for them.
+fn request_paths(events: usize) -> String {
+    // About one cycle of traffic per 9.5 events: its escrow, a token every 4th cycle.
+    let cycles = (events / 10).max(1) as u64;
+    let mut out = String::new();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..PATHS {
+        // xorshift: reproducible, spread over the ids.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        // Learners and teachers cycle through 5,000 and 300 numbers, one per traffic cycle.
+        let learner = traffic::account((x % cycles.min(5_000)) as u32);
+        let teacher = traffic::account(10_000 + (x % cycles.min(300)) as u32);
+        let escrow = 1 + x % cycles;
+        let token = 1 + x % (cycles / 4).max(1);
+        let path = match i % 8 {
+            0 => format!("/api/escrows/{escrow}"),
+            1 => format!("/api/escrows?party={learner}&limit=20"),
+            2 => format!("/api/escrows?party={teacher}&status=Released&limit=50"),
+            3 => format!("/api/tokens/{token}"),
+            4 => format!("/api/tokens?owner={learner}&limit=20"),
+            5 => format!("/api/profiles/{learner}"),
+            6 => format!("/api/completions?course={}&limit=20", x % cycles.min(800)),
+            _ => format!("/api/rewards/{learner}"),
+        };
+        let _ = writeln!(out, "{path}");
+    }
+    out
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = args().map_err(|e| {
+        format!("{e}\nusage: seed_synthetic --database-url URL --events N --out-dir DIR")
+    })?;
+    std::fs::create_dir_all(&args.out_dir)?;
+    let contracts = Contracts::default();
+    let deployment = Deployment {
+        contracts: BTreeMap::from([
+            ("escrow".to_string(), contracts.escrow.to_string()),
+            ("content".to_string(), contracts.content.to_string()),
+            ("reputation".to_string(), contracts.reputation.to_string()),
+            ("rewards".to_string(), contracts.rewards.to_string()),
+        ]),
+        start_ledger: 1_000,
+    };
+    std::fs::write(
+        args.out_dir.join("deployment.json"),
+        serde_json::to_string_pretty(&deployment)?,
+    )?;
+    std::fs::write(args.out_dir.join("paths.txt"), request_paths(args.events))?;
+
+    let store = SqlStore::connect(&args.database_url).await?;
+    let events: Vec<Decoded> = traffic::events(&contracts, args.events)
+        .into_iter()
+        .map(Decoded::Event)
+        .collect();
+    let start = Instant::now();
+    for page in events.chunks(PAGE) {
+        let last = match page.last() {
+            Some(Decoded::Event(e)) => e.meta.id,
+            _ => continue,
+        };
+        let checkpoint = Checkpoint {
+            cursor: Some(last),
+            ledger: last.covered_through(),
+            gaps: Vec::new(),
+        };
+        store.apply_batch(page, &checkpoint).await?;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "seeded {} events into {} in {secs:.1} s ({:.0} events/s)",
+        events.len(),
+        args.database_url,
+        events.len() as f64 / secs
+    );
+    Ok(())
+}
