@@ -1,5 +1,5 @@
 //! SQL store figures: batch write throughput into SQLite and PostgreSQL, and paged-read
-//! latency, on generated TeachLink traffic (`tests/traffic/mod.rs`: escrows, NFTs,
+//! latency, on generated TeachLink traffic (`teachlink_indexer::traffic`: escrows, NFTs,
 //! completions, contributions, rewards, bridge transfers, some undecodable events).
 //!
 //! ```sh
@@ -14,9 +14,6 @@
 //! then a closed loop of concurrent mixed reads on the multi-threaded runtime (requests/s
 //! and latency percentiles). PostgreSQL runs in a schema of its own, dropped at the end.
 
-#[path = "../tests/traffic/mod.rs"]
-mod traffic;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +22,7 @@ use sqlx::Connection;
 use teachlink_indexer::decode::Decoded;
 use teachlink_indexer::project::EscrowStatus;
 use teachlink_indexer::store::{Checkpoint, Queries, Store};
+use teachlink_indexer::traffic;
 use teachlink_indexer::EventId;
 use teachlink_indexer_sql::{SqlConfig, SqlStore};
 

@@ -10,12 +10,13 @@
 
 #[path = "../../indexer-wasm/tests/fixtures/mod.rs"]
 mod fixtures;
-mod traffic;
 
 use std::path::PathBuf;
+
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use teachlink_indexer::traffic;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};

@@ -1,6 +1,6 @@
 //! Decode + project throughput: 100,000 events shaped like TeachLink's real traffic
-//! (escrow purchases with approvals, NFT mints and sales, completions, contributions and
-//! ratings, rewards), encoded as the contracts emit them and as `getEvents` returns them,
+//! (`teachlink_indexer::traffic`: escrow purchases with approvals, NFT mints and sales,
+//! completions, contributions and ratings, rewards, bridge transfers, a few undecodable), encoded as the contracts emit them and as `getEvents` returns them,
 //! decoded and projected into the memory store in pages of 1,000.
 //!
 //! `cargo bench -p teachlink-indexer --bench decode_project`
@@ -10,27 +10,30 @@ use std::time::Instant;
 use teachlink_indexer::decode::{ContractKind, Decoded, Decoder, RawEvent};
 use teachlink_indexer::encode::to_raw;
 use teachlink_indexer::store::{Checkpoint, MemoryStore};
-use teachlink_indexer::traffic::{self, Contracts};
+use teachlink_indexer::traffic;
 use teachlink_indexer::EventId;
 
 const EVENTS: usize = 100_000;
 const PAGE: usize = 1_000;
 
-/// 100,000 events in RPC form.
+/// 100,000 events in RPC form (one in 211 deliberately undecodable, as the traffic has).
 fn events() -> Vec<RawEvent> {
-    traffic::events(&Contracts::default(), EVENTS)
-        .iter()
-        .map(|e| to_raw(e).expect("encodes"))
+    traffic::stream(EVENTS)
+        .into_iter()
+        .map(|d| match d {
+            Decoded::Event(e) => to_raw(&e).expect("encodes"),
+            Decoded::Unknown(raw, _) => raw,
+        })
         .collect()
 }
 
 fn decoder() -> Decoder {
-    let c = Contracts::default();
     Decoder::with_contracts([
-        (c.escrow, ContractKind::Escrow),
-        (c.content, ContractKind::Content),
-        (c.reputation, ContractKind::Reputation),
-        (c.rewards, ContractKind::Rewards),
+        (traffic::ESCROW, ContractKind::Escrow),
+        (traffic::CONTENT, ContractKind::Content),
+        (traffic::REPUTATION, ContractKind::Reputation),
+        (traffic::REWARDS, ContractKind::Rewards),
+        (traffic::BRIDGE, ContractKind::Bridge),
     ])
 }
 
@@ -46,6 +49,10 @@ fn rate(label: &str, n: usize, start: Instant) -> f64 {
 
 fn main() {
     let raw = events();
+    let undecodable = traffic::stream(EVENTS)
+        .iter()
+        .filter(|d| matches!(d, Decoded::Unknown(..)))
+        .count();
     let json = serde_json::to_string(&raw).expect("json");
     println!(
         "{} events, {:.1} MB as getEvents JSON, pages of {PAGE}",
@@ -66,7 +73,7 @@ fn main() {
         for r in &raw {
             ok += usize::from(d.decode_ref(r).is_ok());
         }
-        assert_eq!(ok, EVENTS, "every event decodes");
+        assert_eq!(ok, EVENTS - undecodable, "every other event decodes");
         best_decode = best_decode.max(rate("decode", EVENTS, start));
 
         // Decode + project into the memory store, committing each page with its cursor,
@@ -87,8 +94,7 @@ fn main() {
         }
         best_both = best_both.max(rate("decode + project into MemoryStore", EVENTS, start));
         let s = store.snapshot().expect("snapshot");
-        assert_eq!(s.state.events as usize, EVENTS);
-        assert!(s.state.unknown.is_empty());
+        assert_eq!(s.state.events as usize + s.state.unknown.len(), EVENTS);
     }
     println!("best of 3: decode {best_decode:.0} events/s; decode + project {best_both:.0} events/s (target >= 200000)");
 }

@@ -1,52 +1,50 @@
-//! Owns synthetic TeachLink traffic: events shaped like the contracts' real ones (escrow
-//! purchases with approvals, disputes, NFT mints and sales, completions, contributions
-//! and ratings, rewards), in chain order, for benchmarks and load tests that need many
-//! more events than a local network produces quickly.
+//! Owns synthetic TeachLink traffic: event streams shaped like the contracts' real ones
+//! (escrow purchases with approvals and disputes, NFT mints and sales, completions,
+//! contributions and ratings, rewards, bridge transfers and validators, admin events, and
+//! now and then an event that does not decode), in chain order, for benchmarks, load
+//! tests and store conformance tests that need many more events than a local network
+//! produces quickly. Deterministic: the same count gives the same events.
 
-use crate::decode::{Event, EventMeta, Resolution, Signer, TeachLinkEvent as E};
-use crate::types::{Address, EventId, Hash32};
+use crate::decode::{
+    DecodeError, Decoded, Event, EventMeta, RawEvent, Resolution, Signer, TeachLinkEvent as E,
+};
+use crate::types::{Address, EventId, Hash32, HexBytes};
 
-/// The contracts the traffic's events come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Contracts {
-    pub escrow: Address,
-    pub content: Address,
-    pub reputation: Address,
-    pub rewards: Address,
-}
+pub const ESCROW: Address = Address::Contract([0x11; 32]);
+pub const CONTENT: Address = Address::Contract([0x12; 32]);
+pub const REPUTATION: Address = Address::Contract([0x13; 32]);
+pub const REWARDS: Address = Address::Contract([0x14; 32]);
+pub const BRIDGE: Address = Address::Contract([0x15; 32]);
 
-impl Default for Contracts {
-    fn default() -> Self {
-        Contracts {
-            escrow: Address::Contract([1; 32]),
-            content: Address::Contract([2; 32]),
-            reputation: Address::Contract([3; 32]),
-            rewards: Address::Contract([4; 32]),
-        }
-    }
-}
+/// The first escrow, token, contribution and transfer id: clear of the ids the indexer's
+/// catalogue of events (its test fixtures) uses, so the two can be indexed together.
+pub const FIRST_ID: u64 = 101;
 
+/// Account number `i`: distinct keys whose strkeys do not sort like their numbers.
 pub fn account(i: u32) -> Address {
     let mut k = [0u8; 32];
-    k[..4].copy_from_slice(&i.to_be_bytes());
-    k[4] = 0xA5;
+    k[..4].copy_from_slice(&i.wrapping_mul(2_654_435_761).to_be_bytes());
+    k[4..8].copy_from_slice(&i.to_be_bytes());
+    k[8] = 0xA5;
     Address::Account(k)
 }
 
-/// The events of one learner buying and finishing one course, and its side effects.
-fn cycle(c: &Contracts, n: u32, out: &mut Vec<(Address, E)>) {
-    let learner = account(n % 5_000);
+/// The events of cycle `n`: one learner buying and finishing one course, and its side
+/// effects; every few cycles a bridge transfer or an admin event. `learners` bounds the
+/// distinct learners (fewer learners: more escrows and completions per learner).
+pub fn cycle(n: u32, learners: u32, out: &mut Vec<(Address, E)>) {
+    let learner = account(n % learners);
     let teacher = account(10_000 + n % 300);
     let (s1, s2, arb) = (
         account(20_000 + n % 7),
         account(20_100 + n % 5),
         account(30_000),
     );
-    let escrow_id = u64::from(n) + 1;
+    let escrow_id = FIRST_ID + u64::from(n);
     let course_id = u64::from(n % 800);
     let amount = 50_000_000 + i128::from(n % 1_000) * 10_000;
     out.push((
-        c.escrow,
+        ESCROW,
         E::EscrowCreated {
             escrow_id,
             depositor: learner,
@@ -71,7 +69,7 @@ fn cycle(c: &Contracts, n: u32, out: &mut Vec<(Address, E)>) {
         },
     ));
     out.push((
-        c.escrow,
+        ESCROW,
         E::EscrowApproved {
             escrow_id,
             signer: s1,
@@ -80,50 +78,72 @@ fn cycle(c: &Contracts, n: u32, out: &mut Vec<(Address, E)>) {
             threshold: 3,
         },
     ));
-    if n.is_multiple_of(10) {
-        out.push((
-            c.escrow,
+    match n % 10 {
+        0 => {
+            out.push((
+                ESCROW,
+                E::EscrowDisputed {
+                    escrow_id,
+                    by: learner,
+                    reason: "the course was not delivered as described".into(),
+                },
+            ));
+            out.push((
+                ESCROW,
+                E::EscrowResolved {
+                    escrow_id,
+                    arbitrator: arb,
+                    resolution: Resolution::Split(5_000),
+                    to_beneficiary: amount / 2,
+                    to_depositor: amount - amount / 2,
+                },
+            ));
+        }
+        // Left open (awaiting the second signer) or disputed and not yet resolved.
+        3 => {}
+        7 => out.push((
+            ESCROW,
             E::EscrowDisputed {
                 escrow_id,
                 by: learner,
-                reason: "the course was not delivered as described".into(),
+                reason: "late".into(),
             },
-        ));
-        out.push((
-            c.escrow,
-            E::EscrowResolved {
+        )),
+        9 => out.push((
+            ESCROW,
+            E::EscrowRefunded {
                 escrow_id,
-                arbitrator: arb,
-                resolution: Resolution::Split(5_000),
-                to_beneficiary: amount / 2,
-                to_depositor: amount - amount / 2,
-            },
-        ));
-    } else {
-        out.push((
-            c.escrow,
-            E::EscrowApproved {
-                escrow_id,
-                signer: s2,
-                weight: 2,
-                approved_weight: 3,
-                threshold: 3,
-            },
-        ));
-        out.push((
-            c.escrow,
-            E::EscrowReleased {
-                escrow_id,
-                beneficiary: teacher,
+                depositor: learner,
                 amount,
-                by: teacher,
+                by: arb,
             },
-        ));
+        )),
+        _ => {
+            out.push((
+                ESCROW,
+                E::EscrowApproved {
+                    escrow_id,
+                    signer: s2,
+                    weight: 2,
+                    approved_weight: 3,
+                    threshold: 3,
+                },
+            ));
+            out.push((
+                ESCROW,
+                E::EscrowReleased {
+                    escrow_id,
+                    beneficiary: teacher,
+                    amount,
+                    by: teacher,
+                },
+            ));
+        }
     }
     if n.is_multiple_of(4) {
-        let token_id = u64::from(n / 4) + 1;
+        let token_id = FIRST_ID + u64::from(n / 4);
         out.push((
-            c.content,
+            CONTENT,
             E::Minted {
                 token_id,
                 creator: teacher,
@@ -138,17 +158,19 @@ fn cycle(c: &Contracts, n: u32, out: &mut Vec<(Address, E)>) {
                 royalty_bps: 500,
             },
         ));
-        out.push((
-            c.content,
-            E::Transferred {
-                token_id,
-                from: teacher,
-                to: learner,
-            },
-        ));
+        if !n.is_multiple_of(8) {
+            out.push((
+                CONTENT,
+                E::Transferred {
+                    token_id,
+                    from: teacher,
+                    to: learner,
+                },
+            ));
+        }
     }
     out.push((
-        c.reputation,
+        REPUTATION,
         E::CompletionRecorded {
             learner,
             course_id,
@@ -159,9 +181,9 @@ fn cycle(c: &Contracts, n: u32, out: &mut Vec<(Address, E)>) {
         },
     ));
     if n.is_multiple_of(3) {
-        let contribution_id = u64::from(n / 3) + 1;
+        let contribution_id = FIRST_ID + u64::from(n / 3);
         out.push((
-            c.reputation,
+            REPUTATION,
             E::ContributionRecorded {
                 contribution_id,
                 learner,
@@ -170,7 +192,7 @@ fn cycle(c: &Contracts, n: u32, out: &mut Vec<(Address, E)>) {
             },
         ));
         out.push((
-            c.reputation,
+            REPUTATION,
             E::ContributionRated {
                 contribution_id,
                 rater: teacher,
@@ -182,7 +204,7 @@ fn cycle(c: &Contracts, n: u32, out: &mut Vec<(Address, E)>) {
         ));
     }
     out.push((
-        c.rewards,
+        REWARDS,
         E::RewardIssued {
             learner,
             issuer: arb,
@@ -191,16 +213,18 @@ fn cycle(c: &Contracts, n: u32, out: &mut Vec<(Address, E)>) {
             unclaimed: 1_000_000,
         },
     ));
-    out.push((
-        c.rewards,
-        E::RewardClaimed {
-            learner,
-            amount: 1_000_000,
-        },
-    ));
+    if !n.is_multiple_of(5) {
+        out.push((
+            REWARDS,
+            E::RewardClaimed {
+                learner,
+                amount: 1_000_000,
+            },
+        ));
+    }
     if n.is_multiple_of(50) {
         out.push((
-            c.rewards,
+            REWARDS,
             E::Funded {
                 funder: arb,
                 amount: 100_000_000,
@@ -208,15 +232,139 @@ fn cycle(c: &Contracts, n: u32, out: &mut Vec<(Address, E)>) {
             },
         ));
     }
+    bridge(n, learner, out);
+    if n.is_multiple_of(97) {
+        let admin = account(40_000 + n % 3);
+        out.push((
+            [ESCROW, CONTENT, REPUTATION, REWARDS, BRIDGE][(n % 5) as usize],
+            E::RoleGranted {
+                role: "issuer".into(),
+                account: admin,
+            },
+        ));
+    }
 }
 
-/// `count` events of `contracts`, 20 transactions of one event per ledger from ledger
-/// 1,000 on: about 5,000 learners, 300 teachers, 800 courses.
-pub fn events(contracts: &Contracts, count: usize) -> Vec<Event> {
-    let mut bodies = Vec::with_capacity(count + 16);
+/// Bridge traffic of cycle `n`: validators come and go, learners send and receive.
+fn bridge(n: u32, learner: Address, out: &mut Vec<(Address, E)>) {
+    let validator = account(50_000 + n / 40);
+    if n.is_multiple_of(40) {
+        out.push((
+            BRIDGE,
+            E::ValidatorRegistered {
+                validator,
+                signing_key: Hash32([(n / 40) as u8; 32]),
+                stake: 1_000_000,
+            },
+        ));
+        out.push((BRIDGE, E::ValidatorActivated { validator }));
+        out.push((
+            BRIDGE,
+            E::ChainLimitsSet {
+                chain: 1 + n % 3,
+                per_transfer: 1_000_000_000,
+                per_day: 10_000_000_000,
+            },
+        ));
+    }
+    if n % 40 == 20 && n >= 80 {
+        out.push((
+            BRIDGE,
+            E::UnbondingStarted {
+                validator: account(50_000 + n / 40 - 1),
+                unbonding_ends: 1_800_000_000 + u64::from(n),
+            },
+        ));
+    }
+    if n.is_multiple_of(6) {
+        let nonce = FIRST_ID + u64::from(n / 6);
+        let amount = 10_000 + i128::from(n);
+        out.push((
+            BRIDGE,
+            E::BridgeLocked {
+                nonce,
+                dest_chain: 1 + n % 3,
+                sender: learner,
+                amount,
+                recipient: HexBytes(vec![(n % 251) as u8; 20]),
+                expires_at: 1_800_000_000,
+            },
+        ));
+        if n.is_multiple_of(12) {
+            out.push((
+                BRIDGE,
+                E::OutboundConfirmed {
+                    nonce,
+                    dest_chain: 1 + n % 3,
+                    sender: learner,
+                    amount,
+                    attested_stake: 3_000_000,
+                },
+            ));
+        } else if n.is_multiple_of(18) {
+            out.push((
+                BRIDGE,
+                E::BridgeRefunded {
+                    nonce,
+                    dest_chain: 1 + n % 3,
+                    sender: learner,
+                    amount,
+                },
+            ));
+        }
+    }
+    if n % 6 == 3 {
+        out.push((
+            BRIDGE,
+            E::BridgeCompleted {
+                nonce: FIRST_ID + u64::from(n / 6),
+                source_chain: 1 + (n / 6) % 3,
+                recipient: learner,
+                amount: 5_000,
+                attested_stake: 3_000_000,
+            },
+        ));
+    }
+}
+
+/// Where event number `i` of a stream is: 20 transactions per ledger, one event each.
+pub fn meta(i: usize, contract: Address) -> EventMeta {
+    let ledger = 1_000 + (i / 20) as u32;
+    let tx = (i % 20) as u64 + 1;
+    EventMeta {
+        id: EventId {
+            toid: (u64::from(ledger) << 32) | (tx << 12),
+            index: 0,
+        },
+        ledger,
+        closed_at: 1_750_000_000 + u64::from(ledger) * 5,
+        contract,
+        tx_hash: Hash32([(i % 251) as u8; 32]),
+    }
+}
+
+/// An event that did not decode, at `meta`'s position.
+pub fn unknown(meta: &EventMeta, n: usize) -> Decoded {
+    let raw = RawEvent {
+        kind: Some("contract".into()),
+        id: meta.id.to_string(),
+        ledger: meta.ledger,
+        ledger_closed_at: "2025-06-15T12:00:00Z".into(),
+        contract_id: meta.contract.to_string(),
+        tx_hash: meta.tx_hash.to_string(),
+        topic: vec![format!("AAAADwAAAAdteXN0ZXJ5{n}")],
+        value: "AAAAAQ==".into(),
+        in_successful_contract_call: None,
+    };
+    Decoded::Unknown(raw, DecodeError::UnknownName(format!("mystery_{n}")))
+}
+
+/// `count` events in chain order; one in 211 did not decode. `learners` as in [`cycle`].
+pub fn stream_with(count: usize, learners: u32) -> Vec<Decoded> {
+    let mut bodies = Vec::with_capacity(count + 32);
     let mut n = 0;
     while bodies.len() < count {
-        cycle(contracts, n, &mut bodies);
+        cycle(n, learners, &mut bodies);
         n += 1;
     }
     bodies.truncate(count);
@@ -224,19 +372,17 @@ pub fn events(contracts: &Contracts, count: usize) -> Vec<Event> {
         .into_iter()
         .enumerate()
         .map(|(i, (contract, body))| {
-            let ledger = 1_000 + (i / 20) as u32;
-            let tx = (i % 20) as u64 + 1;
-            let meta = EventMeta {
-                id: EventId {
-                    toid: (u64::from(ledger) << 32) | (tx << 12),
-                    index: 0,
-                },
-                ledger,
-                closed_at: 1_750_000_000 + u64::from(ledger) * 5,
-                contract,
-                tx_hash: Hash32([(i % 251) as u8; 32]),
-            };
-            Event { meta, body }
+            let meta = meta(i, contract);
+            if i % 211 == 105 {
+                unknown(&meta, i)
+            } else {
+                Decoded::Event(Event { meta, body })
+            }
         })
         .collect()
+}
+
+/// [`stream_with`] 5,000 learners.
+pub fn stream(count: usize) -> Vec<Decoded> {
+    stream_with(count, 5_000)
 }

@@ -16,10 +16,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use teachlink_indexer::decode::Decoded;
 use teachlink_indexer::store::{Checkpoint, Store};
-use teachlink_indexer::traffic::{self, Contracts};
-use teachlink_indexer::Deployment;
+use teachlink_indexer::traffic;
+use teachlink_indexer::{Deployment, EventId};
 use teachlink_indexer_sql::SqlStore;
 
 const PAGE: usize = 1_000;
@@ -68,8 +67,8 @@ fn request_paths(events: usize) -> String {
         // Learners and teachers cycle through 5,000 and 300 numbers, one per traffic cycle.
         let learner = traffic::account((x % cycles.min(5_000)) as u32);
         let teacher = traffic::account(10_000 + (x % cycles.min(300)) as u32);
-        let escrow = 1 + x % cycles;
-        let token = 1 + x % (cycles / 4).max(1);
+        let escrow = traffic::FIRST_ID + x % cycles;
+        let token = traffic::FIRST_ID + x % (cycles / 4).max(1);
         let path = match i % 8 {
             0 => format!("/api/escrows/{escrow}"),
             1 => format!("/api/escrows?party={learner}&limit=20"),
@@ -91,13 +90,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         format!("{e}\nusage: seed_synthetic --database-url URL --events N --out-dir DIR")
     })?;
     std::fs::create_dir_all(&args.out_dir)?;
-    let contracts = Contracts::default();
     let deployment = Deployment {
         contracts: BTreeMap::from([
-            ("escrow".to_string(), contracts.escrow.to_string()),
-            ("content".to_string(), contracts.content.to_string()),
-            ("reputation".to_string(), contracts.reputation.to_string()),
-            ("rewards".to_string(), contracts.rewards.to_string()),
+            ("escrow".to_string(), traffic::ESCROW.to_string()),
+            ("content".to_string(), traffic::CONTENT.to_string()),
+            ("reputation".to_string(), traffic::REPUTATION.to_string()),
+            ("rewards".to_string(), traffic::REWARDS.to_string()),
+            ("bridge".to_string(), traffic::BRIDGE.to_string()),
         ]),
         start_ledger: 1_000,
     };
@@ -108,15 +107,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(args.out_dir.join("paths.txt"), request_paths(args.events))?;
 
     let store = SqlStore::connect(&args.database_url).await?;
-    let events: Vec<Decoded> = traffic::events(&contracts, args.events)
-        .into_iter()
-        .map(Decoded::Event)
-        .collect();
+    let events = traffic::stream(args.events);
     let start = Instant::now();
     for page in events.chunks(PAGE) {
-        let last = match page.last() {
-            Some(Decoded::Event(e)) => e.meta.id,
-            _ => continue,
+        let Some(last) = page
+            .last()
+            .and_then(|d| d.id_string().parse::<EventId>().ok())
+        else {
+            continue;
         };
         let checkpoint = Checkpoint {
             cursor: Some(last),
