@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use teachlink_indexer::decode::{Decoded, TeachLinkEvent};
 use teachlink_indexer::store::{Checkpoint, Store};
 use teachlink_indexer::traffic;
 use teachlink_indexer::{Deployment, EventId};
@@ -54,9 +55,27 @@ fn args() -> Result<Args, String> {
 
 /// Paths over entities the traffic creates: single entities and filtered pages, in the
 /// proportions a learner-facing app asks for them.
-fn request_paths(events: usize) -> String {
-    // About one cycle of traffic per 9.5 events: its escrow, a token every 4th cycle.
-    let cycles = (events / 10).max(1) as u64;
+fn request_paths(events: &[Decoded]) -> String {
+    // Only ids the stream really creates (an undecodable event may stand where a creation
+    // would have been): a 404 would be a cheaper answer than the benchmark means to time.
+    let ids = |created: fn(&TeachLinkEvent) -> Option<u64>| -> Vec<u64> {
+        events
+            .iter()
+            .filter_map(|d| match d {
+                Decoded::Event(e) => created(&e.body),
+                Decoded::Unknown(..) => None,
+            })
+            .collect()
+    };
+    let escrows = ids(|b| match b {
+        TeachLinkEvent::EscrowCreated { escrow_id, .. } => Some(*escrow_id),
+        _ => None,
+    });
+    let tokens = ids(|b| match b {
+        TeachLinkEvent::Minted { token_id, .. } => Some(*token_id),
+        _ => None,
+    });
+    let cycles = escrows.len().max(1) as u64;
     let mut out = String::new();
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     for i in 0..PATHS {
@@ -67,8 +86,11 @@ fn request_paths(events: usize) -> String {
         // Learners and teachers cycle through 5,000 and 300 numbers, one per traffic cycle.
         let learner = traffic::account((x % cycles.min(5_000)) as u32);
         let teacher = traffic::account(10_000 + (x % cycles.min(300)) as u32);
-        let escrow = traffic::FIRST_ID + x % cycles;
-        let token = traffic::FIRST_ID + x % (cycles / 4).max(1);
+        let escrow = escrows.get((x % cycles) as usize).copied().unwrap_or(0);
+        let token = tokens
+            .get((x % tokens.len().max(1) as u64) as usize)
+            .copied()
+            .unwrap_or(0);
         let path = match i % 8 {
             0 => format!("/api/escrows/{escrow}"),
             1 => format!("/api/escrows?party={learner}&limit=20"),
@@ -104,10 +126,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.out_dir.join("deployment.json"),
         serde_json::to_string_pretty(&deployment)?,
     )?;
-    std::fs::write(args.out_dir.join("paths.txt"), request_paths(args.events))?;
 
     let store = SqlStore::connect(&args.database_url).await?;
     let events = traffic::stream(args.events);
+    std::fs::write(args.out_dir.join("paths.txt"), request_paths(&events))?;
     let start = Instant::now();
     for page in events.chunks(PAGE) {
         let Some(last) = page
