@@ -63,6 +63,10 @@ fn text(a: &Address) -> Param {
     Param::Text(a.to_string())
 }
 
+fn int(v: u64) -> Param {
+    Param::Int(u64_to_sql(v))
+}
+
 impl SqlStore {
     async fn list<T: DeserializeOwned>(
         &self,
@@ -133,14 +137,7 @@ impl SqlStore {
     ) -> Result<Vec<Contribution>, SqlError> {
         self.list(
             "contribution",
-            keyed_sql(
-                "json FROM contributions",
-                "author",
-                author,
-                "id",
-                after.map(|a| Param::Int(u64_to_sql(a))),
-                Some(limit),
-            ),
+            contributions_sql(author, after, Some(limit)),
         )
         .await
     }
@@ -154,14 +151,7 @@ impl SqlStore {
     ) -> Result<Vec<OutboundTransfer>, SqlError> {
         self.list(
             "outbound transfer",
-            keyed_sql(
-                "json FROM outbound",
-                "sender",
-                sender,
-                "nonce",
-                after.map(|a| Param::Int(u64_to_sql(a))),
-                Some(limit),
-            ),
+            outbound_sql(sender, after, Some(limit)),
         )
         .await
     }
@@ -226,11 +216,8 @@ impl SqlStore {
         what: &'static str,
         table: &str,
     ) -> Result<Vec<T>, SqlError> {
-        let texts = self
-            .pool
-            .texts(&format!("SELECT json FROM {table}"), &[])
-            .await?;
-        texts.iter().map(|t| from_json(t, what)).collect()
+        self.list(what, (format!("SELECT json FROM {table}"), Vec::new()))
+            .await
     }
 }
 
@@ -251,7 +238,7 @@ fn escrows_sql(
                 q.cond(format!("p.status = {p}"));
             }
             if let Some(a) = after {
-                let p = q.bind(Param::Int(u64_to_sql(a)));
+                let p = q.bind(int(a));
                 q.cond(format!("p.escrow_id > {p}"));
             }
             q.sql(
@@ -266,7 +253,7 @@ fn escrows_sql(
                 q.cond(format!("status = {p}"));
             }
             if let Some(a) = after {
-                let p = q.bind(Param::Int(u64_to_sql(a)));
+                let p = q.bind(int(a));
                 q.cond(format!("id > {p}"));
             }
             q.sql("json FROM escrows", "id", limit)
@@ -290,10 +277,42 @@ fn tokens_sql(
         q.cond(format!("creator = {p}"));
     }
     if let Some(a) = after {
-        let p = q.bind(Param::Int(u64_to_sql(a)));
+        let p = q.bind(int(a));
         q.cond(format!("id > {p}"));
     }
     q.sql("json FROM tokens", "id", limit)
+}
+
+fn contributions_sql(
+    author: Option<&Address>,
+    after: Option<u64>,
+    limit: Option<u32>,
+) -> (String, Vec<Param>) {
+    let after = after.map(int);
+    keyed_sql(
+        "json FROM contributions",
+        "author",
+        author,
+        "id",
+        after,
+        limit,
+    )
+}
+
+fn outbound_sql(
+    sender: Option<&Address>,
+    after: Option<u64>,
+    limit: Option<u32>,
+) -> (String, Vec<Param>) {
+    let after = after.map(int);
+    keyed_sql(
+        "json FROM outbound",
+        "sender",
+        sender,
+        "nonce",
+        after,
+        limit,
+    )
 }
 
 /// `SELECT {what} [WHERE {filter} = …] [AND {key} > after] ORDER BY {key}`.
@@ -336,14 +355,14 @@ fn completions_sql(
                     return None;
                 }
             }
-            let p = q.bind(Param::Int(u64_to_sql(c)));
+            let p = q.bind(int(c));
             q.cond(format!("course = {p}"));
             let p = q.bind(Param::Text(l.clone()));
             q.cond(format!("learner = {p}"));
             "course, learner"
         }
         (Some(c), None) => {
-            let p = q.bind(Param::Int(u64_to_sql(c)));
+            let p = q.bind(int(c));
             q.cond(format!("course = {p}"));
             if let Some((ac, al)) = after_text {
                 if c < ac {
@@ -361,14 +380,14 @@ fn completions_sql(
             q.cond(format!("learner = {p}"));
             if let Some((ac, al)) = &after_text {
                 let op = if l.as_str() > al.as_str() { ">=" } else { ">" };
-                let p = q.bind(Param::Int(u64_to_sql(*ac)));
+                let p = q.bind(int(*ac));
                 q.cond(format!("course {op} {p}"));
             }
             "course"
         }
         (None, None) => {
             if let Some((ac, al)) = after_text {
-                let c = q.bind(Param::Int(u64_to_sql(ac)));
+                let c = q.bind(int(ac));
                 let l = q.bind(Param::Text(al));
                 q.cond(format!("(course, learner) > ({c}, {l})"));
             }
@@ -390,7 +409,7 @@ fn inbound_sql(
     }
     if let Some((chain, nonce)) = after {
         let c = q.bind(Param::Int(i64::from(chain)));
-        let n = q.bind(Param::Int(u64_to_sql(nonce)));
+        let n = q.bind(int(nonce));
         q.cond(format!("(source_chain, nonce) > ({c}, {n})"));
     }
     q.sql("json FROM inbound", "source_chain, nonce", limit)
@@ -401,7 +420,7 @@ impl Queries for SqlStore {
         self.get(
             "escrow",
             "SELECT json FROM escrows WHERE id = $1",
-            &[Param::Int(u64_to_sql(id))],
+            &[int(id)],
         )
         .await
     }
@@ -417,12 +436,8 @@ impl Queries for SqlStore {
     }
 
     async fn token(&self, id: u64) -> Result<Option<ContentToken>, SqlError> {
-        self.get(
-            "token",
-            "SELECT json FROM tokens WHERE id = $1",
-            &[Param::Int(u64_to_sql(id))],
-        )
-        .await
+        self.get("token", "SELECT json FROM tokens WHERE id = $1", &[int(id)])
+            .await
     }
 
     async fn tokens_by_owner(&self, owner: &Address) -> Result<Vec<ContentToken>, SqlError> {
@@ -465,7 +480,7 @@ impl Queries for SqlStore {
         self.get(
             "contribution",
             "SELECT json FROM contributions WHERE id = $1",
-            &[Param::Int(u64_to_sql(id))],
+            &[int(id)],
         )
         .await
     }
@@ -474,18 +489,8 @@ impl Queries for SqlStore {
         &self,
         author: &Address,
     ) -> Result<Vec<Contribution>, SqlError> {
-        self.list(
-            "contribution",
-            keyed_sql(
-                "json FROM contributions",
-                "author",
-                Some(author),
-                "id",
-                None,
-                None,
-            ),
-        )
-        .await
+        self.list("contribution", contributions_sql(Some(author), None, None))
+            .await
     }
 
     async fn rewards(&self, learner: &Address) -> Result<Option<LearnerRewards>, SqlError> {
@@ -516,7 +521,7 @@ impl Queries for SqlStore {
         self.get(
             "outbound transfer",
             "SELECT json FROM outbound WHERE nonce = $1",
-            &[Param::Int(u64_to_sql(nonce))],
+            &[int(nonce)],
         )
         .await
     }
@@ -525,18 +530,8 @@ impl Queries for SqlStore {
         &self,
         sender: &Address,
     ) -> Result<Vec<OutboundTransfer>, SqlError> {
-        self.list(
-            "outbound transfer",
-            keyed_sql(
-                "json FROM outbound",
-                "sender",
-                Some(sender),
-                "nonce",
-                None,
-                None,
-            ),
-        )
-        .await
+        self.list("outbound transfer", outbound_sql(Some(sender), None, None))
+            .await
     }
 
     async fn inbound_transfer(
@@ -547,10 +542,7 @@ impl Queries for SqlStore {
         self.get(
             "inbound transfer",
             "SELECT json FROM inbound WHERE source_chain = $1 AND nonce = $2",
-            &[
-                Param::Int(i64::from(source_chain)),
-                Param::Int(u64_to_sql(nonce)),
-            ],
+            &[Param::Int(i64::from(source_chain)), int(nonce)],
         )
         .await
     }

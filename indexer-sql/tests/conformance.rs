@@ -441,6 +441,11 @@ fn assert_same(context: &str, got: &[(String, String)], want: &[(String, String)
     }
 }
 
+/// Fails on the first query of `p` that `got` answers otherwise than `want`.
+async fn assert_answers_same<G: Queries, W: Queries>(context: &str, got: &G, want: &W, p: &Probe) {
+    assert_same(context, &answers(got, p).await, &answers(want, p).await);
+}
+
 // ---------------------------------------------------------------------------------------
 // The cases
 
@@ -457,11 +462,7 @@ mod cases {
         assert_eq!(got, want, "batch outcomes");
         let p = probe(&memory);
         assert!(p.addresses.len() > 100, "a rich probe");
-        assert_same(
-            "after every event",
-            &answers(&store, &p).await,
-            &answers(&memory, &p).await,
-        );
+        assert_answers_same("after every event", &store, &memory, &p).await;
     }
 
     /// A replayed batch changes nothing and counts its events as duplicates; a batch
@@ -501,11 +502,7 @@ mod cases {
         assert_eq!(got, want);
         assert_eq!(got.duplicates, b[4].0.len());
         assert_eq!(got.new, b[5].0.len());
-        assert_same(
-            "after an overlap",
-            &answers(&store, &p).await,
-            &answers(&memory, &p).await,
-        );
+        assert_answers_same("after an overlap", &store, &memory, &p).await;
     }
 
     pub const EXTREMES: [u64; 7] = [
@@ -662,11 +659,7 @@ mod cases {
         for id in EXTREMES {
             assert!(p.escrows.contains(&id));
         }
-        assert_same(
-            "extremes",
-            &answers(&store, &p).await,
-            &answers(&memory, &p).await,
-        );
+        assert_answers_same("extremes", &store, &memory, &p).await;
         let alice = fixtures::acct(10);
         let ids: Vec<u64> = store
             .escrows_by_party(&alice)
@@ -708,11 +701,7 @@ mod cases {
             second.cursor().await.expect("reads"),
             half.cursor().await.expect("reads")
         );
-        assert_same(
-            "reopened",
-            &answers(&second, &p).await,
-            &answers(&half, &p).await,
-        );
+        assert_answers_same("reopened", &second, &half, &p).await;
         apply_all(&second, &b[8..15]).await;
         // Another writer on the same database commits batch 15, then `second` goes on.
         let third = env.open().await;
@@ -720,16 +709,8 @@ mod cases {
         let outcomes = apply_all(&second, &b[16..]).await;
         assert!(outcomes.iter().all(|o| o.duplicates == 0));
         let full = reference(&b).await;
-        assert_same(
-            "resumed",
-            &answers(&second, &p).await,
-            &answers(&full, &p).await,
-        );
-        assert_same(
-            "third",
-            &answers(&third, &p).await,
-            &answers(&full, &p).await,
-        );
+        assert_answers_same("resumed", &second, &full, &p).await;
+        assert_answers_same("third", &third, &full, &p).await;
     }
 
     /// A batch whose commit fails leaves the database and every answer as they were; the
@@ -762,11 +743,7 @@ mod cases {
         assert_eq!(retried.duplicates, 0);
         apply_all(&store, &b[5..8]).await;
         let memory = reference(&b[..8]).await;
-        assert_same(
-            "recovered",
-            &answers(&store, &p).await,
-            &answers(&memory, &p).await,
-        );
+        assert_answers_same("recovered", &store, &memory, &p).await;
 
         // The pool closed under the writer: the batch fails, nothing changes.
         let before = answers(&other, &p).await;
@@ -776,11 +753,7 @@ mod cases {
         let outcome = other.apply_batch(&b[8].0, &b[8].1).await.expect("applies");
         assert_eq!(outcome.new, b[8].0.len());
         let memory = reference(&b).await;
-        assert_same(
-            "all",
-            &answers(&other, &p).await,
-            &answers(&memory, &p).await,
-        );
+        assert_answers_same("all", &other, &memory, &p).await;
     }
 
     /// Pages of every size walk every result set completely and exactly once, in key
@@ -1125,87 +1098,51 @@ mod cases {
 // ---------------------------------------------------------------------------------------
 // The suite on each backend
 
-mod memory {
-    use super::*;
+/// A module `$backend` of tests, one per case named, each on a new `$env`.
+macro_rules! suite {
+    ($backend:ident, $env:expr, [$($case:ident),* $(,)?]) => {
+        mod $backend {
+            use super::*;
 
-    #[tokio::test]
-    async fn every_query_matches_memory() {
-        cases::every_query_matches_memory(&MemoryEnv).await;
-    }
-
-    #[tokio::test]
-    async fn replay_changes_nothing() {
-        cases::replay_changes_nothing(&MemoryEnv).await;
-    }
-
-    #[tokio::test]
-    async fn u64_extremes() {
-        cases::u64_extremes(&MemoryEnv).await;
-    }
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let env = $env;
+                    cases::$case(&env).await;
+                    env.done().await;
+                }
+            )*
+        }
+    };
 }
+
+suite!(
+    memory,
+    MemoryEnv,
+    [
+        every_query_matches_memory,
+        replay_changes_nothing,
+        u64_extremes
+    ]
+);
 
 /// The whole suite on one SQL backend.
 macro_rules! sql_suite {
     ($backend:ident, $env:expr) => {
-        mod $backend {
-            use super::*;
-
-            #[tokio::test]
-            async fn every_query_matches_memory() {
-                let env = $env;
-                cases::every_query_matches_memory(&env).await;
-                env.done().await;
-            }
-
-            #[tokio::test]
-            async fn replay_changes_nothing() {
-                let env = $env;
-                cases::replay_changes_nothing(&env).await;
-                env.done().await;
-            }
-
-            #[tokio::test]
-            async fn u64_extremes() {
-                let env = $env;
-                cases::u64_extremes(&env).await;
-                env.done().await;
-            }
-
-            #[tokio::test]
-            async fn reopen_resumes() {
-                let env = $env;
-                cases::reopen_resumes(&env).await;
-                env.done().await;
-            }
-
-            #[tokio::test]
-            async fn failed_commit_changes_nothing() {
-                let env = $env;
-                cases::failed_commit_changes_nothing(&env).await;
-                env.done().await;
-            }
-
-            #[tokio::test]
-            async fn pages_walk_everything_once() {
-                let env = $env;
-                cases::pages_walk_everything_once(&env).await;
-                env.done().await;
-            }
-
-            #[tokio::test]
-            async fn bad_limits_are_clamped() {
-                let env = $env;
-                cases::bad_limits_are_clamped(&env).await;
-                env.done().await;
-            }
-
-            #[tokio::test]
-            async fn corrupt_rows_are_errors() {
-                let env = $env;
-                cases::corrupt_rows_are_errors(&env).await;
-                env.done().await;
-            }
-        }
+        suite!(
+            $backend,
+            $env,
+            [
+                every_query_matches_memory,
+                replay_changes_nothing,
+                u64_extremes,
+                reopen_resumes,
+                failed_commit_changes_nothing,
+                pages_walk_everything_once,
+                bad_limits_are_clamped,
+                corrupt_rows_are_errors,
+            ]
+        );
     };
 }
 
@@ -1221,11 +1158,7 @@ async fn sqlite_in_memory_matches_memory() {
     let memory = reference(&b).await;
     apply_all(&store, &b).await;
     let p = probe(&memory);
-    assert_same(
-        "in memory",
-        &answers(&store, &p).await,
-        &answers(&memory, &p).await,
-    );
+    assert_answers_same("in memory", &store, &memory, &p).await;
     store.ping().await.expect("pings");
 }
 

@@ -224,6 +224,21 @@ impl EscrowClient {
             .invoke(&self.contract, function, args, &kind, &source)
             .await
     }
+
+    /// `function(signer, escrowId)`, whose value is nothing: the signer's own step on
+    /// one escrow.
+    async fn on_escrow_as_signer(
+        &self,
+        function: &str,
+        escrow_id: &JsValue,
+        signer: &JsValue,
+    ) -> JsResult {
+        let id = js::u64_of(escrow_id, "escrowId")?;
+        let s = self
+            .call_as_signer(function, vec![ScVal::U64(id)], signer)
+            .await?;
+        result_js(&s, ())
+    }
 }
 
 #[wasm_bindgen]
@@ -282,11 +297,8 @@ impl EscrowClient {
         escrow_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Signer")] signer: JsValue,
     ) -> JsResult {
-        let id = js::u64_of(&escrow_id, "escrowId")?;
-        let s = self
-            .call_as_signer("approve", vec![ScVal::U64(id)], &signer)
-            .await?;
-        result_js(&s, ())
+        self.on_escrow_as_signer("approve", &escrow_id, &signer)
+            .await
     }
 
     /// Pays the beneficiary; the signer must be the depositor, the beneficiary or a signer.
@@ -297,11 +309,8 @@ impl EscrowClient {
         escrow_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Signer")] signer: JsValue,
     ) -> JsResult {
-        let id = js::u64_of(&escrow_id, "escrowId")?;
-        let s = self
-            .call_as_signer("release", vec![ScVal::U64(id)], &signer)
-            .await?;
-        result_js(&s, ())
+        self.on_escrow_as_signer("release", &escrow_id, &signer)
+            .await
     }
 
     /// Returns the funds to the depositor after the refund time; the signer must be a party.
@@ -312,11 +321,8 @@ impl EscrowClient {
         escrow_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Signer")] signer: JsValue,
     ) -> JsResult {
-        let id = js::u64_of(&escrow_id, "escrowId")?;
-        let s = self
-            .call_as_signer("refund", vec![ScVal::U64(id)], &signer)
-            .await?;
-        result_js(&s, ())
+        self.on_escrow_as_signer("refund", &escrow_id, &signer)
+            .await
     }
 
     /// The depositor (the signer) takes the funds back while nobody has approved.

@@ -164,8 +164,14 @@ mod tests {
     #[test]
     fn matches_the_indexer_for_encoded_events() {
         use teachlink_indexer::traffic;
-        let events = traffic::events(&traffic::Contracts::default(), 200);
-        let raws: Vec<RawEvent> = events.iter().map(|e| encode::to_raw(e).unwrap()).collect();
+        let events = traffic::stream(200);
+        let raws: Vec<RawEvent> = events
+            .iter()
+            .map(|d| match d {
+                Decoded::Event(e) => encode::to_raw(e).unwrap(),
+                Decoded::Unknown(raw, _) => raw.clone(),
+            })
+            .collect();
         let text = serde_json::to_string(&raws).unwrap();
         let ours = decode_json(&text, None).unwrap();
         let mut dec = Decoder::new();

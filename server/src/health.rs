@@ -256,21 +256,7 @@ impl HealthChecker {
                 details,
             );
         }
-        if self.thresholds.lag_error.is_some_and(|max| lag > max) {
-            return Check::new(
-                Level::Error,
-                Some(format!("{lag} ledgers behind the RPC")),
-                details,
-            );
-        }
-        if lag > self.thresholds.lag_degraded {
-            return Check::new(
-                Level::Degraded,
-                Some(format!("{lag} ledgers behind the RPC")),
-                details,
-            );
-        }
-        Check::new(Level::Ok, None, details)
+        self.lag_check(lag, details, || format!("{lag} ledgers behind the RPC"))
     }
 
     /// Indexer lag of a replica that does not index: how far the committed checkpoint is
@@ -313,21 +299,22 @@ impl HealthChecker {
             "latest_ledger": latest,
             "ledgers_behind": lag,
         });
-        if self.thresholds.lag_error.is_some_and(|max| lag > max) {
-            return Check::new(
-                Level::Error,
-                Some(format!("the stored data is {lag} ledgers behind the RPC")),
-                details,
-            );
-        }
-        if lag > self.thresholds.lag_degraded {
-            return Check::new(
-                Level::Degraded,
-                Some(format!("the stored data is {lag} ledgers behind the RPC")),
-                details,
-            );
-        }
-        Check::new(Level::Ok, None, details)
+        self.lag_check(lag, details, || {
+            format!("the stored data is {lag} ledgers behind the RPC")
+        })
+    }
+
+    /// The check of data `lag` ledgers behind the RPC, by the thresholds: an error beyond
+    /// `lag_error`, degraded beyond `lag_degraded`, else ok; `behind` words the message.
+    fn lag_check(&self, lag: u32, details: Value, behind: impl FnOnce() -> String) -> Check {
+        let level = if self.thresholds.lag_error.is_some_and(|max| lag > max) {
+            Level::Error
+        } else if lag > self.thresholds.lag_degraded {
+            Level::Degraded
+        } else {
+            Level::Ok
+        };
+        Check::new(level, (level != Level::Ok).then(behind), details)
     }
 
     /// The RPC's network passphrase (`getNetwork`), within the health timeout.
@@ -354,17 +341,9 @@ impl HealthChecker {
     }
 }
 
-/// Retention gap of a replica that does not index: the committed checkpoint's gaps.
-fn replica_gap(checkpoint: &Result<Option<Checkpoint>, String>) -> Check {
-    let gaps = match checkpoint {
-        Ok(Some(cp)) => cp.gaps.as_slice(),
-        _ => &[],
-    };
-    let ledgers: u64 = gaps
-        .iter()
-        .map(|g| u64::from(g.last_ledger.saturating_sub(g.first_ledger)) + 1)
-        .sum();
-    let details = json!({ "ledgers": ledgers, "latest_gap": gaps.last() });
+/// Degraded when `ledgers` ledgers were never indexed (they left the RPC's retention
+/// window first), else ok.
+fn gap_check(ledgers: u64, details: Value) -> Check {
     if ledgers > 0 {
         Check::new(
             Level::Degraded,
@@ -378,22 +357,26 @@ fn replica_gap(checkpoint: &Result<Option<Checkpoint>, String>) -> Check {
     }
 }
 
+/// Retention gap of a replica that does not index: the committed checkpoint's gaps.
+fn replica_gap(checkpoint: &Result<Option<Checkpoint>, String>) -> Check {
+    let gaps = match checkpoint {
+        Ok(Some(cp)) => cp.gaps.as_slice(),
+        _ => &[],
+    };
+    let ledgers: u64 = gaps
+        .iter()
+        .map(|g| u64::from(g.last_ledger.saturating_sub(g.first_ledger)) + 1)
+        .sum();
+    let details = json!({ "ledgers": ledgers, "latest_gap": gaps.last() });
+    gap_check(ledgers, details)
+}
+
 /// Retention gap: any recorded gap is degraded (the data is known to be incomplete).
 fn retention_gap(snapshot: &IndexerSnapshot) -> Check {
     let ledgers = snapshot.retention_gap_ledgers;
     let gap = snapshot.status.as_ref().and_then(|s| s.gap);
     let details = json!({ "ledgers": ledgers, "latest_gap": gap });
-    if ledgers > 0 {
-        Check::new(
-            Level::Degraded,
-            Some(format!(
-                "{ledgers} ledgers left the RPC's retention window before they were indexed"
-            )),
-            details,
-        )
-    } else {
-        Check::new(Level::Ok, None, details)
-    }
+    gap_check(ledgers, details)
 }
 
 #[cfg(test)]

@@ -8,152 +8,33 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use ed25519_dalek::SigningKey;
 use serde_json::Value;
-use stellar_xdr::{
-    AccountId, HostFunction, InvokeContractArgs, PublicKey, ScAddress, ScSymbol, ScVal, Uint256,
-};
-use teachlink_localnet::node::{sign_envelope, Submission};
-use teachlink_localnet::LocalnetHandle;
-use teachlink_server::config::{default_wasm_dir, DatabaseUrl, Network, RpcNetwork};
-use teachlink_server::demo::DemoState;
-use teachlink_server::{run, Config, ServerHandle};
+use stellar_xdr::ScVal;
+use teachlink_server::config::{DatabaseUrl, Network, RpcNetwork};
+use teachlink_server::{run, Config};
 
+use support::chain::{account, account_id, submit};
+use support::harness::{
+    demo_indexed, eventually, get, get_json, indexer_running, post_json, rt, TestServer,
+};
 use support::schema_check;
 
-/// One runtime for every test, so the shared server outlives each test's `block_on`.
-fn rt() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("test runtime")
-    })
-}
-
 struct Shared {
-    handle: ServerHandle,
+    server: TestServer,
     /// Demo participants' accounts by name.
     people: BTreeMap<String, String>,
-    /// Its SQLite database.
-    database: std::path::PathBuf,
-    _dir: tempfile::TempDir,
 }
 
 /// The shared server, once the demo data set is created and indexed.
 fn shared() -> &'static Shared {
     static SHARED: OnceLock<Shared> = OnceLock::new();
     SHARED.get_or_init(|| {
-        let dir = default_wasm_dir();
-        assert!(
-            dir.join("teachlink_escrow.wasm").is_file(),
-            "no contract Wasm in {}: run scripts/build-contracts.sh first",
-            dir.display()
-        );
-        let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config::for_tests(dir.path());
-        let DatabaseUrl::Sqlite(database) = config.database.clone() else {
-            panic!("SQLite by default")
-        };
-        rt().block_on(async move {
-            let handle = run(config, std::future::pending())
-                .await
-                .expect("the server starts");
-            let people = demo_indexed(&handle).await;
-            Shared {
-                handle,
-                people,
-                database,
-                _dir: dir,
-            }
-        })
+        let server = TestServer::start();
+        let people = rt().block_on(demo_indexed(&server.handle));
+        Shared { server, people }
     })
-}
-
-/// Waits for the demo to complete and be indexed; returns its people's accounts.
-async fn demo_indexed(handle: &ServerHandle) -> BTreeMap<String, String> {
-    let mut demo = handle.demo_state();
-    let state = tokio::time::timeout(
-        Duration::from_secs(120),
-        demo.wait_for(|s| !matches!(s, Some(DemoState::Running { .. }) | None)),
-    )
-    .await
-    .expect("the demo completes within two minutes")
-    .expect("demo state")
-    .clone();
-    let Some(DemoState::Done { events, people, .. }) = state else {
-        panic!("the demo did not complete: {state:?}")
-    };
-    let base = handle.url();
-    eventually("the demo indexed", Duration::from_secs(30), || async {
-        let (_, v) = get_json(&base, "/api/status").await;
-        if v["store"]["events"].as_u64() >= Some(u64::from(events)) {
-            Ok(())
-        } else {
-            Err(v.to_string())
-        }
-    })
-    .await;
-    people.into_iter().map(|p| (p.name, p.account)).collect()
-}
-
-fn client() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("HTTP client")
-    })
-}
-
-async fn get(base: &str, path: &str) -> (u16, String, String) {
-    let resp = client()
-        .get(format!("{base}{}", path.trim_start_matches('/')))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    let status = resp.status().as_u16();
-    let content_type = resp
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let body = resp.text().await.expect("body");
-    (status, content_type, body)
-}
-
-async fn get_json(base: &str, path: &str) -> (u16, Value) {
-    let (status, content_type, body) = get(base, path).await;
-    assert!(
-        content_type.starts_with("application/json"),
-        "GET {path}: {status} {content_type}: {body}"
-    );
-    let v = serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"));
-    (status, v)
-}
-
-/// Polls `check` every 20 ms until it yields a value or `deadline` passes.
-async fn eventually<T, F, Fut>(what: &str, deadline: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, String>>,
-{
-    let start = Instant::now();
-    loop {
-        match check().await {
-            Ok(v) => return v,
-            Err(last) if start.elapsed() > deadline => {
-                panic!("{what}: not within {deadline:?}; last: {last}")
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-        }
-    }
 }
 
 /// The OpenAPI document the server serves.
@@ -209,7 +90,7 @@ const ROUTES: [&str; 22] = [
 #[test]
 fn every_route_answers_with_the_demo_data_as_documented() {
     let s = shared();
-    let base = s.handle.url();
+    let base = s.server.handle.url();
     let who = |name: &str| s.people[name].clone();
     rt().block_on(async {
         let doc = openapi(&base).await;
@@ -418,7 +299,7 @@ async fn walk(base: &str, path: &str) -> Vec<Value> {
 #[test]
 fn pagination_walks_every_list_completely_and_exactly_once() {
     let s = shared();
-    let base = s.handle.url();
+    let base = s.server.handle.url();
     let margaret = &s.people["margaret"];
     let ada = &s.people["ada"];
     rt().block_on(async {
@@ -465,7 +346,7 @@ fn pagination_walks_every_list_completely_and_exactly_once() {
 #[test]
 fn every_class_of_bad_input_answers_a_4xx_json_error() {
     let s = shared();
-    let base = s.handle.url();
+    let base = s.server.handle.url();
     let alan = s.people["alan"].clone();
     rt().block_on(async {
         let doc = openapi(&base).await;
@@ -762,13 +643,8 @@ fn every_class_of_bad_input_answers_a_4xx_json_error() {
             (got, body["error"]["code"].as_str()),
             (404, Some("not_found"))
         );
-        let resp = client()
-            .post(format!("{base}api/escrows"))
-            .send()
-            .await
-            .expect("POST");
-        assert_eq!(resp.status().as_u16(), 405);
-        let body: Value = resp.json().await.expect("JSON");
+        let (got, body) = post_json(&base, "/api/escrows").await;
+        assert_eq!(got, 405);
         assert_eq!(body["error"]["code"], "method_not_allowed");
 
         // None of it was a server error.
@@ -784,7 +660,7 @@ fn every_class_of_bad_input_answers_a_4xx_json_error() {
 #[test]
 fn the_openapi_document_describes_exactly_the_routes_served() {
     let s = shared();
-    let base = s.handle.url();
+    let base = s.server.handle.url();
     let alan = s.people["alan"].clone();
     rt().block_on(async {
         let doc = openapi(&base).await;
@@ -878,61 +754,32 @@ fn the_openapi_document_describes_exactly_the_routes_served() {
     });
 }
 
-fn account_id(k: &SigningKey) -> AccountId {
-    AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(
-        k.verifying_key().to_bytes(),
-    )))
-}
-
-fn addr(k: &SigningKey) -> ScVal {
-    ScVal::Address(ScAddress::Account(account_id(k)))
-}
-
-/// Submits `function` of `contract` signed by `k`, leaving the ledger to the localnet's
-/// cadence; returns the ledger it will land in.
-fn submit(
-    net: &LocalnetHandle,
-    k: &SigningKey,
-    contract: &str,
-    function: &str,
-    args: Vec<ScVal>,
-) -> u32 {
-    let hf = HostFunction::InvokeContract(InvokeContractArgs {
-        contract_address: contract.parse().expect("contract id"),
-        function_name: ScSymbol(function.try_into().expect("symbol")),
-        args: args.try_into().expect("args"),
-    });
-    net.with_node(|n| {
-        let tx = n.prepare_invoke(k, hf).expect("simulated");
-        let env = sign_envelope(tx, &[k], n.network_id()).expect("signed");
-        match n.submit(env).expect("submitted") {
-            Submission::Pending(_) => {}
-            other => panic!("{function} refused: {other:?}"),
-        }
-        n.latest().header.ledger_seq + 1
-    })
-    .expect("node")
-}
-
 #[test]
 fn a_contract_call_is_served_by_rest_within_two_ledger_closes() {
     let s = shared();
-    let base = s.handle.url();
-    let net = s.handle.localnet().expect("embedded localnet");
-    let reputation = s.handle.deployment().contracts["reputation"].clone();
+    let base = s.server.handle.url();
+    let net = s.server.handle.localnet().expect("embedded localnet");
+    let reputation = s.server.handle.deployment().contracts["reputation"].clone();
     let newcomer = teachlink_server::demo::key("rest-newcomer");
     let learner = account_id(&newcomer).to_string();
     rt().block_on(async {
         let (code, _) = get_json(&base, &format!("/api/profiles/{learner}")).await;
         assert_eq!(code, 404, "not yet known");
         let root = net.with_node(|n| n.root_key().clone()).expect("root key");
-        // The demo made the platform (root) an issuer of completions.
+        // The demo made the platform (root) an issuer of completions. Not closed here: the
+        // localnet's cadence closes the ledger.
         let landing = submit(
             net,
             &root,
             &reputation,
             "record_completion",
-            vec![addr(&root), addr(&newcomer), ScVal::U64(7), ScVal::U32(77)],
+            vec![
+                account(&root),
+                account(&newcomer),
+                ScVal::U64(7),
+                ScVal::U32(77),
+            ],
+            false,
         );
         let completion = eventually(
             "the completion through REST",
@@ -962,26 +809,18 @@ fn a_contract_call_is_served_by_rest_within_two_ledger_closes() {
     });
 }
 
-/// `teachlink_indexer_running` of the server at `base`.
-async fn indexer_running(base: &str) -> Option<i64> {
-    let (_, _, text) = get(base, "/metrics").await;
-    text.lines()
-        .find_map(|l| l.strip_prefix("teachlink_indexer_running "))
-        .and_then(|v| v.trim().parse().ok())
-}
-
 #[test]
 fn a_read_only_replica_on_the_same_sqlite_file_serves_the_same_reads() {
     let s = shared();
-    let base = s.handle.url();
+    let base = s.server.handle.url();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::for_tests(dir.path());
-    config.database = DatabaseUrl::Sqlite(s.database.clone());
+    config.database = DatabaseUrl::Sqlite(s.server.database.clone());
     config.indexer.read_only = true;
     config.network = Network::Rpc(RpcNetwork {
-        rpc_url: s.handle.rpc_url().to_string(),
+        rpc_url: s.server.handle.rpc_url().to_string(),
         network_passphrase: None,
-        deployment: s.handle.deployment().clone(),
+        deployment: s.server.handle.deployment().clone(),
     });
     rt().block_on(async move {
         let replica = run(config, std::future::pending())

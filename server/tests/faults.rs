@@ -16,6 +16,8 @@
 //! Build the contracts first: scripts/build-contracts.sh. The PostgreSQL test needs
 //! Debian's `postgresql` package (scripts/postgres.sh installs it).
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -25,42 +27,14 @@ use std::time::{Duration, Instant};
 
 use ed25519_dalek::SigningKey;
 use serde_json::Value;
-use stellar_xdr::{
-    AccountId, HostFunction, InvokeContractArgs, PublicKey, ScAddress, ScSymbol, ScVal, Uint256,
-};
+use stellar_xdr::{ScAddress, ScVal};
 use teachlink_indexer::Queries;
 use teachlink_indexer_sql::SqlStore;
-use teachlink_localnet::node::{sign_envelope, Submission};
-use teachlink_localnet::{deploy_teachlink, Localnet, LocalnetHandle};
-use teachlink_server::config::default_wasm_dir;
+use teachlink_localnet::LocalnetHandle;
 use teachlink_server::demo::{self, DemoState};
 
-fn require_wasm() {
-    let dir = default_wasm_dir();
-    assert!(
-        dir.join("teachlink_escrow.wasm").is_file(),
-        "no contract Wasm in {}: run scripts/build-contracts.sh first",
-        dir.display()
-    );
-}
-
-/// Polls `check` every 20 ms until it yields a value or `deadline` passes.
-fn eventually<T>(
-    what: &str,
-    deadline: Duration,
-    mut check: impl FnMut() -> Result<T, String>,
-) -> T {
-    let start = Instant::now();
-    loop {
-        match check() {
-            Ok(v) => return v,
-            Err(last) if start.elapsed() > deadline => {
-                panic!("{what}: not within {deadline:?}; last: {last}")
-            }
-            Err(_) => std::thread::sleep(Duration::from_millis(20)),
-        }
-    }
-}
+use support::chain::{account, account_id, own_localnet, send, sym};
+use support::harness::{eventually_blocking, require_wasm, store_events};
 
 // ---- HTTP ----
 
@@ -266,17 +240,7 @@ struct Chain {
 
 impl Chain {
     fn start(dir: &Path) -> Chain {
-        let net = Localnet::start(teachlink_localnet::Config {
-            port: 0,
-            close_interval: None,
-            state_file: None,
-            ..teachlink_localnet::Config::default()
-        })
-        .expect("localnet starts");
-        let deployment = net
-            .with_node(|n| deploy_teachlink(n, &default_wasm_dir()))
-            .expect("node")
-            .expect("contracts deploy");
+        let (net, deployment) = own_localnet(0, None);
         let deployment_file = dir.join("deployment.json");
         std::fs::write(
             &deployment_file,
@@ -330,19 +294,8 @@ impl Chain {
         self.net
             .with_node(|n| {
                 let root = n.root_key().clone();
-                let hf = invoke(
-                    &reputation,
-                    "grant_role",
-                    vec![
-                        ScVal::Symbol(ScSymbol("issuer".try_into().expect("symbol"))),
-                        account(&root),
-                    ],
-                );
-                let tx = n.prepare_invoke(&root, hf).expect("simulated");
-                let env = sign_envelope(tx, &[&root], n.network_id()).expect("signed");
-                let Submission::Pending(h) = n.submit(env).expect("submitted") else {
-                    panic!("grant_role refused")
-                };
+                let args = vec![sym("issuer"), account(&root)];
+                let h = send(n, &root, &reputation, "grant_role", args);
                 n.close_ledger().expect("ledger closed");
                 assert!(n.transaction(&h).is_some_and(|t| t.applied.success));
             })
@@ -366,26 +319,15 @@ impl Chain {
                 .enumerate()
                 .map(|(i, learner)| {
                     let score = 50 + (course * 7 + i as u64) % 50;
-                    let hf = invoke(
-                        &reputation,
-                        "record_completion",
-                        vec![
-                            account(&root),
-                            account(learner),
-                            ScVal::U64(course),
-                            ScVal::U32(u32::try_from(score).expect("score")),
-                        ],
-                    );
+                    let args = vec![
+                        account(&root),
+                        account(learner),
+                        ScVal::U64(course),
+                        ScVal::U32(u32::try_from(score).expect("score")),
+                    ];
                     recorded.push((account_id(learner).to_string(), course));
                     self.net
-                        .with_node(|n| {
-                            let tx = n.prepare_invoke(&root, hf).expect("simulated");
-                            let env = sign_envelope(tx, &[&root], n.network_id()).expect("signed");
-                            match n.submit(env).expect("submitted") {
-                                Submission::Pending(h) => h,
-                                other => panic!("record_completion refused: {other:?}"),
-                            }
-                        })
+                        .with_node(|n| send(n, &root, &reputation, "record_completion", args))
                         .expect("node")
                 })
                 .collect();
@@ -407,24 +349,6 @@ impl Chain {
     }
 }
 
-fn account_id(k: &SigningKey) -> AccountId {
-    AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(
-        k.verifying_key().to_bytes(),
-    )))
-}
-
-fn account(k: &SigningKey) -> ScVal {
-    ScVal::Address(ScAddress::Account(account_id(k)))
-}
-
-fn invoke(contract: &str, function: &str, args: Vec<ScVal>) -> HostFunction {
-    HostFunction::InvokeContract(InvokeContractArgs {
-        contract_address: contract.parse().expect("contract id"),
-        function_name: ScSymbol(function.try_into().expect("symbol")),
-        args: args.try_into().expect("args"),
-    })
-}
-
 fn learners(prefix: &str, n: usize) -> Vec<SigningKey> {
     (0..n)
         .map(|i| demo::key(&format!("{prefix}-{i}")))
@@ -433,17 +357,13 @@ fn learners(prefix: &str, n: usize) -> Vec<SigningKey> {
 
 // ---- reading a server ----
 
-fn store_events(status: &Value) -> u64 {
-    status["store"]["events"].as_u64().unwrap_or(0)
-}
-
 fn checkpoint_ledger(status: &Value) -> u64 {
     status["checkpoint"]["ledger"].as_u64().unwrap_or(0)
 }
 
 /// Waits until the server at `base` holds `events` events and has checkpointed `ledger`.
 fn wait_caught_up(http: &Http, base: &str, events: u64, ledger: u64, deadline: Duration) -> Value {
-    eventually(&format!("{base} caught up"), deadline, || {
+    eventually_blocking(&format!("{base} caught up"), deadline, || {
         let a = http.try_get(base, "/api/status")?;
         let s = &a.body;
         let n = store_events(s);
@@ -454,6 +374,18 @@ fn wait_caught_up(http: &Http, base: &str, events: u64, ledger: u64, deadline: D
             Err(format!("{} {s}", a.code))
         }
     })
+}
+
+/// Waits until `/health` of the server at `base` answers 200 and ok.
+fn wait_healthy(http: &Http, base: &str, what: &str, deadline: Duration) {
+    eventually_blocking(what, deadline, || {
+        let a = http.try_get(base, "/health")?;
+        if a.code == 200 && a.body["status"] == "ok" {
+            Ok(())
+        } else {
+            Err(format!("{} {}", a.code, a.body))
+        }
+    });
 }
 
 /// Every item of the list at `path` (no query), walking its pages `limit` at a time.
@@ -573,7 +505,7 @@ fn a_server_killed_mid_sync_and_restarted_ends_identical_to_an_uninterrupted_one
     let a_url = format!("sqlite://{}", a_db.display());
     let a_args = server_args(&chain, &a_dir, &a_url, 1);
     let a = ServerProcess::start("A", &a_args, &a_dir.join("server-1.log"));
-    let seen = eventually("A mid-sync", Duration::from_secs(30), || {
+    let seen = eventually_blocking("A mid-sync", Duration::from_secs(30), || {
         let Ok(answer) = http.try_get(&a.base, "/api/status") else {
             return Err("no answer".into());
         };
@@ -869,14 +801,7 @@ fn with_its_database_stopped_the_server_answers_503_and_loses_nothing_once_it_is
         chain.latest_ledger(),
         Duration::from_secs(30),
     );
-    eventually("/health ok", Duration::from_secs(20), || {
-        let a = http.try_get(&base, "/health")?;
-        if a.code == 200 && a.body["status"] == "ok" {
-            Ok(())
-        } else {
-            Err(format!("{} {}", a.code, a.body))
-        }
-    });
+    wait_healthy(&http, &base, "/health ok", Duration::from_secs(20));
     let served = completions_served(&http, &base);
     assert!(
         before_outage.iter().all(|c| served.contains(c)),
@@ -887,7 +812,7 @@ fn with_its_database_stopped_the_server_answers_503_and_loses_nothing_once_it_is
     // health timeout (500 ms) plus slack…
     pg.stop();
     let stopped_at = Instant::now();
-    let health = eventually("/health 503", Duration::from_secs(10), || {
+    let health = eventually_blocking("/health 503", Duration::from_secs(10), || {
         let a = http.try_get(&base, "/health")?;
         assert!(
             a.took < Duration::from_secs(3),
@@ -940,14 +865,7 @@ fn with_its_database_stopped_the_server_answers_503_and_loses_nothing_once_it_is
     // It comes back: /health recovers, and every event of the outage is served.
     pg.start();
     let restarted_at = Instant::now();
-    eventually("/health ok again", Duration::from_secs(30), || {
-        let a = http.try_get(&base, "/health")?;
-        if a.code == 200 && a.body["status"] == "ok" {
-            Ok(())
-        } else {
-            Err(format!("{} {}", a.code, a.body))
-        }
-    });
+    wait_healthy(&http, &base, "/health ok again", Duration::from_secs(30));
     let status = wait_caught_up(&http, &base, total, latest, Duration::from_secs(30));
     eprintln!(
         "recovered {:?} after PostgreSQL restarted: {}",

@@ -12,12 +12,15 @@
 //! and entity routes, and times each from when it was due (so queueing counts). The target:
 //! p99 ≤ 10 ms. Client and server share the machine's cores.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use teachlink_server::config::{default_wasm_dir, Network};
-use teachlink_server::demo::DemoState;
-use teachlink_server::{run, Config};
+use teachlink_server::config::Network;
+use teachlink_server::Config;
+
+use support::harness::{demo_indexed, require_wasm, start_server};
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -29,10 +32,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 #[test]
 #[ignore = "a load test: cargo test --release -p teachlink-server --test load -- --ignored"]
 fn reads_keep_p99_within_10_ms_at_2000_requests_a_second() {
-    assert!(
-        default_wasm_dir().join("teachlink_escrow.wasm").is_file(),
-        "run scripts/build-contracts.sh first"
-    );
+    require_wasm();
     let rps = env_u64("TEACHLINK_LOAD_RPS", 2_000).clamp(1, 20_000);
     let seconds = env_u64("TEACHLINK_LOAD_SECONDS", 10).clamp(1, 60);
 
@@ -47,39 +47,10 @@ fn reads_keep_p99_within_10_ms_at_2000_requests_a_second() {
         l.ledger_close = Duration::from_secs(1);
     }
     config.indexer.poll_interval = Duration::from_secs(1);
-    let handle = server_rt
-        .block_on(run(config, std::future::pending()))
-        .expect("the server starts");
+    let handle = server_rt.block_on(start_server(config));
     let base = handle.url();
-    let people = server_rt.block_on(async {
-        let mut demo = handle.demo_state();
-        let state = demo
-            .wait_for(|s| !matches!(s, Some(DemoState::Running { .. }) | None))
-            .await
-            .expect("demo")
-            .clone();
-        let Some(DemoState::Done { events, people, .. }) = state else {
-            panic!("the demo did not complete: {state:?}")
-        };
-        loop {
-            let v: serde_json::Value = reqwest::get(format!("{base}api/status"))
-                .await
-                .expect("status")
-                .json()
-                .await
-                .expect("json");
-            if v["store"]["events"].as_u64() >= Some(u64::from(events)) {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        people
-    });
-    let alan = people
-        .iter()
-        .find(|p| p.name == "alan")
-        .map(|p| p.account.clone())
-        .expect("alan");
+    let people = server_rt.block_on(demo_indexed(&handle));
+    let alan = people.get("alan").expect("alan").clone();
     let paths: Vec<String> = vec![
         "api/escrows/1".into(),
         "api/escrows?limit=50".into(),

@@ -7,15 +7,19 @@
 //! The server runs in-process against a localnet of the test's own (no contracts needed:
 //! it indexes a contract id nobody deployed, so its indexer runs and catches up).
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use teachlink_indexer::{Address, Deployment};
 use teachlink_localnet::Localnet;
 use teachlink_server::config::{Network, RpcNetwork};
-use teachlink_server::{run, Config, METRIC_NAMES};
+use teachlink_server::{Config, METRIC_NAMES};
+
+use support::harness::{eventually, get, rt, start_server};
 
 /// Exported metrics deliberately not on the dashboard, with the reason. Empty today: the
 /// dashboard queries every one. A name added here must be exported and really absent from
@@ -163,43 +167,21 @@ fn scrape() -> String {
             start_ledger,
         },
     });
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let text = rt.block_on(async {
-        let handle = run(config, std::future::pending())
-            .await
-            .expect("the server starts");
+    let text = rt().block_on(async {
+        let handle = start_server(config).await;
         let base = handle.url();
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("HTTP client");
-        let get = |path: &'static str| {
-            let client = client.clone();
-            let url = format!("{base}{path}");
-            async move {
-                let resp = client.get(&url).send().await.expect("GET");
-                (resp.status().as_u16(), resp.text().await.expect("body"))
-            }
-        };
-        let start = Instant::now();
-        loop {
-            let (code, body) = get("health").await;
+        eventually("/health ok", Duration::from_secs(20), || async {
+            let (code, _, body) = get(&base, "/health").await;
             if code == 200 && body.contains(r#""status":"ok""#) {
-                break;
+                Ok(())
+            } else {
+                Err(format!("{code} {body}"))
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "/health not ok within 20 s: {code} {body}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let (code, _) = get("api/status").await;
+        })
+        .await;
+        let (code, _, _) = get(&base, "/api/status").await;
         assert_eq!(code, 200);
-        let (code, text) = get("metrics").await;
+        let (code, _, text) = get(&base, "/metrics").await;
         assert_eq!(code, 200);
         handle.shutdown().await.expect("clean shutdown");
         text

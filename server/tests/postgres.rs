@@ -7,20 +7,20 @@
 //! prints). The test works in a schema of its own and drops it afterwards. It fails, with
 //! what to do, when PostgreSQL is unreachable.
 
+mod support;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use sqlx::{Connection, Executor, PgConnection};
-use stellar_xdr::{
-    AccountId, HostFunction, InvokeContractArgs, PublicKey, ScAddress, ScSymbol, ScVal, Uint256,
-};
-use teachlink_indexer::Deployment;
-use teachlink_localnet::node::{sign_envelope, Submission};
-use teachlink_localnet::{deploy_teachlink, Localnet, LocalnetHandle};
-use teachlink_server::config::{default_wasm_dir, DatabaseUrl, Network, RpcNetwork};
+use teachlink_server::config::DatabaseUrl;
 use teachlink_server::demo::DemoState;
 use teachlink_server::{run, Config, ServerHandle};
+
+use support::chain::{account, own_localnet, rpc_config, submit, sym};
+use support::harness::{
+    eventually, get_json, indexer_running, require_wasm, rt, status, store_events, wait_for_events,
+};
 
 const DEFAULT_PG_URL: &str = "postgres://teachlink:teachlink@127.0.0.1:5432/teachlink_test";
 
@@ -83,85 +83,17 @@ impl PgSchema {
     }
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("HTTP client")
-}
-
-async fn get_json(base: &str, path: &str) -> (u16, Value) {
-    let resp = client()
-        .get(format!("{base}{}", path.trim_start_matches('/')))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    let status = resp.status().as_u16();
-    let body = resp.text().await.expect("body");
-    let v = serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"));
-    (status, v)
-}
-
-/// `teachlink_indexer_running` of the server at `base` (None: not exported).
-async fn indexer_running(base: &str) -> Option<i64> {
-    let text = client()
-        .get(format!("{base}metrics"))
-        .send()
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix("teachlink_indexer_running "))
-        .and_then(|v| v.trim().parse().ok())
-}
-
-async fn eventually<T, F, Fut>(what: &str, deadline: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, String>>,
-{
-    let start = Instant::now();
-    loop {
-        match check().await {
-            Ok(v) => return v,
-            Err(last) if start.elapsed() > deadline => {
-                panic!("{what}: not within {deadline:?}; last: {last}")
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-        }
-    }
-}
-
-async fn events_in_store(base: &str) -> u64 {
-    let (_, v) = get_json(base, "/api/status").await;
-    v["store"]["events"].as_u64().unwrap_or(0)
-}
-
+/// A server's config (in `dir`) for indexing the deployment `d` on `net` into the
+/// PostgreSQL database at `db`.
 fn config(
     dir: &std::path::Path,
-    net: &LocalnetHandle,
+    net: &teachlink_localnet::LocalnetHandle,
     d: &teachlink_localnet::Deployment,
     db: &str,
 ) -> Config {
-    let mut config = Config::for_tests(dir);
+    let mut config = rpc_config(dir, net.url(), d);
     config.database = DatabaseUrl::Postgres(db.to_string());
-    config.network = Network::Rpc(RpcNetwork {
-        rpc_url: net.url(),
-        network_passphrase: Some(d.network_passphrase.clone()),
-        deployment: Deployment {
-            contracts: d.contracts.clone(),
-            start_ledger: d.start_ledger,
-        },
-    });
     config
-}
-
-fn account(k: &ed25519_dalek::SigningKey) -> ScVal {
-    ScVal::Address(ScAddress::Account(AccountId(
-        PublicKey::PublicKeyTypeEd25519(Uint256(k.verifying_key().to_bytes())),
-    )))
 }
 
 /// Reads both servers must answer alike.
@@ -176,32 +108,12 @@ const SAME_READS: [&str; 6] = [
 
 #[test]
 fn two_servers_on_one_postgres_database_index_once_and_fail_over() {
-    let wasm = default_wasm_dir();
-    assert!(
-        wasm.join("teachlink_escrow.wasm").is_file(),
-        "no contract Wasm in {}: run scripts/build-contracts.sh first",
-        wasm.display()
-    );
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
+    require_wasm();
+    rt().block_on(async {
         let schema = PgSchema::new().await;
         // A localnet of our own (ledgers close on demand) with the contracts and the demo.
         let (net, deployment, demo_events) = tokio::task::spawn_blocking(|| {
-            let net = Localnet::start(teachlink_localnet::Config {
-                port: 0,
-                close_interval: None,
-                state_file: None,
-                ..teachlink_localnet::Config::default()
-            })
-            .expect("localnet starts");
-            let deployment = net
-                .with_node(|n| deploy_teachlink(n, &default_wasm_dir()))
-                .expect("node")
-                .expect("contracts deploy");
+            let (net, deployment) = own_localnet(0, None);
             let done = teachlink_server::demo::run(&net, &deployment, &|| false, &|_| {})
                 .expect("the demo runs");
             let DemoState::Done { events, .. } = done else {
@@ -245,13 +157,8 @@ fn two_servers_on_one_postgres_database_index_once_and_fail_over() {
         let indexer = if running[0] == Some(1) { 0 } else { 1 };
         let standby = 1 - indexer;
         for base in &bases {
-            eventually("the demo indexed", Duration::from_secs(30), || async {
-                let n = events_in_store(base).await;
-                if n >= demo_events {
-                    Ok(())
-                } else {
-                    Err(format!("{n} of {demo_events} events"))
-                }
+            wait_for_events(base, "the demo indexed", Duration::from_secs(30), |n| {
+                n >= demo_events
             })
             .await;
         }
@@ -312,46 +219,28 @@ fn two_servers_on_one_postgres_database_index_once_and_fail_over() {
         assert_eq!(st["indexer"]["role"], "indexing", "{st}");
 
         // …and indexes what happens next.
-        let before = events_in_store(survivor).await;
+        let before = store_events(&status(survivor).await);
         let rewards = deployment.contracts["rewards"].clone();
         let net = tokio::task::spawn_blocking(move || {
             let root = net.with_node(|n| n.root_key().clone()).expect("root");
             let newcomer = teachlink_server::demo::key("after-failover");
-            let hf = HostFunction::InvokeContract(InvokeContractArgs {
-                contract_address: rewards.parse().expect("contract id"),
-                function_name: ScSymbol("grant_role".try_into().expect("symbol")),
-                args: vec![
-                    ScVal::Symbol(ScSymbol("issuer".try_into().expect("symbol"))),
-                    account(&newcomer),
-                ]
-                .try_into()
-                .expect("args"),
-            });
-            net.with_node(|n| {
-                let tx = n.prepare_invoke(&root, hf).expect("simulated");
-                let env = sign_envelope(tx, &[&root], n.network_id()).expect("signed");
-                assert!(matches!(
-                    n.submit(env).expect("submitted"),
-                    Submission::Pending(_)
-                ));
-                n.close_ledger().expect("closed");
-            })
-            .expect("node");
+            submit(
+                &net,
+                &root,
+                &rewards,
+                "grant_role",
+                vec![sym("issuer"), account(&newcomer)],
+                true,
+            );
             net
         })
         .await
         .expect("call");
-        eventually(
+        wait_for_events(
+            survivor,
             "the new indexer indexes",
             Duration::from_secs(10),
-            || async {
-                let n = events_in_store(survivor).await;
-                if n > before {
-                    Ok(())
-                } else {
-                    Err(format!("{n} events"))
-                }
-            },
+            |n| n > before,
         )
         .await;
 

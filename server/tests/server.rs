@@ -5,185 +5,27 @@
 //! The read-only checks share one server (with the demo); the tests that stop things start
 //! their own.
 
+mod support;
+
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use ed25519_dalek::SigningKey;
 use serde_json::Value;
-use stellar_xdr::{
-    AccountId, HostFunction, InvokeContractArgs, PublicKey, ScAddress, ScSymbol, ScVal, Uint256,
-};
-use teachlink_indexer::Deployment;
-use teachlink_localnet::node::{sign_envelope, Submission};
-use teachlink_localnet::{deploy_teachlink, Localnet, LocalnetHandle};
-use teachlink_server::config::{default_wasm_dir, Network, RpcNetwork};
+use teachlink_localnet::Localnet;
 use teachlink_server::demo::DemoState;
-use teachlink_server::{run, Config, ServerHandle, METRIC_NAMES};
+use teachlink_server::{run, Config, METRIC_NAMES};
 
-/// One runtime for every test, so the shared server outlives each test's `block_on`.
-fn rt() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("test runtime")
-    })
-}
-
-fn require_wasm() {
-    let dir = default_wasm_dir();
-    assert!(
-        dir.join("teachlink_escrow.wasm").is_file(),
-        "no contract Wasm in {}: run scripts/build-contracts.sh first",
-        dir.display()
-    );
-}
-
-struct Shared {
-    handle: ServerHandle,
-    _dir: tempfile::TempDir,
-}
+use support::chain::{account, localnet_config, own_localnet, rpc_config, submit, sym};
+use support::harness::{
+    client, demo_done, eventually, get, get_json, post_json, require_wasm, rt, start_server,
+    status, store_events, wait_for_events, TestServer,
+};
 
 /// The shared server: embedded localnet, demo, fast ledger closes.
-fn shared() -> &'static Shared {
-    static SHARED: OnceLock<Shared> = OnceLock::new();
-    SHARED.get_or_init(|| {
-        require_wasm();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config::for_tests(dir.path());
-        let handle = rt()
-            .block_on(run(config, std::future::pending()))
-            .expect("the server starts");
-        Shared { handle, _dir: dir }
-    })
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("HTTP client")
-}
-
-async fn get(base: &str, path: &str) -> (u16, String, String) {
-    let resp = client()
-        .get(format!("{base}{}", path.trim_start_matches('/')))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    let status = resp.status().as_u16();
-    let content_type = resp
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let body = resp.text().await.expect("body");
-    (status, content_type, body)
-}
-
-async fn get_json(base: &str, path: &str) -> (u16, Value) {
-    let (status, content_type, body) = get(base, path).await;
-    assert!(
-        content_type.starts_with("application/json"),
-        "GET {path}: {status} {content_type}: {body}"
-    );
-    let v = serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"));
-    (status, v)
-}
-
-/// Polls `check` every 20 ms until it yields a value or `deadline` passes.
-async fn eventually<T, F, Fut>(what: &str, deadline: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, String>>,
-{
-    let start = Instant::now();
-    loop {
-        match check().await {
-            Ok(v) => return v,
-            Err(last) if start.elapsed() > deadline => {
-                panic!("{what}: not within {deadline:?}; last: {last}")
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-        }
-    }
-}
-
-/// Waits for the demo to complete; returns how many TeachLink events it emitted.
-async fn demo_events(handle: &ServerHandle) -> u64 {
-    let mut demo = handle.demo_state();
-    let state = tokio::time::timeout(
-        Duration::from_secs(120),
-        demo.wait_for(|s| !matches!(s, Some(DemoState::Running { .. }) | None)),
-    )
-    .await
-    .expect("the demo completes within two minutes")
-    .expect("demo state")
-    .clone();
-    match state {
-        Some(DemoState::Done { events, .. }) => u64::from(events),
-        other => panic!("the demo did not complete: {other:?}"),
-    }
-}
-
-fn account_id(k: &SigningKey) -> AccountId {
-    AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(
-        k.verifying_key().to_bytes(),
-    )))
-}
-
-fn addr(k: &SigningKey) -> ScVal {
-    ScVal::Address(ScAddress::Account(account_id(k)))
-}
-
-fn sym(s: &str) -> ScVal {
-    ScVal::Symbol(ScSymbol(s.try_into().expect("symbol")))
-}
-
-/// Submits `function` of `contract` signed by `k`; `close` closes the ledger too.
-/// Returns the ledger it will land in (or landed in).
-fn submit(
-    net: &LocalnetHandle,
-    k: &SigningKey,
-    contract: &str,
-    function: &str,
-    args: Vec<ScVal>,
-    close: bool,
-) -> u32 {
-    let hf = HostFunction::InvokeContract(InvokeContractArgs {
-        contract_address: contract.parse().expect("contract id"),
-        function_name: ScSymbol(function.try_into().expect("symbol")),
-        args: args.try_into().expect("args"),
-    });
-    net.with_node(|n| {
-        let tx = n.prepare_invoke(k, hf).expect("simulated");
-        let env = sign_envelope(tx, &[k], n.network_id()).expect("signed");
-        match n.submit(env).expect("submitted") {
-            Submission::Pending(_) => {}
-            other => panic!("{function} refused: {other:?}"),
-        }
-        let landing = n.latest().header.ledger_seq + 1;
-        if close {
-            n.close_ledger().expect("closed");
-        }
-        landing
-    })
-    .expect("node")
-}
-
-async fn status(base: &str) -> Value {
-    let (code, v) = get_json(base, "/api/status").await;
-    assert_eq!(code, 200, "{v}");
-    v
-}
-
-fn events_in_store(status: &Value) -> u64 {
-    status["store"]["events"].as_u64().unwrap_or(0)
+fn shared() -> &'static TestServer {
+    static SHARED: OnceLock<TestServer> = OnceLock::new();
+    SHARED.get_or_init(TestServer::start)
 }
 
 #[test]
@@ -369,15 +211,10 @@ fn api_status_shows_the_demo_indexed_and_the_ledger_advancing() {
     let s = shared();
     let base = s.handle.url();
     rt().block_on(async {
-        let expected = demo_events(&s.handle).await;
+        let (expected, _) = demo_done(&s.handle).await;
         assert!(expected > 20, "the demo emits events: {expected}");
-        let first = eventually("demo indexed", Duration::from_secs(30), || async {
-            let v = status(&base).await;
-            if events_in_store(&v) >= expected {
-                Ok(v)
-            } else {
-                Err(v.to_string())
-            }
+        let first = wait_for_events(&base, "demo indexed", Duration::from_secs(30), |n| {
+            n >= expected
         })
         .await;
         assert_eq!(first["store"]["unknown"], 0, "{first}");
@@ -415,17 +252,13 @@ fn one_more_contract_call_is_indexed_within_two_ledger_closes() {
     let net = s.handle.localnet().expect("embedded localnet");
     let rewards = s.handle.deployment().contracts["rewards"].clone();
     rt().block_on(async {
-        let expected = demo_events(&s.handle).await;
-        let before = eventually("demo indexed", Duration::from_secs(30), || async {
-            let v = status(&base).await;
-            let n = events_in_store(&v);
-            if n >= expected {
-                Ok(n)
-            } else {
-                Err(v.to_string())
-            }
-        })
-        .await;
+        let (expected, _) = demo_done(&s.handle).await;
+        let before = store_events(
+            &wait_for_events(&base, "demo indexed", Duration::from_secs(30), |n| {
+                n >= expected
+            })
+            .await,
+        );
         let root = net.with_node(|n| n.root_key().clone()).expect("root key");
         let newcomer = teachlink_server::demo::key("one-more-issuer");
         // Not closed here: the localnet's own cadence closes the ledger.
@@ -434,20 +267,14 @@ fn one_more_contract_call_is_indexed_within_two_ledger_closes() {
             &root,
             &rewards,
             "grant_role",
-            vec![sym("issuer"), addr(&newcomer)],
+            vec![sym("issuer"), account(&newcomer)],
             false,
         );
-        eventually(
+        wait_for_events(
+            &base,
             "the new event in /api/status",
             Duration::from_secs(10),
-            || async {
-                let v = status(&base).await;
-                if events_in_store(&v) > before {
-                    Ok(())
-                } else {
-                    Err(v.to_string())
-                }
-            },
+            |n| n > before,
         )
         .await;
         let latest = net
@@ -472,13 +299,8 @@ fn unknown_api_routes_and_errors_answer_json_and_the_missing_web_app_says_so() {
             .as_str()
             .is_some_and(|m| m.contains("/api/no/such/route")));
 
-        let resp = client()
-            .post(format!("{base}health"))
-            .send()
-            .await
-            .expect("POST /health");
-        assert_eq!(resp.status().as_u16(), 405);
-        let v: Value = resp.json().await.expect("JSON body on 405");
+        let (code, v) = post_json(&base, "/health").await;
+        assert_eq!(code, 405);
         assert_eq!(v["error"]["code"], "method_not_allowed");
 
         let (code, content_type, body) = get(&base, "/").await;
@@ -498,49 +320,12 @@ fn unknown_api_routes_and_errors_answer_json_and_the_missing_web_app_says_so() {
     });
 }
 
-/// A localnet of the test's own with the contracts deployed, closing ledgers on demand and
-/// keeping its state in `state_file` so it can be stopped and resumed.
-fn own_localnet(
-    port: u16,
-    state_file: PathBuf,
-) -> (LocalnetHandle, teachlink_localnet::Deployment) {
-    let net = Localnet::start(teachlink_localnet::Config {
-        port,
-        close_interval: None,
-        state_file: Some(state_file),
-        ..teachlink_localnet::Config::default()
-    })
-    .expect("localnet starts");
-    let deployment = net
-        .with_node(|n| deploy_teachlink(n, &default_wasm_dir()))
-        .expect("node")
-        .expect("contracts deploy");
-    (net, deployment)
-}
-
-fn rpc_config(
-    dir: &std::path::Path,
-    rpc_url: String,
-    d: &teachlink_localnet::Deployment,
-) -> Config {
-    let mut config = Config::for_tests(dir);
-    config.network = Network::Rpc(RpcNetwork {
-        rpc_url,
-        network_passphrase: Some(d.network_passphrase.clone()),
-        deployment: Deployment {
-            contracts: d.contracts.clone(),
-            start_ledger: d.start_ledger,
-        },
-    });
-    config
-}
-
 #[test]
 fn health_is_degraded_while_the_rpc_is_down_and_recovers_when_it_returns() {
     require_wasm();
     let dir = tempfile::tempdir().expect("temp dir");
     let state_file = dir.path().join("localnet.state");
-    let (net, deployment) = own_localnet(0, state_file.clone());
+    let (net, deployment) = own_localnet(0, Some(state_file.clone()));
     let port = net.addr().port();
     let root = net.with_node(|n| n.root_key().clone()).expect("root");
     let rewards = deployment.contracts["rewards"].clone();
@@ -549,14 +334,12 @@ fn health_is_degraded_while_the_rpc_is_down_and_recovers_when_it_returns() {
         &root,
         &rewards,
         "grant_role",
-        vec![sym("issuer"), addr(&root)],
+        vec![sym("issuer"), account(&root)],
         true,
     );
     let config = rpc_config(dir.path(), net.url(), &deployment);
     rt().block_on(async move {
-        let handle = run(config, std::future::pending())
-            .await
-            .expect("the server starts");
+        let handle = start_server(config).await;
         let base = handle.url();
         let health = |want: &'static str| {
             let base = base.clone();
@@ -578,7 +361,7 @@ fn health_is_degraded_while_the_rpc_is_down_and_recovers_when_it_returns() {
             health("ok"),
         )
         .await;
-        assert_eq!(events_in_store(&status(&base).await), 1);
+        assert_eq!(store_events(&status(&base).await), 1);
 
         // The RPC goes away (its state is saved): degraded, still 200.
         let net = tokio::task::spawn_blocking(move || net.shutdown());
@@ -603,12 +386,7 @@ fn health_is_degraded_while_the_rpc_is_down_and_recovers_when_it_returns() {
         let net = tokio::task::spawn_blocking(move || {
             let start = Instant::now();
             loop {
-                match Localnet::start(teachlink_localnet::Config {
-                    port,
-                    close_interval: None,
-                    state_file: Some(state.clone()),
-                    ..teachlink_localnet::Config::default()
-                }) {
+                match Localnet::start(localnet_config(port, Some(state.clone()))) {
                     Ok(net) => return net,
                     Err(e) if start.elapsed() < Duration::from_secs(10) => {
                         eprintln!("rebinding port {port}: {e}");
@@ -633,20 +411,15 @@ fn health_is_degraded_while_the_rpc_is_down_and_recovers_when_it_returns() {
                 &root,
                 &rewards,
                 "grant_role",
-                vec![sym("issuer"), addr(&newcomer)],
+                vec![sym("issuer"), account(&newcomer)],
                 true,
             );
             net
         })
         .await
         .expect("call");
-        eventually("indexing resumes", Duration::from_secs(10), || async {
-            let v = status(&base).await;
-            if events_in_store(&v) == 2 {
-                Ok(())
-            } else {
-                Err(v.to_string())
-            }
+        wait_for_events(&base, "indexing resumes", Duration::from_secs(10), |n| {
+            n == 2
         })
         .await;
         let (_, v) = get_json(&base, "/health").await;
@@ -731,19 +504,12 @@ fn graceful_shutdown_stops_everything_within_a_bound_even_mid_demo() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config::for_tests(dir.path());
     rt().block_on(async move {
-        let handle = run(config, std::future::pending())
-            .await
-            .expect("the server starts");
+        let handle = start_server(config).await;
         let base = handle.url();
         let rpc = handle.rpc_url().to_string();
         // Wait until something is indexed, so the sync loop is mid-flight.
-        eventually("something indexed", Duration::from_secs(60), || async {
-            let v = status(&base).await;
-            if events_in_store(&v) > 0 {
-                Ok(())
-            } else {
-                Err(v.to_string())
-            }
+        wait_for_events(&base, "something indexed", Duration::from_secs(60), |n| {
+            n > 0
         })
         .await;
         let mut indexer = handle.indexer();

@@ -1,3 +1,6 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests. Each test binary uses a part of them.
+#![allow(dead_code)]
 
+pub mod chain;
+pub mod harness;
 pub mod schema_check;
