@@ -3,13 +3,21 @@
 //! indexes for the app's queries (by party, status, owner, creator, course, learner,
 //! author, transfer sender and recipient).
 //!
-//! The writer keeps the projected [`State`] in memory: a batch is applied there with the
-//! same projection code as the memory store, and only the entities it changed
-//! ([`Changes`]) are put, with the checkpoint and counters in one `meta` record. Each
-//! record is its key, the fields indexes read, and the entity as JSON text: one string
-//! crosses from Wasm to JS per entity instead of one property per field.
+//! The writer keeps the projected [`State`] in memory (a [`MemoryStore`], with its query
+//! indexes): a batch is applied there with the same projection code as the memory store,
+//! and the transaction appends ONE log record (the after-images of the entities the batch
+//! changed, as JSON) and the `meta` record (checkpoint and counters). IndexedDB's cost is
+//! per request (~150 µs here), so one put per batch instead of one per entity is what
+//! makes persisting fast. The log is materialised into the indexed per-entity records
+//! (key, index fields, entity as JSON text) when the syncer has caught up
+//! ([`Store::idle`]), or within a batch once it passes [`LOG_LIMIT_BYTES`]. While the log
+//! is not empty, queries are answered from memory (loading the entity stores and replaying
+//! the log if this handle has no state yet); once it is empty, straight from the indexes.
+
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::object_store::ObjectStore;
@@ -28,14 +36,22 @@ use crate::project::{
     Escrow, EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool, Profile, State,
     UnknownEvent, Validator,
 };
-use crate::store::{BatchOutcome, Checkpoint, Queries, Store, StoreStats};
+use crate::store::{
+    BatchOutcome, Checkpoint, MemoryStore, MemoryStoreError, Queries, Store, StoreStats,
+};
 use crate::types::{Address, EventId};
 
-/// Version 3: entities as JSON text, one `meta` record, no per-event `applied` store.
-/// Databases of versions 1 and 2 are emptied on upgrade and rebuilt from the chain (the
-/// indexer is a cache of it).
-const VERSION: u8 = 3;
+/// Version 3: entities as JSON text, one `meta` record, no per-event `applied` store;
+/// version 4 adds the `log` store (a version 3 database upgrades in place). Databases of
+/// versions 1 and 2 are emptied on upgrade and rebuilt from the chain (the indexer is a
+/// cache of it).
+const VERSION: u8 = 4;
 const META: &str = "meta";
+/// Version 4 adds the log: one record per batch, materialised into the entity stores.
+const LOG: &str = "log";
+/// The log is materialised within the batch that takes it past this many bytes of JSON,
+/// which bounds what a reload replays (about a second's work at the sizes measured).
+pub const LOG_LIMIT_BYTES: u64 = 64 << 20;
 const META_KEY: &str = "meta";
 /// The per-event idempotency store of versions 1 and 2.
 const LEGACY_APPLIED: &str = "applied";
@@ -53,8 +69,9 @@ const INBOUND: &str = "bridge_inbound";
 const VALIDATORS: &str = "bridge_validators";
 const CHAINS: &str = "bridge_chains";
 const BRIDGES: &str = "bridges";
-const ALL: [&str; 15] = [
+const ALL: [&str; 16] = [
     META,
+    LOG,
     UNKNOWN,
     ESCROWS,
     TOKENS,
@@ -288,24 +305,182 @@ struct Meta {
     events: u64,
     orphans: u64,
     unknown: u64,
+    /// Log records `log_first..log_next` hold changes not yet in the entity stores.
+    #[serde(default)]
+    log_first: u64,
+    #[serde(default)]
+    log_next: u64,
+    /// Bytes of JSON in those log records.
+    #[serde(default)]
+    log_bytes: u64,
 }
 
 impl Meta {
-    fn of(state: &State, checkpoint: Option<Checkpoint>) -> Self {
+    fn log_is_empty(&self) -> bool {
+        self.log_first == self.log_next
+    }
+
+    /// This meta with the counters of `state` and `checkpoint`.
+    fn with(&self, state: &State, checkpoint: Option<Checkpoint>) -> Self {
         Meta {
             checkpoint,
             applied_through: state.applied_through,
             events: state.events,
             orphans: state.orphans,
             unknown: state.unknown.len() as u64,
+            ..self.clone()
         }
     }
 }
 
-/// The projections as last committed, kept in memory by the writer.
+/// The projections as last committed, kept in memory (with their query indexes) by the
+/// writer, and by readers while the log holds changes the entity stores lack.
 struct Cache {
-    state: State,
+    mem: Rc<MemoryStore>,
     meta: Meta,
+    /// The keys of the entities the log changed: what materialising writes.
+    pending: Changes,
+    /// False while a batch applied to `mem` is being committed (or was abandoned then):
+    /// the writer must reload before trusting `mem` again.
+    committed: bool,
+}
+
+/// One log record: the after-images of the entities a batch changed.
+#[derive(Default, Serialize, Deserialize)]
+struct Images<'a> {
+    escrows: Vec<Cow<'a, Escrow>>,
+    tokens: Vec<Cow<'a, ContentToken>>,
+    profiles: Vec<Cow<'a, Profile>>,
+    completions: Vec<Cow<'a, Completion>>,
+    contributions: Vec<Cow<'a, Contribution>>,
+    rewards: Vec<Cow<'a, LearnerRewards>>,
+    pools: Vec<Cow<'a, Pool>>,
+    contracts: Vec<Cow<'a, ContractAdmin>>,
+    outbound: Vec<Cow<'a, OutboundTransfer>>,
+    inbound: Vec<Cow<'a, InboundTransfer>>,
+    validators: Vec<Cow<'a, Validator>>,
+    chains: Vec<Cow<'a, BridgeChain>>,
+    bridges: Vec<Cow<'a, BridgeTotals>>,
+    unknown: Vec<Cow<'a, UnknownEvent>>,
+}
+
+fn images<'a>(state: &'a State, changes: &Changes) -> Images<'a> {
+    fn pick<'a, K: Ord, V: Clone>(map: &'a BTreeMap<K, V>, keys: &BTreeSet<K>) -> Vec<Cow<'a, V>> {
+        keys.iter()
+            .filter_map(|k| map.get(k).map(Cow::Borrowed))
+            .collect()
+    }
+    Images {
+        escrows: pick(&state.escrows, &changes.escrows),
+        tokens: pick(&state.tokens, &changes.tokens),
+        profiles: pick(&state.profiles, &changes.profiles),
+        completions: pick(&state.completions, &changes.completions),
+        contributions: pick(&state.contributions, &changes.contributions),
+        rewards: pick(&state.rewards, &changes.rewards),
+        pools: pick(&state.pools, &changes.pools),
+        contracts: pick(&state.contracts, &changes.contracts),
+        outbound: pick(&state.outbound, &changes.outbound),
+        inbound: pick(&state.inbound, &changes.inbound),
+        validators: pick(&state.validators, &changes.validators),
+        chains: pick(&state.chains, &changes.chains),
+        bridges: pick(&state.bridges, &changes.bridges),
+        unknown: pick(&state.unknown, &changes.unknown),
+    }
+}
+
+/// Puts the after-images of a log record into `state`, and their keys into `pending`.
+fn replay(images: Images<'_>, state: &mut State, pending: &mut Changes) {
+    for x in images.escrows {
+        let x = x.into_owned();
+        pending.escrows.insert(x.id);
+        state.escrows.insert(x.id, x);
+    }
+    for t in images.tokens {
+        let t = t.into_owned();
+        pending.tokens.insert(t.id);
+        state.tokens.insert(t.id, t);
+    }
+    for p in images.profiles {
+        let p = p.into_owned();
+        pending.profiles.insert(p.learner);
+        state.profiles.insert(p.learner, p);
+    }
+    for c in images.completions {
+        let c = c.into_owned();
+        pending.completions.insert((c.course_id, c.learner));
+        state.completions.insert((c.course_id, c.learner), c);
+    }
+    for c in images.contributions {
+        let c = c.into_owned();
+        pending.contributions.insert(c.id);
+        state.contributions.insert(c.id, c);
+    }
+    for r in images.rewards {
+        let r = r.into_owned();
+        pending.rewards.insert(r.learner);
+        state.rewards.insert(r.learner, r);
+    }
+    for p in images.pools {
+        let p = p.into_owned();
+        pending.pools.insert(p.contract);
+        state.pools.insert(p.contract, p);
+    }
+    for c in images.contracts {
+        let c = c.into_owned();
+        pending.contracts.insert(c.contract);
+        state.contracts.insert(c.contract, c);
+    }
+    for t in images.outbound {
+        let t = t.into_owned();
+        pending.outbound.insert(t.nonce);
+        state.outbound.insert(t.nonce, t);
+    }
+    for t in images.inbound {
+        let t = t.into_owned();
+        pending.inbound.insert((t.source_chain, t.nonce));
+        state.inbound.insert((t.source_chain, t.nonce), t);
+    }
+    for v in images.validators {
+        let v = v.into_owned();
+        pending.validators.insert(v.address);
+        state.validators.insert(v.address, v);
+    }
+    for c in images.chains {
+        let c = c.into_owned();
+        pending.chains.insert(c.chain);
+        state.chains.insert(c.chain, c);
+    }
+    for b in images.bridges {
+        let b = b.into_owned();
+        pending.bridges.insert(b.contract);
+        state.bridges.insert(b.contract, b);
+    }
+    for u in images.unknown {
+        let u = u.into_owned();
+        pending.unknown.insert(u.raw.id.clone());
+        state.unknown.insert(u.raw.id.clone(), u);
+    }
+}
+
+fn merge(into: &mut Changes, from: Changes) {
+    into.escrows.extend(from.escrows);
+    into.tokens.extend(from.tokens);
+    into.profiles.extend(from.profiles);
+    into.completions.extend(from.completions);
+    into.contributions.extend(from.contributions);
+    into.rewards.extend(from.rewards);
+    into.pools.extend(from.pools);
+    into.contracts.extend(from.contracts);
+    into.outbound.extend(from.outbound);
+    into.inbound.extend(from.inbound);
+    into.validators.extend(from.validators);
+    into.chains.extend(from.chains);
+    into.bridges.extend(from.bridges);
+    into.unknown.extend(from.unknown);
+}
+
+fn memory_error(e: MemoryStoreError) -> IdbError {
+    IdbError::Db(e.to_string())
 }
 
 /// Puts one record: the key, the index fields `index` sets, and the entity as JSON.
@@ -470,7 +645,17 @@ async fn load_cache(tx: &Transaction<'_>, meta: Meta) -> Result<Cache, IdbError>
     for u in load_all::<UnknownEvent>(tx, UNKNOWN).await? {
         state.unknown.insert(u.raw.id.clone(), u);
     }
-    Ok(Cache { state, meta })
+    // Then the log, oldest first (keys are zero-padded sequence numbers).
+    let mut pending = Changes::default();
+    for record in load_all::<Images<'static>>(tx, LOG).await? {
+        replay(record, &mut state, &mut pending);
+    }
+    Ok(Cache {
+        mem: Rc::new(MemoryStore::from_state(state, meta.checkpoint.clone())),
+        meta,
+        pending,
+        committed: true,
+    })
 }
 
 async fn read_meta(tx: &Transaction<'_>) -> Result<Meta, IdbError> {
@@ -482,36 +667,167 @@ async fn read_meta(tx: &Transaction<'_>) -> Result<Meta, IdbError> {
     rec.map_or(Ok(Meta::default()), |r| unjson(&r.v))
 }
 
+impl IdbStore {
+    /// The writer's cache matching `meta` (reloaded inside `tx` if it does not).
+    async fn writer_cache(&self, tx: &Transaction<'_>, meta: &Meta) -> Result<(), IdbError> {
+        let fresh = matches!(&*self.cache.borrow(), Some(c) if c.committed && c.meta == *meta);
+        if !fresh {
+            *self.cache.borrow_mut() = None;
+            let loaded = load_cache(tx, meta.clone()).await?;
+            *self.cache.borrow_mut() = Some(loaded);
+        }
+        Ok(())
+    }
+
+    /// Commits `tx`; the cache counts as committed with `meta` only once that succeeded.
+    async fn commit(
+        &self,
+        tx: Transaction<'_>,
+        meta: Meta,
+        materialized: bool,
+    ) -> Result<(), IdbError> {
+        if let Some(c) = self.cache.borrow_mut().as_mut() {
+            c.committed = false;
+        }
+        if let Err(e) = tx.commit().await {
+            *self.cache.borrow_mut() = None;
+            return Err(e.into());
+        }
+        if let Some(c) = self.cache.borrow_mut().as_mut() {
+            c.meta = meta;
+            c.committed = true;
+            if materialized {
+                c.pending = Changes::default();
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every entity the log changed into the indexed entity stores and empties the
+    /// log, in one transaction; returns how many entities it wrote. The syncer calls it
+    /// through [`Store::idle`] once it has caught up, so a backfill writes at log speed
+    /// and the per-entity records (what queries on a reloaded page read) follow.
+    pub async fn materialize(&self) -> Result<usize, IdbError> {
+        let tx = self.tx(TransactionMode::Readwrite)?;
+        let meta = read_meta(&tx).await?;
+        if meta.log_is_empty() {
+            return Ok(0);
+        }
+        self.writer_cache(&tx, &meta).await?;
+        let written = {
+            let cache = self.cache.borrow();
+            let cache = cache
+                .as_ref()
+                .ok_or_else(|| IdbError::Db("no cache".into()))?;
+            cache
+                .mem
+                .with_state(|state| write_changes(&tx, state, &cache.pending))
+                .map_err(memory_error)??;
+            cache.pending.len()
+        };
+        tx.object_store(LOG)?.clear()?;
+        let meta = Meta {
+            log_first: meta.log_next,
+            log_bytes: 0,
+            ..meta
+        };
+        put(&tx.object_store(META)?, META_KEY.to_string(), &meta, |_| {})?;
+        self.commit(tx, meta, true).await?;
+        Ok(written)
+    }
+
+    /// The in-memory projections to answer a query from, when the log holds changes the
+    /// entity stores lack; `None` when the entity stores are complete.
+    async fn reader(&self) -> Result<Option<Rc<MemoryStore>>, IdbError> {
+        let tx = self.tx(TransactionMode::Readonly)?;
+        let meta = read_meta(&tx).await?;
+        if meta.log_is_empty() {
+            return Ok(None);
+        }
+        // A batch being committed is visible to readers (it is about to be in the
+        // database); the writer alone must not build on it before its commit.
+        let cached = self
+            .cache
+            .borrow()
+            .as_ref()
+            .filter(|c| !c.committed || c.meta == meta)
+            .map(|c| c.mem.clone());
+        if let Some(mem) = cached {
+            return Ok(Some(mem));
+        }
+        let loaded = load_cache(&tx, meta).await?;
+        let mem = loaded.mem.clone();
+        *self.cache.borrow_mut() = Some(loaded);
+        Ok(Some(mem))
+    }
+}
+
 impl Store for IdbStore {
     type Error = IdbError;
 
-    /// Applies the batch to the state kept in memory and writes back, in one readwrite
-    /// transaction, only the entities it changed plus the meta record. The transaction
-    /// first re-reads the meta record: if another writer (a second tab) moved it, the
-    /// state is reloaded from the database before applying. If anything fails, the
-    /// in-memory state is dropped and reloaded next time, so it never runs ahead of what
-    /// was committed.
+    /// Applies the batch to the state kept in memory and appends, in one readwrite
+    /// transaction, one log record with the after-images of the entities it changed, and
+    /// the meta record with the checkpoint. One put per batch instead of one per entity:
+    /// IndexedDB's cost is per request. The transaction first re-reads the meta record:
+    /// if another writer (a second tab) moved it, the state is reloaded before applying.
+    /// When the log passes [`LOG_LIMIT_BYTES`] it is materialised in the same transaction.
+    /// If anything fails, the in-memory state is dropped and reloaded next time.
     async fn apply_batch(
         &self,
         events: &[Decoded],
         checkpoint: &Checkpoint,
     ) -> Result<BatchOutcome, IdbError> {
-        // Taken out rather than borrowed: no `RefCell` borrow lives across an await.
-        let cached = self.cache.borrow_mut().take();
         let tx = self.tx(TransactionMode::Readwrite)?;
         let meta = read_meta(&tx).await?;
-        let mut cache = match cached {
-            Some(c) if c.meta == meta => c,
-            _ => load_cache(&tx, meta).await?,
+        self.writer_cache(&tx, &meta).await?;
+        let staged = (|| {
+            let mut cache = self.cache.borrow_mut();
+            let cache = cache
+                .as_mut()
+                .ok_or_else(|| IdbError::Db("no cache".into()))?;
+            let (outcome, changes) = cache
+                .mem
+                .apply_batch_tracked(events, checkpoint)
+                .map_err(memory_error)?;
+            let mut meta = cache.meta.clone();
+            if !changes.is_empty() {
+                let record = cache
+                    .mem
+                    .with_state(|state| json(&images(state, &changes)))
+                    .map_err(memory_error)??;
+                meta.log_bytes += record.len() as u64;
+                let log = tx.object_store(LOG)?;
+                log.put(js(&Rec::new(num(meta.log_next), record))?)
+                    .primitive()?;
+                meta.log_next += 1;
+                merge(&mut cache.pending, changes);
+            }
+            let materialize = meta.log_bytes > LOG_LIMIT_BYTES;
+            if materialize {
+                cache
+                    .mem
+                    .with_state(|state| write_changes(&tx, state, &cache.pending))
+                    .map_err(memory_error)??;
+                tx.object_store(LOG)?.clear()?;
+                meta.log_first = meta.log_next;
+                meta.log_bytes = 0;
+            }
+            let meta = cache
+                .mem
+                .with_state(|state| meta.with(state, Some(checkpoint.clone())))
+                .map_err(memory_error)?;
+            put(&tx.object_store(META)?, META_KEY.to_string(), &meta, |_| {})?;
+            Ok::<_, IdbError>((outcome, meta, materialize))
+        })();
+        let (outcome, meta, materialized) = match staged {
+            Ok(staged) => staged,
+            Err(e) => {
+                // Memory may hold part of the batch: drop it (the transaction rolls back).
+                *self.cache.borrow_mut() = None;
+                return Err(e);
+            }
         };
-        let (outcome, changes) = cache.state.apply_batch(events);
-        write_changes(&tx, &cache.state, &changes)?;
-        let meta = Meta::of(&cache.state, Some(checkpoint.clone()));
-        put(&tx.object_store(META)?, META_KEY.to_string(), &meta, |_| {})?;
-        // Transactions roll back unless committed: an error above leaves nothing behind.
-        tx.commit().await?;
-        cache.meta = meta;
-        *self.cache.borrow_mut() = Some(cache);
+        self.commit(tx, meta, materialized).await?;
         Ok(outcome)
     }
 
@@ -519,79 +835,147 @@ impl Store for IdbStore {
         let tx = self.tx(TransactionMode::Readonly)?;
         Ok(read_meta(&tx).await?.checkpoint)
     }
+
+    async fn idle(&self) -> Result<(), IdbError> {
+        self.materialize().await.map(|_| ())
+    }
 }
 
 impl Queries for IdbStore {
     async fn escrow(&self, id: u64) -> Result<Option<Escrow>, IdbError> {
-        self.get(ESCROWS, num(id)).await
+        match self.reader().await? {
+            Some(m) => m.escrow(id).await.map_err(memory_error),
+            None => self.get(ESCROWS, num(id)).await,
+        }
     }
 
     async fn escrows_by_party(&self, party: &Address) -> Result<Vec<Escrow>, IdbError> {
-        self.by_index(ESCROWS, "parties", party.to_string()).await
+        match self.reader().await? {
+            Some(m) => m.escrows_by_party(party).await.map_err(memory_error),
+            None => self.by_index(ESCROWS, "parties", party.to_string()).await,
+        }
     }
 
     async fn escrows_by_status(&self, status: EscrowStatus) -> Result<Vec<Escrow>, IdbError> {
-        self.by_index(ESCROWS, "status", status_key(status)).await
+        match self.reader().await? {
+            Some(m) => m.escrows_by_status(status).await.map_err(memory_error),
+            None => self.by_index(ESCROWS, "status", status_key(status)).await,
+        }
     }
 
     async fn token(&self, id: u64) -> Result<Option<ContentToken>, IdbError> {
-        self.get(TOKENS, num(id)).await
+        match self.reader().await? {
+            Some(m) => m.token(id).await.map_err(memory_error),
+            None => self.get(TOKENS, num(id)).await,
+        }
     }
 
     async fn tokens_by_owner(&self, owner: &Address) -> Result<Vec<ContentToken>, IdbError> {
-        self.by_index(TOKENS, "owner", owner.to_string()).await
+        match self.reader().await? {
+            Some(m) => m.tokens_by_owner(owner).await.map_err(memory_error),
+            None => self.by_index(TOKENS, "owner", owner.to_string()).await,
+        }
     }
 
     async fn tokens_by_creator(&self, creator: &Address) -> Result<Vec<ContentToken>, IdbError> {
-        self.by_index(TOKENS, "creator", creator.to_string()).await
+        match self.reader().await? {
+            Some(m) => m.tokens_by_creator(creator).await.map_err(memory_error),
+            None => self.by_index(TOKENS, "creator", creator.to_string()).await,
+        }
     }
 
     async fn profile(&self, learner: &Address) -> Result<Option<Profile>, IdbError> {
-        self.get(PROFILES, learner.to_string()).await
+        match self.reader().await? {
+            Some(m) => m.profile(learner).await.map_err(memory_error),
+            None => self.get(PROFILES, learner.to_string()).await,
+        }
     }
 
     async fn completions_by_course(&self, course_id: u64) -> Result<Vec<Completion>, IdbError> {
-        self.by_index(COMPLETIONS, "course", num(course_id)).await
+        match self.reader().await? {
+            Some(m) => m
+                .completions_by_course(course_id)
+                .await
+                .map_err(memory_error),
+            None => self.by_index(COMPLETIONS, "course", num(course_id)).await,
+        }
     }
 
     async fn completions_by_learner(&self, learner: &Address) -> Result<Vec<Completion>, IdbError> {
-        self.by_index(COMPLETIONS, "learner", learner.to_string())
-            .await
+        match self.reader().await? {
+            Some(m) => m
+                .completions_by_learner(learner)
+                .await
+                .map_err(memory_error),
+            None => {
+                self.by_index(COMPLETIONS, "learner", learner.to_string())
+                    .await
+            }
+        }
     }
 
     async fn contribution(&self, id: u64) -> Result<Option<Contribution>, IdbError> {
-        self.get(CONTRIBUTIONS, num(id)).await
+        match self.reader().await? {
+            Some(m) => m.contribution(id).await.map_err(memory_error),
+            None => self.get(CONTRIBUTIONS, num(id)).await,
+        }
     }
 
     async fn contributions_by_author(
         &self,
         author: &Address,
     ) -> Result<Vec<Contribution>, IdbError> {
-        self.by_index(CONTRIBUTIONS, "author", author.to_string())
-            .await
+        match self.reader().await? {
+            Some(m) => m
+                .contributions_by_author(author)
+                .await
+                .map_err(memory_error),
+            None => {
+                self.by_index(CONTRIBUTIONS, "author", author.to_string())
+                    .await
+            }
+        }
     }
 
     async fn rewards(&self, learner: &Address) -> Result<Option<LearnerRewards>, IdbError> {
-        self.get(REWARDS, learner.to_string()).await
+        match self.reader().await? {
+            Some(m) => m.rewards(learner).await.map_err(memory_error),
+            None => self.get(REWARDS, learner.to_string()).await,
+        }
     }
 
     async fn pool(&self) -> Result<Option<Pool>, IdbError> {
-        Ok(self.all::<Pool>(POOLS).await?.into_iter().next())
+        match self.reader().await? {
+            Some(m) => m.pool().await.map_err(memory_error),
+            None => Ok(self.all::<Pool>(POOLS).await?.into_iter().next()),
+        }
     }
 
     async fn contract_admin(&self, contract: &Address) -> Result<Option<ContractAdmin>, IdbError> {
-        self.get(CONTRACTS, contract.to_string()).await
+        match self.reader().await? {
+            Some(m) => m.contract_admin(contract).await.map_err(memory_error),
+            None => self.get(CONTRACTS, contract.to_string()).await,
+        }
     }
 
     async fn outbound_transfer(&self, nonce: u64) -> Result<Option<OutboundTransfer>, IdbError> {
-        self.get(OUTBOUND, num(nonce)).await
+        match self.reader().await? {
+            Some(m) => m.outbound_transfer(nonce).await.map_err(memory_error),
+            None => self.get(OUTBOUND, num(nonce)).await,
+        }
     }
 
     async fn outbound_transfers_by_sender(
         &self,
         sender: &Address,
     ) -> Result<Vec<OutboundTransfer>, IdbError> {
-        self.by_index(OUTBOUND, "sender", sender.to_string()).await
+        match self.reader().await? {
+            Some(m) => m
+                .outbound_transfers_by_sender(sender)
+                .await
+                .map_err(memory_error),
+            None => self.by_index(OUTBOUND, "sender", sender.to_string()).await,
+        }
     }
 
     async fn inbound_transfer(
@@ -599,31 +983,57 @@ impl Queries for IdbStore {
         source_chain: u32,
         nonce: u64,
     ) -> Result<Option<InboundTransfer>, IdbError> {
-        self.get(INBOUND, inbound_key(source_chain, nonce)).await
+        match self.reader().await? {
+            Some(m) => m
+                .inbound_transfer(source_chain, nonce)
+                .await
+                .map_err(memory_error),
+            None => self.get(INBOUND, inbound_key(source_chain, nonce)).await,
+        }
     }
 
     async fn inbound_transfers_by_recipient(
         &self,
         recipient: &Address,
     ) -> Result<Vec<InboundTransfer>, IdbError> {
-        self.by_index(INBOUND, "recipient", recipient.to_string())
-            .await
+        match self.reader().await? {
+            Some(m) => m
+                .inbound_transfers_by_recipient(recipient)
+                .await
+                .map_err(memory_error),
+            None => {
+                self.by_index(INBOUND, "recipient", recipient.to_string())
+                    .await
+            }
+        }
     }
 
     async fn validators(&self) -> Result<Vec<Validator>, IdbError> {
-        self.all(VALIDATORS).await
+        match self.reader().await? {
+            Some(m) => m.validators().await.map_err(memory_error),
+            None => self.all(VALIDATORS).await,
+        }
     }
 
     async fn validator(&self, address: &Address) -> Result<Option<Validator>, IdbError> {
-        self.get(VALIDATORS, address.to_string()).await
+        match self.reader().await? {
+            Some(m) => m.validator(address).await.map_err(memory_error),
+            None => self.get(VALIDATORS, address.to_string()).await,
+        }
     }
 
     async fn chains(&self) -> Result<Vec<BridgeChain>, IdbError> {
-        self.all(CHAINS).await
+        match self.reader().await? {
+            Some(m) => m.chains().await.map_err(memory_error),
+            None => self.all(CHAINS).await,
+        }
     }
 
     async fn bridge(&self) -> Result<Option<BridgeTotals>, IdbError> {
-        Ok(self.all::<BridgeTotals>(BRIDGES).await?.into_iter().next())
+        match self.reader().await? {
+            Some(m) => m.bridge().await.map_err(memory_error),
+            None => Ok(self.all::<BridgeTotals>(BRIDGES).await?.into_iter().next()),
+        }
     }
 
     async fn stats(&self) -> Result<StoreStats, IdbError> {
@@ -637,6 +1047,9 @@ impl Queries for IdbStore {
     }
 
     async fn unknown_events(&self) -> Result<Vec<UnknownEvent>, IdbError> {
-        self.all(UNKNOWN).await
+        match self.reader().await? {
+            Some(m) => m.unknown_events().await.map_err(memory_error),
+            None => self.all(UNKNOWN).await,
+        }
     }
 }

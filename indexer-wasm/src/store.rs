@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::decode::{Decoded, TeachLinkEvent as E};
 use crate::project::{
-    Applied, BridgeChain, BridgeTotals, Completion, ContentToken, ContractAdmin, Contribution,
-    Escrow, EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool, Profile, State,
-    UnknownEvent, Validator,
+    Applied, BridgeChain, BridgeTotals, Changes, Completion, ContentToken, ContractAdmin,
+    Contribution, Escrow, EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool,
+    Profile, State, UnknownEvent, Validator,
 };
 use crate::types::{Address, EventId};
 
@@ -72,6 +72,12 @@ pub trait Store {
     ) -> Result<BatchOutcome, Self::Error>;
     /// The last committed checkpoint; `None` for an empty store.
     async fn cursor(&self) -> Result<Option<Checkpoint>, Self::Error>;
+
+    /// Called by the syncer when it has caught up with the chain: time for deferred work
+    /// (the browser store writes its per-entity records then). Nothing by default.
+    async fn idle(&self) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 /// The queries the app makes, on a store's projections. Separate from [`Store`] because
@@ -185,21 +191,82 @@ impl MemoryStore {
         events: &[Decoded],
         checkpoint: &Checkpoint,
     ) -> Result<BatchOutcome, MemoryStoreError> {
+        Ok(self.apply_batch_tracked(events, checkpoint)?.0)
+    }
+
+    /// [`MemoryStore::apply_batch_sync`], also saying which entities the batch wrote: what a
+    /// persistent store that keeps its state in a `MemoryStore` writes back.
+    pub fn apply_batch_tracked(
+        &self,
+        events: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> Result<(BatchOutcome, Changes), MemoryStoreError> {
         let mut c = self.lock()?;
         let mut out = BatchOutcome::default();
+        let mut changes = Changes::default();
         for d in events {
             match c.apply_one(d) {
                 Applied::New => {
                     out.new += 1;
-                    if matches!(d, Decoded::Unknown(..)) {
-                        out.unknown += 1;
+                    match d {
+                        Decoded::Event(e) => changes.add(e.meta.contract, &e.body),
+                        Decoded::Unknown(raw, _) => {
+                            out.unknown += 1;
+                            changes.unknown.insert(raw.id.clone());
+                        }
                     }
                 }
                 Applied::Duplicate => out.duplicates += 1,
             }
         }
         c.checkpoint = Some(checkpoint.clone());
-        Ok(out)
+        Ok((out, changes))
+    }
+
+    /// A store holding `state` (loaded from elsewhere), its query indexes rebuilt.
+    pub fn from_state(state: State, checkpoint: Option<Checkpoint>) -> Self {
+        let mut c = MemoryContents {
+            state,
+            checkpoint,
+            ..MemoryContents::default()
+        };
+        for x in c.state.escrows.values() {
+            for p in x.parties() {
+                c.escrows_by_party.entry(p).or_default().insert(x.id);
+            }
+            c.escrows_by_status
+                .entry(x.status)
+                .or_default()
+                .insert(x.id);
+        }
+        for t in c.state.tokens.values() {
+            if let Some(owner) = t.owner {
+                c.tokens_by_owner.entry(owner).or_default().insert(t.id);
+            }
+            if let Some(creator) = t.creator {
+                c.tokens_by_creator.entry(creator).or_default().insert(t.id);
+            }
+        }
+        for t in c.state.outbound.values() {
+            c.outbound_by_sender
+                .entry(t.sender)
+                .or_default()
+                .insert(t.nonce);
+        }
+        for t in c.state.inbound.values() {
+            c.inbound_by_recipient
+                .entry(t.recipient)
+                .or_default()
+                .insert((t.source_chain, t.nonce));
+        }
+        MemoryStore {
+            inner: Mutex::new(c),
+        }
+    }
+
+    /// Runs `f` on the projections (under the lock: keep it short).
+    pub fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, MemoryStoreError> {
+        Ok(f(&self.lock()?.state))
     }
 }
 

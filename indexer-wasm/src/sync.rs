@@ -440,6 +440,10 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
                 return Ok(());
             }
             if step == Step::CaughtUp {
+                self.store
+                    .idle()
+                    .await
+                    .map_err(|e| SyncError::Store(Box::new(e)))?;
                 self.timer.sleep(self.config.poll_interval).await;
             }
         }

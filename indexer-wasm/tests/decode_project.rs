@@ -671,3 +671,22 @@ fn changes_name_exactly_the_entities_each_event_writes() {
         }
     }
 }
+
+/// A store rebuilt from a loaded state (as the browser store does on reload) has the same
+/// query indexes as the one that applied the events.
+#[test]
+fn a_store_rebuilt_from_its_state_has_the_same_indexes() {
+    let decoded: Vec<Decoded> = every_event().into_iter().map(Decoded::Event).collect();
+    let cp = Checkpoint {
+        cursor: None,
+        ledger: 7,
+        gaps: Vec::new(),
+    };
+    let applied = MemoryStore::new();
+    let (outcome, changes) = applied.apply_batch_tracked(&decoded, &cp).unwrap();
+    assert_eq!(outcome.new, decoded.len());
+    assert!(!changes.is_empty());
+    let before = applied.snapshot().unwrap();
+    let rebuilt = MemoryStore::from_state(before.state.clone(), before.checkpoint.clone());
+    assert_eq!(rebuilt.snapshot().unwrap(), before);
+}
