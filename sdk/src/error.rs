@@ -204,6 +204,65 @@ pub fn escrow_error_name(code: u32) -> &'static str {
     }
 }
 
+/// The content contract's error names (`contracts/content/src/error.rs`).
+pub fn content_error_name(code: u32) -> &'static str {
+    match code {
+        101 => "Unauthorized",
+        102 => "Paused",
+        110 => "TokenNotFound",
+        111 => "NotOwner",
+        112 => "NotTransferable",
+        113 => "SelfTransfer",
+        114 => "NotApproved",
+        115 => "ApprovalExpired",
+        116 => "InvalidExpiration",
+        117 => "InvalidSpender",
+        118 => "NotCreator",
+        119 => "NothingToUpdate",
+        120 => "InvalidTitle",
+        121 => "InvalidUri",
+        122 => "TooManyTags",
+        123 => "InvalidRoyalty",
+        124 => "InvalidPrice",
+        125 => "InvalidLimit",
+        126 => "Overflow",
+        _ => "Unknown",
+    }
+}
+
+/// The reputation contract's error names (`contracts/reputation/src/error.rs`).
+pub fn reputation_error_name(code: u32) -> &'static str {
+    match code {
+        101 => "Unauthorized",
+        102 => "Paused",
+        110 => "InvalidScore",
+        111 => "SelfCompletion",
+        112 => "AlreadyCompleted",
+        113 => "ContributionNotFound",
+        114 => "InvalidRating",
+        115 => "SelfRating",
+        116 => "AlreadyRated",
+        117 => "Overflow",
+        _ => "Unknown",
+    }
+}
+
+/// The rewards contract's error names (`contracts/rewards/src/error.rs`), and the token
+/// contract's, which reach the caller of `fund` and `claim` unchanged.
+pub fn rewards_error_name(code: u32) -> &'static str {
+    match code {
+        101 => "Unauthorized",
+        102 => "Paused",
+        110 => "InvalidAmount",
+        111 => "InsufficientFunds",
+        112 => "InsufficientPool",
+        113 => "NothingToClaim",
+        114 => "InvalidLearner",
+        115 => "Overflow",
+        other => token_error_name(other),
+    }
+}
+
 /// The Stellar Asset Contract's error codes (soroban-env-host 27's `ContractError`).
 pub fn token_error_name(code: u32) -> &'static str {
     match code {
@@ -229,26 +288,61 @@ pub fn token_error_name(code: u32) -> &'static str {
 mod tests {
     use super::*;
 
-    /// The table above must name every variant of the escrow's `#[contracterror]` enum with
-    /// its code: read the contract source, as it is the one truth.
+    /// `(name, code)` of every variant of a `#[contracterror]` enum in `src`.
+    fn contract_codes(src: &str) -> Vec<(&str, u32)> {
+        src.lines()
+            .filter_map(|line| {
+                let (name, code) = line.trim().split_once(" = ")?;
+                Some((name, code.trim_end_matches(',').parse::<u32>().ok()?))
+            })
+            .collect()
+    }
+
+    /// Each table above must name every variant of its contract's `#[contracterror]` enum
+    /// with its code: read the contract sources, as they are the one truth.
     #[test]
-    fn escrow_error_names_match_the_contract_source() {
-        let src = include_str!("../../contracts/escrow/src/error.rs");
-        let mut seen = 0;
-        for line in src.lines() {
-            let line = line.trim();
-            let Some((name, code)) = line.split_once(" = ") else {
-                continue;
-            };
-            let Ok(code) = code.trim_end_matches(',').parse::<u32>() else {
-                continue;
-            };
-            assert_eq!(escrow_error_name(code), name, "code {code}");
-            seen += 1;
+    fn error_names_match_the_contract_sources() {
+        type Table = (&'static str, &'static str, fn(u32) -> &'static str, usize);
+        let tables: [Table; 4] = [
+            (
+                "escrow",
+                include_str!("../../contracts/escrow/src/error.rs"),
+                escrow_error_name,
+                20,
+            ),
+            (
+                "content",
+                include_str!("../../contracts/content/src/error.rs"),
+                content_error_name,
+                19,
+            ),
+            (
+                "reputation",
+                include_str!("../../contracts/reputation/src/error.rs"),
+                reputation_error_name,
+                10,
+            ),
+            (
+                "rewards",
+                include_str!("../../contracts/rewards/src/error.rs"),
+                rewards_error_name,
+                8,
+            ),
+        ];
+        for (contract, src, name_of, at_least) in tables {
+            let codes = contract_codes(src);
+            assert!(
+                codes.len() >= at_least,
+                "{contract}: parsed only {} codes",
+                codes.len()
+            );
+            for (name, code) in codes {
+                assert_eq!(name_of(code), name, "{contract} code {code}");
+            }
+            assert_eq!(name_of(999), "Unknown", "{contract}");
         }
-        assert!(seen >= 20, "parsed only {seen} codes from error.rs");
         assert_eq!(escrow_error_name(10), "TokenBalance");
-        assert_eq!(escrow_error_name(999), "Unknown");
+        assert_eq!(rewards_error_name(10), "TokenBalance");
     }
 
     #[test]

@@ -41,7 +41,7 @@ struct InvokeResultJson<T: Serialize> {
     value: T,
 }
 
-fn result_js<T: Serialize>(s: &Submitted, value: T) -> JsResult {
+pub(crate) fn result_js<T: Serialize>(s: &Submitted, value: T) -> JsResult {
     Ok(js::to_js(&InvokeResultJson {
         tx_hash: s.hash.clone(),
         ledger: s.ledger,

@@ -8,11 +8,13 @@
 //! | [`signer`] | `Keypair` and `WalletSigner` (SEP-43 / Freighter) |
 //! | [`invoke`] | one contract call from build to final result, and the multi-party steps |
 //! | [`escrow`] | `EscrowClient` |
+//! | [`clients`] | `ContentClient`, `ReputationClient`, `RewardsClient` |
 //! | [`events`] | `decodeEvents`, by the indexer's decoder |
 //! | [`error`] | `SdkError`: typed errors with stable codes, thrown as `TeachLinkError` |
 //! | [`js`] | values across the JavaScript boundary |
 //! | `typings` | the TypeScript types of the plain objects |
 
+pub mod clients;
 pub mod error;
 pub mod escrow;
 pub mod events;

@@ -24,7 +24,7 @@ export interface TeachLinkError extends Error {
   code: ErrorCode;
   /** contract_error: the contract's `#[contracterror]` code and its name. */
   contractCode?: number;
-  contractError?: EscrowErrorName;
+  contractError?: ContractErrorName;
   /** contract_error on chain, transaction_rejected, transaction_failed, timeout. */
   txHash?: string;
   /** transaction_rejected, transaction_failed: the result code, e.g. `TxBadSeq`. */
@@ -53,6 +53,33 @@ export type EscrowErrorName =
   | "TokenNegativeAmount" | "TokenAllowance" | "TokenBalance" | "TokenBalanceDeauthorized"
   | "TokenOverflow" | "TokenTrustlineMissing" | "TokenInsufficientAccountReserve"
   | "TokenTooManyAccountSubentries" | "Unknown";
+
+/** Content contract errors (101, 102, 110–126). */
+export type ContentErrorName =
+  | "Unauthorized" | "Paused" | "TokenNotFound" | "NotOwner" | "NotTransferable"
+  | "SelfTransfer" | "NotApproved" | "ApprovalExpired" | "InvalidExpiration"
+  | "InvalidSpender" | "NotCreator" | "NothingToUpdate" | "InvalidTitle" | "InvalidUri"
+  | "TooManyTags" | "InvalidRoyalty" | "InvalidPrice" | "InvalidLimit" | "Overflow"
+  | "Unknown";
+
+/** Reputation contract errors (101, 102, 110–117). */
+export type ReputationErrorName =
+  | "Unauthorized" | "Paused" | "InvalidScore" | "SelfCompletion" | "AlreadyCompleted"
+  | "ContributionNotFound" | "InvalidRating" | "SelfRating" | "AlreadyRated" | "Overflow"
+  | "Unknown";
+
+/** Rewards contract errors (101, 102, 110–115) and the token contract's (2–15). */
+export type RewardsErrorName =
+  | "Unauthorized" | "Paused" | "InvalidAmount" | "InsufficientFunds" | "InsufficientPool"
+  | "NothingToClaim" | "InvalidLearner" | "Overflow"
+  | "TokenOperationNotSupported" | "TokenAlreadyInitialized" | "TokenUnauthorized"
+  | "TokenAuthentication" | "TokenAccountMissing" | "TokenAccountIsNotClassic"
+  | "TokenNegativeAmount" | "TokenAllowance" | "TokenBalance" | "TokenBalanceDeauthorized"
+  | "TokenOverflow" | "TokenTrustlineMissing" | "TokenInsufficientAccountReserve"
+  | "TokenTooManyAccountSubentries" | "Unknown";
+
+/** `TeachLinkError.contractError`: the name of the code, from the contract called. */
+export type ContractErrorName = EscrowErrorName | ContentErrorName | ReputationErrorName | RewardsErrorName;
 
 // ---- RPC
 
@@ -255,6 +282,21 @@ export interface EscrowTerms {
   refund_after?: IntegerInput | null;
   arbitrator?: string | null;
   course_id: IntegerInput;
+}
+
+/** `ContentClient.mint`: the content token's metadata (the creator is the signer). */
+export interface ContentMint {
+  title: string;
+  /** sha256 of the content, 64 hex digits. */
+  content_hash: string;
+  uri: string;
+  /** A symbol, e.g. "cc_by". */
+  licence: string;
+  /** Symbols (default none). */
+  tags?: string[];
+  transferable: boolean;
+  /** Royalty in basis points (default 0). */
+  royalty_bps?: number;
 }
 
 export type Resolution = "ToBeneficiary" | "ToDepositor" | { Split: number };

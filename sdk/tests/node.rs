@@ -1,8 +1,10 @@
 //! The npm package end to end: builds it (`scripts/build-sdk.sh`), packs it with `npm pack`,
 //! installs the tarball into a fresh directory, and runs `sdk/tests/js/*.test.mjs` there
-//! with `node --test` against an in-process localnet with the TeachLink contracts. Then
-//! decodes the events the JavaScript side fetched with the indexer, natively, and holds
-//! the package's `decodeEvents` output equal to it.
+//! with `node --test` against an in-process localnet with the TeachLink contracts. Before
+//! that, compiles `sdk/tests/ts/consumer.ts` with `tsc --strict` against the installed
+//! typings (node and browser conditions); after it, runs `examples/sdk-node/escrow.mjs`.
+//! Then decodes the events the JavaScript side fetched with the indexer, natively, and
+//! holds the package's `decodeEvents` output equal to it.
 // Native only: the localnet and the processes it drives.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -44,6 +46,84 @@ fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let v = f();
     eprintln!("[sdk] {what}: {:.1} s", start.elapsed().as_secs_f64());
     v
+}
+
+/// `sdk/tests/ts/consumer.ts` (the main API, typed, no `any`) compiled with `tsc --strict
+/// --noEmit` against the packed package's typings under the `node` and the `browser`
+/// export conditions: TypeScript pinned by `sdk/tests/ts/package-lock.json` (`npm ci`,
+/// from npm's cache when it has it), the package installed from the tarball.
+fn typescript_consumer(root: &Path, work: &Path, tarball: &Path) {
+    let src = root.join("sdk/tests/ts");
+    let ts = work.join("ts");
+    std::fs::create_dir_all(&ts).unwrap();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, ts.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let npm = |args: &[&str], what: &str| {
+        run(
+            Command::new("npm")
+                .args(args)
+                .args([
+                    "--no-audit",
+                    "--no-fund",
+                    "--prefer-offline",
+                    "--loglevel=error",
+                ])
+                .current_dir(&ts),
+            what,
+        )
+    };
+    npm(&["ci"], "npm ci (sdk/tests/ts)");
+    let tarball = tarball.to_string_lossy();
+    npm(
+        &["install", "--no-save", &tarball],
+        "npm install <tarball> (sdk/tests/ts)",
+    );
+    for condition in ["node", "browser"] {
+        // One run: the diagnostics, and the trace showing which typings were resolved.
+        let config = format!("tsconfig.{condition}.json");
+        let out = Command::new("node")
+            .arg("node_modules/typescript/bin/tsc")
+            .args([
+                "--strict",
+                "--noEmit",
+                "--pretty",
+                "false",
+                "--traceResolution",
+            ])
+            .args(["-p", &config])
+            .current_dir(&ts)
+            .output()
+            .expect("node starts");
+        let trace = String::from_utf8_lossy(&out.stdout);
+        // The diagnostics without the resolution trace around them.
+        let diagnostics: Vec<&str> = trace
+            .lines()
+            .filter(|l| l.contains(": error TS") || l.starts_with("  "))
+            .collect();
+        assert!(
+            out.status.success(),
+            "tsc --strict --noEmit -p sdk/tests/ts/{config} failed ({}):\n{}\n{}",
+            out.status,
+            diagnostics.join("\n"),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Compiled against the condition's own typings, not a fallback.
+        let expected = match condition {
+            "node" => "@teachlink/sdk/node/index.d.ts'",
+            _ => "@teachlink/sdk/web/teachlink_sdk.d.ts'",
+        };
+        assert!(
+            trace
+                .lines()
+                .any(|l| l.contains("'@teachlink/sdk' was successfully resolved")
+                    && l.contains(expected)),
+            "{condition}: @teachlink/sdk did not resolve to {expected}"
+        );
+    }
 }
 
 #[test]
@@ -94,6 +174,9 @@ fn packed_npm_package_drives_localnet() {
                 .current_dir(&consumer),
             "npm install",
         )
+    });
+    timed("tsc --strict (node, browser)", || {
+        typescript_consumer(&root, &work, &tarball)
     });
     let mut tests = Vec::new();
     for entry in std::fs::read_dir(root.join("sdk/tests/js")).unwrap() {
@@ -148,7 +231,28 @@ fn packed_npm_package_drives_localnet() {
         assert!(status.success(), "the Node.js tests failed: {status}");
     });
 
-    // 4. What the package decoded equals what the indexer decodes from the same page.
+    // 4. examples/sdk-node/escrow.mjs, as its README runs it, with the installed package.
+    timed("examples/sdk-node/escrow.mjs", || {
+        std::fs::copy(
+            root.join("examples/sdk-node/escrow.mjs"),
+            consumer.join("escrow.mjs"),
+        )
+        .unwrap();
+        let stdout = run(
+            Command::new("node")
+                .arg("escrow.mjs")
+                .current_dir(&consumer)
+                .env("RPC_URL", net.url())
+                .env("DEPLOYMENT", &deployment_file)
+                .env("FRIENDBOT_URL", net.friendbot_url()),
+            "node examples/sdk-node/escrow.mjs",
+        );
+        eprint!("{stdout}");
+        assert!(stdout.contains("approved by the reviewer"), "{stdout}");
+        assert!(stdout.contains("is Released"), "{stdout}");
+    });
+
+    // 5. What the package decoded equals what the indexer decodes from the same page.
     let page: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("events.json")).unwrap()).unwrap();
     let raws: Vec<RawEvent> = serde_json::from_value(page["events"].clone()).unwrap();
