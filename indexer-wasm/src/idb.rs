@@ -736,6 +736,19 @@ impl IdbStore {
         Ok(written)
     }
 
+    /// Answers a query from memory while the log holds changes (`mem`), else from the
+    /// indexed entity stores (`idb`).
+    async fn query<T>(
+        &self,
+        mem: impl AsyncFnOnce(&MemoryStore) -> Result<T, MemoryStoreError>,
+        idb: impl AsyncFnOnce() -> Result<T, IdbError>,
+    ) -> Result<T, IdbError> {
+        match self.reader().await? {
+            Some(m) => mem(&m).await.map_err(memory_error),
+            None => idb().await,
+        }
+    }
+
     /// The in-memory projections to answer a query from, when the log holds changes the
     /// entity stores lack; `None` when the entity stores are complete.
     async fn reader(&self) -> Result<Option<Rc<MemoryStore>>, IdbError> {
@@ -843,139 +856,143 @@ impl Store for IdbStore {
 
 impl Queries for IdbStore {
     async fn escrow(&self, id: u64) -> Result<Option<Escrow>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.escrow(id).await.map_err(memory_error),
-            None => self.get(ESCROWS, num(id)).await,
-        }
+        self.query(
+            async |m| m.escrow(id).await,
+            async || self.get(ESCROWS, num(id)).await,
+        )
+        .await
     }
 
     async fn escrows_by_party(&self, party: &Address) -> Result<Vec<Escrow>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.escrows_by_party(party).await.map_err(memory_error),
-            None => self.by_index(ESCROWS, "parties", party.to_string()).await,
-        }
+        self.query(
+            async |m| m.escrows_by_party(party).await,
+            async || self.by_index(ESCROWS, "parties", party.to_string()).await,
+        )
+        .await
     }
 
     async fn escrows_by_status(&self, status: EscrowStatus) -> Result<Vec<Escrow>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.escrows_by_status(status).await.map_err(memory_error),
-            None => self.by_index(ESCROWS, "status", status_key(status)).await,
-        }
+        self.query(
+            async |m| m.escrows_by_status(status).await,
+            async || self.by_index(ESCROWS, "status", status_key(status)).await,
+        )
+        .await
     }
 
     async fn token(&self, id: u64) -> Result<Option<ContentToken>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.token(id).await.map_err(memory_error),
-            None => self.get(TOKENS, num(id)).await,
-        }
+        self.query(
+            async |m| m.token(id).await,
+            async || self.get(TOKENS, num(id)).await,
+        )
+        .await
     }
 
     async fn tokens_by_owner(&self, owner: &Address) -> Result<Vec<ContentToken>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.tokens_by_owner(owner).await.map_err(memory_error),
-            None => self.by_index(TOKENS, "owner", owner.to_string()).await,
-        }
+        self.query(
+            async |m| m.tokens_by_owner(owner).await,
+            async || self.by_index(TOKENS, "owner", owner.to_string()).await,
+        )
+        .await
     }
 
     async fn tokens_by_creator(&self, creator: &Address) -> Result<Vec<ContentToken>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.tokens_by_creator(creator).await.map_err(memory_error),
-            None => self.by_index(TOKENS, "creator", creator.to_string()).await,
-        }
+        self.query(
+            async |m| m.tokens_by_creator(creator).await,
+            async || self.by_index(TOKENS, "creator", creator.to_string()).await,
+        )
+        .await
     }
 
     async fn profile(&self, learner: &Address) -> Result<Option<Profile>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.profile(learner).await.map_err(memory_error),
-            None => self.get(PROFILES, learner.to_string()).await,
-        }
+        self.query(
+            async |m| m.profile(learner).await,
+            async || self.get(PROFILES, learner.to_string()).await,
+        )
+        .await
     }
 
     async fn completions_by_course(&self, course_id: u64) -> Result<Vec<Completion>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m
-                .completions_by_course(course_id)
-                .await
-                .map_err(memory_error),
-            None => self.by_index(COMPLETIONS, "course", num(course_id)).await,
-        }
+        self.query(
+            async |m| m.completions_by_course(course_id).await,
+            async || self.by_index(COMPLETIONS, "course", num(course_id)).await,
+        )
+        .await
     }
 
     async fn completions_by_learner(&self, learner: &Address) -> Result<Vec<Completion>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m
-                .completions_by_learner(learner)
-                .await
-                .map_err(memory_error),
-            None => {
+        self.query(
+            async |m| m.completions_by_learner(learner).await,
+            async || {
                 self.by_index(COMPLETIONS, "learner", learner.to_string())
                     .await
-            }
-        }
+            },
+        )
+        .await
     }
 
     async fn contribution(&self, id: u64) -> Result<Option<Contribution>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.contribution(id).await.map_err(memory_error),
-            None => self.get(CONTRIBUTIONS, num(id)).await,
-        }
+        self.query(
+            async |m| m.contribution(id).await,
+            async || self.get(CONTRIBUTIONS, num(id)).await,
+        )
+        .await
     }
 
     async fn contributions_by_author(
         &self,
         author: &Address,
     ) -> Result<Vec<Contribution>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m
-                .contributions_by_author(author)
-                .await
-                .map_err(memory_error),
-            None => {
+        self.query(
+            async |m| m.contributions_by_author(author).await,
+            async || {
                 self.by_index(CONTRIBUTIONS, "author", author.to_string())
                     .await
-            }
-        }
+            },
+        )
+        .await
     }
 
     async fn rewards(&self, learner: &Address) -> Result<Option<LearnerRewards>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.rewards(learner).await.map_err(memory_error),
-            None => self.get(REWARDS, learner.to_string()).await,
-        }
+        self.query(
+            async |m| m.rewards(learner).await,
+            async || self.get(REWARDS, learner.to_string()).await,
+        )
+        .await
     }
 
     async fn pool(&self) -> Result<Option<Pool>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.pool().await.map_err(memory_error),
-            None => Ok(self.all::<Pool>(POOLS).await?.into_iter().next()),
-        }
+        self.query(
+            async |m| m.pool().await,
+            async || Ok(self.all::<Pool>(POOLS).await?.into_iter().next()),
+        )
+        .await
     }
 
     async fn contract_admin(&self, contract: &Address) -> Result<Option<ContractAdmin>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.contract_admin(contract).await.map_err(memory_error),
-            None => self.get(CONTRACTS, contract.to_string()).await,
-        }
+        self.query(
+            async |m| m.contract_admin(contract).await,
+            async || self.get(CONTRACTS, contract.to_string()).await,
+        )
+        .await
     }
 
     async fn outbound_transfer(&self, nonce: u64) -> Result<Option<OutboundTransfer>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.outbound_transfer(nonce).await.map_err(memory_error),
-            None => self.get(OUTBOUND, num(nonce)).await,
-        }
+        self.query(
+            async |m| m.outbound_transfer(nonce).await,
+            async || self.get(OUTBOUND, num(nonce)).await,
+        )
+        .await
     }
 
     async fn outbound_transfers_by_sender(
         &self,
         sender: &Address,
     ) -> Result<Vec<OutboundTransfer>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m
-                .outbound_transfers_by_sender(sender)
-                .await
-                .map_err(memory_error),
-            None => self.by_index(OUTBOUND, "sender", sender.to_string()).await,
-        }
+        self.query(
+            async |m| m.outbound_transfers_by_sender(sender).await,
+            async || self.by_index(OUTBOUND, "sender", sender.to_string()).await,
+        )
+        .await
     }
 
     async fn inbound_transfer(
@@ -983,57 +1000,54 @@ impl Queries for IdbStore {
         source_chain: u32,
         nonce: u64,
     ) -> Result<Option<InboundTransfer>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m
-                .inbound_transfer(source_chain, nonce)
-                .await
-                .map_err(memory_error),
-            None => self.get(INBOUND, inbound_key(source_chain, nonce)).await,
-        }
+        self.query(
+            async |m| m.inbound_transfer(source_chain, nonce).await,
+            async || self.get(INBOUND, inbound_key(source_chain, nonce)).await,
+        )
+        .await
     }
 
     async fn inbound_transfers_by_recipient(
         &self,
         recipient: &Address,
     ) -> Result<Vec<InboundTransfer>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m
-                .inbound_transfers_by_recipient(recipient)
-                .await
-                .map_err(memory_error),
-            None => {
+        self.query(
+            async |m| m.inbound_transfers_by_recipient(recipient).await,
+            async || {
                 self.by_index(INBOUND, "recipient", recipient.to_string())
                     .await
-            }
-        }
+            },
+        )
+        .await
     }
 
     async fn validators(&self) -> Result<Vec<Validator>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.validators().await.map_err(memory_error),
-            None => self.all(VALIDATORS).await,
-        }
+        self.query(
+            async |m| m.validators().await,
+            async || self.all(VALIDATORS).await,
+        )
+        .await
     }
 
     async fn validator(&self, address: &Address) -> Result<Option<Validator>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.validator(address).await.map_err(memory_error),
-            None => self.get(VALIDATORS, address.to_string()).await,
-        }
+        self.query(
+            async |m| m.validator(address).await,
+            async || self.get(VALIDATORS, address.to_string()).await,
+        )
+        .await
     }
 
     async fn chains(&self) -> Result<Vec<BridgeChain>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.chains().await.map_err(memory_error),
-            None => self.all(CHAINS).await,
-        }
+        self.query(async |m| m.chains().await, async || self.all(CHAINS).await)
+            .await
     }
 
     async fn bridge(&self) -> Result<Option<BridgeTotals>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.bridge().await.map_err(memory_error),
-            None => Ok(self.all::<BridgeTotals>(BRIDGES).await?.into_iter().next()),
-        }
+        self.query(
+            async |m| m.bridge().await,
+            async || Ok(self.all::<BridgeTotals>(BRIDGES).await?.into_iter().next()),
+        )
+        .await
     }
 
     async fn stats(&self) -> Result<StoreStats, IdbError> {
@@ -1047,9 +1061,10 @@ impl Queries for IdbStore {
     }
 
     async fn unknown_events(&self) -> Result<Vec<UnknownEvent>, IdbError> {
-        match self.reader().await? {
-            Some(m) => m.unknown_events().await.map_err(memory_error),
-            None => self.all(UNKNOWN).await,
-        }
+        self.query(
+            async |m| m.unknown_events().await,
+            async || self.all(UNKNOWN).await,
+        )
+        .await
     }
 }
