@@ -33,8 +33,8 @@ use wasm_bindgen::JsValue;
 use crate::decode::Decoded;
 use crate::project::{
     BridgeChain, BridgeTotals, Changes, Completion, ContentToken, ContractAdmin, Contribution,
-    Escrow, EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool, Profile, State,
-    UnknownEvent, Validator,
+    Escrow, EscrowStatus, InboundTransfer, Keyed, LearnerRewards, OutboundTransfer, Pool, Profile,
+    State, UnknownEvent, Validator,
 };
 use crate::store::{
     BatchOutcome, Checkpoint, MemoryStore, MemoryStoreError, Queries, Store, StoreStats,
@@ -390,76 +390,47 @@ fn images<'a>(state: &'a State, changes: &Changes) -> Images<'a> {
 
 /// Puts the after-images of a log record into `state`, and their keys into `pending`.
 fn replay(images: Images<'_>, state: &mut State, pending: &mut Changes) {
-    for x in images.escrows {
-        let x = x.into_owned();
-        pending.escrows.insert(x.id);
-        state.escrows.insert(x.id, x);
+    fn upsert<T: Keyed>(
+        images: Vec<Cow<'_, T>>,
+        map: &mut BTreeMap<T::Key, T>,
+        keys: &mut BTreeSet<T::Key>,
+    ) {
+        for x in images {
+            let x = x.into_owned();
+            keys.insert(x.key());
+            map.insert(x.key(), x);
+        }
     }
-    for t in images.tokens {
-        let t = t.into_owned();
-        pending.tokens.insert(t.id);
-        state.tokens.insert(t.id, t);
-    }
-    for p in images.profiles {
-        let p = p.into_owned();
-        pending.profiles.insert(p.learner);
-        state.profiles.insert(p.learner, p);
-    }
-    for c in images.completions {
-        let c = c.into_owned();
-        pending.completions.insert((c.course_id, c.learner));
-        state.completions.insert((c.course_id, c.learner), c);
-    }
-    for c in images.contributions {
-        let c = c.into_owned();
-        pending.contributions.insert(c.id);
-        state.contributions.insert(c.id, c);
-    }
-    for r in images.rewards {
-        let r = r.into_owned();
-        pending.rewards.insert(r.learner);
-        state.rewards.insert(r.learner, r);
-    }
-    for p in images.pools {
-        let p = p.into_owned();
-        pending.pools.insert(p.contract);
-        state.pools.insert(p.contract, p);
-    }
-    for c in images.contracts {
-        let c = c.into_owned();
-        pending.contracts.insert(c.contract);
-        state.contracts.insert(c.contract, c);
-    }
-    for t in images.outbound {
-        let t = t.into_owned();
-        pending.outbound.insert(t.nonce);
-        state.outbound.insert(t.nonce, t);
-    }
-    for t in images.inbound {
-        let t = t.into_owned();
-        pending.inbound.insert((t.source_chain, t.nonce));
-        state.inbound.insert((t.source_chain, t.nonce), t);
-    }
-    for v in images.validators {
-        let v = v.into_owned();
-        pending.validators.insert(v.address);
-        state.validators.insert(v.address, v);
-    }
-    for c in images.chains {
-        let c = c.into_owned();
-        pending.chains.insert(c.chain);
-        state.chains.insert(c.chain, c);
-    }
-    for b in images.bridges {
-        let b = b.into_owned();
-        pending.bridges.insert(b.contract);
-        state.bridges.insert(b.contract, b);
-    }
-    for u in images.unknown {
-        let u = u.into_owned();
-        pending.unknown.insert(u.raw.id.clone());
-        state.unknown.insert(u.raw.id.clone(), u);
-    }
+    upsert(images.escrows, &mut state.escrows, &mut pending.escrows);
+    upsert(images.tokens, &mut state.tokens, &mut pending.tokens);
+    upsert(images.profiles, &mut state.profiles, &mut pending.profiles);
+    upsert(
+        images.completions,
+        &mut state.completions,
+        &mut pending.completions,
+    );
+    upsert(
+        images.contributions,
+        &mut state.contributions,
+        &mut pending.contributions,
+    );
+    upsert(images.rewards, &mut state.rewards, &mut pending.rewards);
+    upsert(images.pools, &mut state.pools, &mut pending.pools);
+    upsert(
+        images.contracts,
+        &mut state.contracts,
+        &mut pending.contracts,
+    );
+    upsert(images.outbound, &mut state.outbound, &mut pending.outbound);
+    upsert(images.inbound, &mut state.inbound, &mut pending.inbound);
+    upsert(
+        images.validators,
+        &mut state.validators,
+        &mut pending.validators,
+    );
+    upsert(images.chains, &mut state.chains, &mut pending.chains);
+    upsert(images.bridges, &mut state.bridges, &mut pending.bridges);
+    upsert(images.unknown, &mut state.unknown, &mut pending.unknown);
 }
 
 fn merge(into: &mut Changes, from: Changes) {
@@ -594,6 +565,18 @@ async fn load_all<T: DeserializeOwned>(
     recs.iter().map(|r| unjson(&r.v)).collect()
 }
 
+/// Every record of `store` into `map`, by each entity's key.
+async fn load_into<T: Keyed + DeserializeOwned>(
+    tx: &Transaction<'_>,
+    store: &str,
+    map: &mut BTreeMap<T::Key, T>,
+) -> Result<(), IdbError> {
+    for x in load_all::<T>(tx, store).await? {
+        map.insert(x.key(), x);
+    }
+    Ok(())
+}
+
 /// The whole committed state, read inside `tx` (so it matches the meta read there).
 async fn load_cache(tx: &Transaction<'_>, meta: Meta) -> Result<Cache, IdbError> {
     let mut state = State {
@@ -603,48 +586,20 @@ async fn load_cache(tx: &Transaction<'_>, meta: Meta) -> Result<Cache, IdbError>
         ..State::default()
     };
     // Requests go out as each `get_all` is built and awaited in turn; the stores are few.
-    for x in load_all::<Escrow>(tx, ESCROWS).await? {
-        state.escrows.insert(x.id, x);
-    }
-    for t in load_all::<ContentToken>(tx, TOKENS).await? {
-        state.tokens.insert(t.id, t);
-    }
-    for p in load_all::<Profile>(tx, PROFILES).await? {
-        state.profiles.insert(p.learner, p);
-    }
-    for c in load_all::<Completion>(tx, COMPLETIONS).await? {
-        state.completions.insert((c.course_id, c.learner), c);
-    }
-    for c in load_all::<Contribution>(tx, CONTRIBUTIONS).await? {
-        state.contributions.insert(c.id, c);
-    }
-    for r in load_all::<LearnerRewards>(tx, REWARDS).await? {
-        state.rewards.insert(r.learner, r);
-    }
-    for p in load_all::<Pool>(tx, POOLS).await? {
-        state.pools.insert(p.contract, p);
-    }
-    for c in load_all::<ContractAdmin>(tx, CONTRACTS).await? {
-        state.contracts.insert(c.contract, c);
-    }
-    for t in load_all::<OutboundTransfer>(tx, OUTBOUND).await? {
-        state.outbound.insert(t.nonce, t);
-    }
-    for t in load_all::<InboundTransfer>(tx, INBOUND).await? {
-        state.inbound.insert((t.source_chain, t.nonce), t);
-    }
-    for v in load_all::<Validator>(tx, VALIDATORS).await? {
-        state.validators.insert(v.address, v);
-    }
-    for c in load_all::<BridgeChain>(tx, CHAINS).await? {
-        state.chains.insert(c.chain, c);
-    }
-    for b in load_all::<BridgeTotals>(tx, BRIDGES).await? {
-        state.bridges.insert(b.contract, b);
-    }
-    for u in load_all::<UnknownEvent>(tx, UNKNOWN).await? {
-        state.unknown.insert(u.raw.id.clone(), u);
-    }
+    load_into(tx, ESCROWS, &mut state.escrows).await?;
+    load_into(tx, TOKENS, &mut state.tokens).await?;
+    load_into(tx, PROFILES, &mut state.profiles).await?;
+    load_into(tx, COMPLETIONS, &mut state.completions).await?;
+    load_into(tx, CONTRIBUTIONS, &mut state.contributions).await?;
+    load_into(tx, REWARDS, &mut state.rewards).await?;
+    load_into(tx, POOLS, &mut state.pools).await?;
+    load_into(tx, CONTRACTS, &mut state.contracts).await?;
+    load_into(tx, OUTBOUND, &mut state.outbound).await?;
+    load_into(tx, INBOUND, &mut state.inbound).await?;
+    load_into(tx, VALIDATORS, &mut state.validators).await?;
+    load_into(tx, CHAINS, &mut state.chains).await?;
+    load_into(tx, BRIDGES, &mut state.bridges).await?;
+    load_into(tx, UNKNOWN, &mut state.unknown).await?;
     // Then the log, oldest first (keys are zero-padded sequence numbers).
     let mut pending = Changes::default();
     for record in load_all::<Images<'static>>(tx, LOG).await? {

@@ -485,6 +485,42 @@ pub struct UnknownEvent {
     pub reason: String,
 }
 
+/// An entity with the key it is stored under in [`State`], so stores can move entities
+/// between their maps and their own records generically.
+pub trait Keyed: Clone {
+    type Key: Ord + Clone;
+    fn key(&self) -> Self::Key;
+}
+
+macro_rules! keyed {
+    ($($entity:ty => $key:ty, |$x:ident| $expr:expr;)*) => {$(
+        impl Keyed for $entity {
+            type Key = $key;
+            fn key(&self) -> $key {
+                let $x = self;
+                $expr
+            }
+        }
+    )*};
+}
+
+keyed! {
+    Escrow => u64, |x| x.id;
+    ContentToken => u64, |x| x.id;
+    Profile => Address, |x| x.learner;
+    Completion => (u64, Address), |x| (x.course_id, x.learner);
+    Contribution => u64, |x| x.id;
+    LearnerRewards => Address, |x| x.learner;
+    Pool => Address, |x| x.contract;
+    ContractAdmin => Address, |x| x.contract;
+    OutboundTransfer => u64, |x| x.nonce;
+    InboundTransfer => (u32, u64), |x| (x.source_chain, x.nonce);
+    Validator => Address, |x| x.address;
+    BridgeChain => u32, |x| x.chain;
+    BridgeTotals => Address, |x| x.contract;
+    UnknownEvent => String, |x| x.raw.id.clone();
+}
+
 /// Whether applying an event changed the state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Applied {
