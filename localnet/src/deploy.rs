@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use soroban_env_host::xdr::{
     ContractExecutable, ContractIdPreimage, ContractIdPreimageFromAddress, CreateContractArgsV2,
-    Hash, HostFunction, ScAddress, ScVal, Uint256,
+    Hash, HostFunction, Int128Parts, ScAddress, ScMap, ScMapEntry, ScSymbol, ScVal, Uint256,
 };
 
 use crate::error::{LocalnetError, Result};
@@ -14,7 +14,18 @@ use crate::node::{contract_id, sign_envelope, Node, Submission};
 use crate::{genesis, sha256};
 
 /// The TeachLink contracts, by crate name; their Wasm is `teachlink_<name>.wasm`.
-pub const TEACHLINK_CONTRACTS: [&str; 4] = ["escrow", "content", "reputation", "rewards"];
+pub const TEACHLINK_CONTRACTS: [&str; 5] = ["escrow", "content", "reputation", "rewards", "bridge"];
+
+/// The local bridge's `Config`: this chain's id, as a bridge endpoint.
+pub const BRIDGE_LOCAL_CHAIN: u32 = 1;
+/// The local bridge's least validator stake: 1,000 XLM, in stroops of the native asset.
+pub const BRIDGE_MIN_STAKE: i128 = 10_000_000_000;
+/// The local bridge's unbonding period: seven days, in seconds.
+pub const BRIDGE_UNBONDING_PERIOD: u64 = 7 * 86_400;
+/// The local bridge's most active validators at once.
+pub const BRIDGE_MAX_VALIDATORS: u32 = 8;
+/// The local bridge's transfer timeout: one day, in seconds.
+pub const BRIDGE_TRANSFER_TIMEOUT: u64 = 86_400;
 
 /// Where the TeachLink contracts live on a network; written as JSON for other components.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +43,9 @@ pub struct Deployment {
 
 /// Uploads and instantiates every TeachLink contract from `wasm_dir`
 /// (`target/wasm32v1-none/contract/`), closing a ledger after each step. The admin is the
-/// node's root account; the rewards pool's token is the native asset. Salts are fixed per
+/// node's root account; the rewards pool's token and the bridge's staking and carried token
+/// are the native asset, and the bridge is chain [`BRIDGE_LOCAL_CHAIN`] with no remote chains
+/// configured (the admin adds them with `set_chain_limits`). Salts are fixed per
 /// contract, so the ids are the same on every fresh chain with the same passphrase.
 pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> {
     let root = node.root_key().clone();
@@ -62,8 +75,10 @@ pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> 
         });
         let id = contract_id(node.network_id(), preimage.clone())?;
         let mut constructor_args = vec![ScVal::Address(admin_address.clone())];
-        if name == "rewards" {
-            constructor_args.push(ScVal::Address(native_asset.clone()));
+        match name {
+            "rewards" => constructor_args.push(ScVal::Address(native_asset.clone())),
+            "bridge" => constructor_args.push(bridge_config(&native_asset)?),
+            _ => {}
         }
         apply(
             node,
@@ -83,6 +98,33 @@ pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> 
         contracts,
         start_ledger,
     })
+}
+
+/// The bridge's `Config` as its constructor takes it: a contract type struct is a map from
+/// field-name symbols, sorted by name.
+fn bridge_config(token: &ScAddress) -> Result<ScVal> {
+    let fields = [
+        ("local_chain", ScVal::U32(BRIDGE_LOCAL_CHAIN)),
+        ("max_validators", ScVal::U32(BRIDGE_MAX_VALIDATORS)),
+        (
+            "min_stake",
+            ScVal::I128(Int128Parts {
+                hi: (BRIDGE_MIN_STAKE >> 64) as i64,
+                lo: BRIDGE_MIN_STAKE as u64,
+            }),
+        ),
+        ("token", ScVal::Address(token.clone())),
+        ("transfer_timeout", ScVal::U64(BRIDGE_TRANSFER_TIMEOUT)),
+        ("unbonding_period", ScVal::U64(BRIDGE_UNBONDING_PERIOD)),
+    ];
+    let mut entries = Vec::with_capacity(fields.len());
+    for (key, val) in fields {
+        entries.push(ScMapEntry {
+            key: ScVal::Symbol(ScSymbol(key.try_into()?)),
+            val,
+        });
+    }
+    Ok(ScVal::Map(Some(ScMap(entries.try_into()?))))
 }
 
 /// Submits one root-account invocation, closes the ledger, and fails unless it succeeded.

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 
 use common::*;
 use serde_json::json;
-use stellar_xdr::{OperationBody, ScAddress, ScVal};
+use stellar_xdr::{OperationBody, ScAddress, ScSymbol, ScVal};
+use teachlink_localnet::deploy::{
+    BRIDGE_LOCAL_CHAIN, BRIDGE_MAX_VALIDATORS, BRIDGE_MIN_STAKE, BRIDGE_TRANSFER_TIMEOUT,
+    BRIDGE_UNBONDING_PERIOD,
+};
 use teachlink_localnet::{deploy_teachlink, Deployment, TEACHLINK_CONTRACTS};
 
 fn wasm_dir() -> PathBuf {
@@ -65,7 +69,39 @@ fn contracts_answer_at_their_ids_with_the_root_as_admin() {
     }
     let token = read(&net, &reader, &deployment.contracts["rewards"], "token");
     let native: ScAddress = deployment.native_asset.parse().unwrap();
-    assert_eq!(token, ScVal::Address(native));
+    assert_eq!(token, ScVal::Address(native.clone()));
+    // The bridge carries and stakes the native asset, with the local Config.
+    let ScVal::Map(Some(config)) = read(&net, &reader, &deployment.contracts["bridge"], "config")
+    else {
+        panic!("bridge config is not a map");
+    };
+    let field = |name: &str| {
+        let key = ScVal::Symbol(ScSymbol(name.try_into().unwrap()));
+        config
+            .iter()
+            .find(|e| e.key == key)
+            .unwrap_or_else(|| panic!("bridge config has no {name}"))
+            .val
+            .clone()
+    };
+    assert_eq!(field("token"), ScVal::Address(native));
+    assert_eq!(field("local_chain"), ScVal::U32(BRIDGE_LOCAL_CHAIN));
+    assert_eq!(field("max_validators"), ScVal::U32(BRIDGE_MAX_VALIDATORS));
+    assert_eq!(
+        field("min_stake"),
+        ScVal::I128(stellar_xdr::Int128Parts {
+            hi: 0,
+            lo: BRIDGE_MIN_STAKE as u64
+        })
+    );
+    assert_eq!(
+        field("unbonding_period"),
+        ScVal::U64(BRIDGE_UNBONDING_PERIOD)
+    );
+    assert_eq!(
+        field("transfer_timeout"),
+        ScVal::U64(BRIDGE_TRANSFER_TIMEOUT)
+    );
     // The deployment transactions are on-chain from start_ledger on.
     let txs = net.result(
         "getTransactions",
@@ -75,6 +111,22 @@ fn contracts_answer_at_their_ids_with_the_root_as_admin() {
     // An upload and a create per contract, then the reader's friendbot funding.
     assert_eq!(applied.len(), 2 * TEACHLINK_CONTRACTS.len() + 1);
     assert!(applied.iter().all(|t| t["status"] == "SUCCESS"));
+}
+
+#[test]
+fn the_bridge_is_deployed_alongside_the_others() {
+    let deployment = deploy(&Net::start());
+    let mut names: Vec<&str> = deployment.contracts.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["bridge", "content", "escrow", "reputation", "rewards"]
+    );
+    // Every contract has its own id.
+    let mut ids: Vec<&String> = deployment.contracts.values().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), TEACHLINK_CONTRACTS.len());
 }
 
 #[test]

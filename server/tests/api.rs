@@ -196,7 +196,8 @@ fn every_route_answers_with_the_demo_data_as_documented() {
             ("/api/pool", "/api/pool".into(), 200, |v| {
                 v["funded"] == "1000000000"
             }),
-            // The embedded localnet deploys no bridge: its routes answer, with nothing.
+            // The embedded localnet deploys the bridge but the demo makes no bridge calls
+            // (its constructor emits no event): its routes answer, with nothing.
             ("/api/bridge", "/api/bridge".into(), 404, |v| {
                 v["error"]["code"] == "not_found"
             }),
