@@ -183,6 +183,25 @@ pub enum RpcError {
     Malformed(String),
 }
 
+/// The `result` of a JSON-RPC 2.0 response, or its `error` as [`RpcError::Rpc`] (shared
+/// with the SDK's client, which has a transport of its own).
+pub fn json_rpc_result(mut response: Value) -> Result<Value, RpcError> {
+    if let Some(err) = response.get("error") {
+        return Err(RpcError::Rpc {
+            code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
+            message: err
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+        });
+    }
+    response
+        .get_mut("result")
+        .map(Value::take)
+        .ok_or_else(|| RpcError::Malformed("no result".into()))
+}
+
 impl RpcError {
     /// Whether trying again may help: network trouble, overload, server-side errors.
     pub fn is_retryable(&self) -> bool {
@@ -311,25 +330,11 @@ impl RpcClient {
         if !(200..300).contains(&status) {
             return Err(RpcError::Http(status));
         }
-        let mut v: Value = resp
+        let v: Value = resp
             .json()
             .await
             .map_err(|e| RpcError::Malformed(e.to_string()))?;
-        if let Some(err) = v.get("error") {
-            return Err(RpcError::Rpc {
-                code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
-                message: err
-                    .get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-            });
-        }
-        let result = v
-            .get_mut("result")
-            .map(Value::take)
-            .ok_or_else(|| RpcError::Malformed("no result".into()))?;
-        serde_json::from_value(result).map_err(|e| RpcError::Malformed(e.to_string()))
+        serde_json::from_value(json_rpc_result(v)?).map_err(|e| RpcError::Malformed(e.to_string()))
     }
 
     pub async fn get_health(&self) -> Result<Health, RpcError> {

@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 use stellar_xdr::{LedgerEntryData, LedgerKey, LedgerKeyAccount};
 use wasm_bindgen::prelude::*;
 
+use teachlink_indexer::sync::{json_rpc_result, RpcError};
+
 use crate::error::{Result, SdkError};
 use crate::js;
 use crate::tx;
@@ -100,21 +102,12 @@ impl<T: Transport> Rpc<T> {
         if !(200..300).contains(&status) {
             return Err(SdkError::Http { status });
         }
-        let mut v: Value = serde_json::from_str(&text)
+        let v: Value = serde_json::from_str(&text)
             .map_err(|e| SdkError::Malformed(format!("not JSON: {e}")))?;
-        if let Some(err) = v.get("error") {
-            return Err(SdkError::Rpc {
-                code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
-                message: err
-                    .get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-            });
-        }
-        v.get_mut("result")
-            .map(Value::take)
-            .ok_or_else(|| SdkError::Malformed("no result".into()))
+        json_rpc_result(v).map_err(|e| match e {
+            RpcError::Rpc { code, message } => SdkError::Rpc { code, message },
+            other => SdkError::Malformed(other.to_string()),
+        })
     }
 
     pub async fn get_network(&self) -> Result<Value> {
