@@ -261,40 +261,34 @@ impl IdbStore {
             .with_options(TransactionOptions::new().with_durability(TransactionDurability::Relaxed))
             .build()?)
     }
+}
 
-    async fn get<T: DeserializeOwned>(
-        &self,
-        store: &str,
-        key: String,
-    ) -> Result<Option<T>, IdbError> {
-        let tx = self.tx(TransactionMode::Readonly)?;
-        let s = tx.object_store(store)?;
-        let rec: Option<Rec<String>> = s.get(key).serde()?.await?;
-        rec.map(|r| unjson(&r.v)).transpose()
-    }
+/// One record of `store` by key, decoded.
+async fn get<T: DeserializeOwned>(
+    tx: &Transaction<'_>,
+    store: &str,
+    key: String,
+) -> Result<Option<T>, IdbError> {
+    let rec: Option<Rec<String>> = tx.object_store(store)?.get(key).serde()?.await?;
+    rec.map(|r| unjson(&r.v)).transpose()
+}
 
-    async fn by_index<T: DeserializeOwned>(
-        &self,
-        store: &str,
-        index: &str,
-        key: String,
-    ) -> Result<Vec<T>, IdbError> {
-        let tx = self.tx(TransactionMode::Readonly)?;
-        let s = tx.object_store(store)?;
-        let recs: Vec<Rec<String>> = s
-            .index(index)?
-            .get_all()
-            .with_query(key)
-            .serde()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        recs.iter().map(|r| unjson(&r.v)).collect()
-    }
-
-    async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>, IdbError> {
-        let tx = self.tx(TransactionMode::Readonly)?;
-        load_all(&tx, store).await
-    }
+/// The records of `store` whose index `index` holds `key`, decoded.
+async fn by_index<T: DeserializeOwned>(
+    tx: &Transaction<'_>,
+    store: &str,
+    index: &str,
+    key: String,
+) -> Result<Vec<T>, IdbError> {
+    let recs: Vec<Rec<String>> = tx
+        .object_store(store)?
+        .index(index)?
+        .get_all()
+        .with_query(key)
+        .serde()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    recs.iter().map(|r| unjson(&r.v)).collect()
 }
 
 /// What the `meta` record holds: the checkpoint and the counters, written with every batch.
@@ -692,26 +686,24 @@ impl IdbStore {
     }
 
     /// Answers a query from memory while the log holds changes (`mem`), else from the
-    /// indexed entity stores (`idb`).
+    /// indexed entity stores (`idb`), in the transaction that found the log empty.
     async fn query<T>(
         &self,
         mem: impl AsyncFnOnce(&MemoryStore) -> Result<T, MemoryStoreError>,
-        idb: impl AsyncFnOnce() -> Result<T, IdbError>,
+        idb: impl AsyncFnOnce(&Transaction<'_>) -> Result<T, IdbError>,
     ) -> Result<T, IdbError> {
-        match self.reader().await? {
-            Some(m) => mem(&m).await.map_err(memory_error),
-            None => idb().await,
-        }
-    }
-
-    /// The in-memory projections to answer a query from, when the log holds changes the
-    /// entity stores lack; `None` when the entity stores are complete.
-    async fn reader(&self) -> Result<Option<Rc<MemoryStore>>, IdbError> {
         let tx = self.tx(TransactionMode::Readonly)?;
         let meta = read_meta(&tx).await?;
         if meta.log_is_empty() {
-            return Ok(None);
+            return idb(&tx).await;
         }
+        let mem_store = self.reader(&tx, meta).await?;
+        mem(&mem_store).await.map_err(memory_error)
+    }
+
+    /// The in-memory projections to answer a query from while the log holds changes the
+    /// entity stores lack: this handle's, or loaded inside `tx`.
+    async fn reader(&self, tx: &Transaction<'_>, meta: Meta) -> Result<Rc<MemoryStore>, IdbError> {
         // A batch being committed is visible to readers (it is about to be in the
         // database); the writer alone must not build on it before its commit.
         let cached = self
@@ -721,12 +713,12 @@ impl IdbStore {
             .filter(|c| !c.committed || c.meta == meta)
             .map(|c| c.mem.clone());
         if let Some(mem) = cached {
-            return Ok(Some(mem));
+            return Ok(mem);
         }
-        let loaded = load_cache(&tx, meta).await?;
+        let loaded = load_cache(tx, meta).await?;
         let mem = loaded.mem.clone();
         *self.cache.borrow_mut() = Some(loaded);
-        Ok(Some(mem))
+        Ok(mem)
     }
 }
 
@@ -813,7 +805,7 @@ impl Queries for IdbStore {
     async fn escrow(&self, id: u64) -> Result<Option<Escrow>, IdbError> {
         self.query(
             async |m| m.escrow(id).await,
-            async || self.get(ESCROWS, num(id)).await,
+            async |tx| get(tx, ESCROWS, num(id)).await,
         )
         .await
     }
@@ -821,7 +813,7 @@ impl Queries for IdbStore {
     async fn escrows_by_party(&self, party: &Address) -> Result<Vec<Escrow>, IdbError> {
         self.query(
             async |m| m.escrows_by_party(party).await,
-            async || self.by_index(ESCROWS, "parties", party.to_string()).await,
+            async |tx| by_index(tx, ESCROWS, "parties", party.to_string()).await,
         )
         .await
     }
@@ -829,7 +821,7 @@ impl Queries for IdbStore {
     async fn escrows_by_status(&self, status: EscrowStatus) -> Result<Vec<Escrow>, IdbError> {
         self.query(
             async |m| m.escrows_by_status(status).await,
-            async || self.by_index(ESCROWS, "status", status_key(status)).await,
+            async |tx| by_index(tx, ESCROWS, "status", status_key(status)).await,
         )
         .await
     }
@@ -837,7 +829,7 @@ impl Queries for IdbStore {
     async fn token(&self, id: u64) -> Result<Option<ContentToken>, IdbError> {
         self.query(
             async |m| m.token(id).await,
-            async || self.get(TOKENS, num(id)).await,
+            async |tx| get(tx, TOKENS, num(id)).await,
         )
         .await
     }
@@ -845,7 +837,7 @@ impl Queries for IdbStore {
     async fn tokens_by_owner(&self, owner: &Address) -> Result<Vec<ContentToken>, IdbError> {
         self.query(
             async |m| m.tokens_by_owner(owner).await,
-            async || self.by_index(TOKENS, "owner", owner.to_string()).await,
+            async |tx| by_index(tx, TOKENS, "owner", owner.to_string()).await,
         )
         .await
     }
@@ -853,7 +845,7 @@ impl Queries for IdbStore {
     async fn tokens_by_creator(&self, creator: &Address) -> Result<Vec<ContentToken>, IdbError> {
         self.query(
             async |m| m.tokens_by_creator(creator).await,
-            async || self.by_index(TOKENS, "creator", creator.to_string()).await,
+            async |tx| by_index(tx, TOKENS, "creator", creator.to_string()).await,
         )
         .await
     }
@@ -861,7 +853,7 @@ impl Queries for IdbStore {
     async fn profile(&self, learner: &Address) -> Result<Option<Profile>, IdbError> {
         self.query(
             async |m| m.profile(learner).await,
-            async || self.get(PROFILES, learner.to_string()).await,
+            async |tx| get(tx, PROFILES, learner.to_string()).await,
         )
         .await
     }
@@ -869,7 +861,7 @@ impl Queries for IdbStore {
     async fn completions_by_course(&self, course_id: u64) -> Result<Vec<Completion>, IdbError> {
         self.query(
             async |m| m.completions_by_course(course_id).await,
-            async || self.by_index(COMPLETIONS, "course", num(course_id)).await,
+            async |tx| by_index(tx, COMPLETIONS, "course", num(course_id)).await,
         )
         .await
     }
@@ -877,10 +869,7 @@ impl Queries for IdbStore {
     async fn completions_by_learner(&self, learner: &Address) -> Result<Vec<Completion>, IdbError> {
         self.query(
             async |m| m.completions_by_learner(learner).await,
-            async || {
-                self.by_index(COMPLETIONS, "learner", learner.to_string())
-                    .await
-            },
+            async |tx| by_index(tx, COMPLETIONS, "learner", learner.to_string()).await,
         )
         .await
     }
@@ -888,7 +877,7 @@ impl Queries for IdbStore {
     async fn contribution(&self, id: u64) -> Result<Option<Contribution>, IdbError> {
         self.query(
             async |m| m.contribution(id).await,
-            async || self.get(CONTRIBUTIONS, num(id)).await,
+            async |tx| get(tx, CONTRIBUTIONS, num(id)).await,
         )
         .await
     }
@@ -899,10 +888,7 @@ impl Queries for IdbStore {
     ) -> Result<Vec<Contribution>, IdbError> {
         self.query(
             async |m| m.contributions_by_author(author).await,
-            async || {
-                self.by_index(CONTRIBUTIONS, "author", author.to_string())
-                    .await
-            },
+            async |tx| by_index(tx, CONTRIBUTIONS, "author", author.to_string()).await,
         )
         .await
     }
@@ -910,7 +896,7 @@ impl Queries for IdbStore {
     async fn rewards(&self, learner: &Address) -> Result<Option<LearnerRewards>, IdbError> {
         self.query(
             async |m| m.rewards(learner).await,
-            async || self.get(REWARDS, learner.to_string()).await,
+            async |tx| get(tx, REWARDS, learner.to_string()).await,
         )
         .await
     }
@@ -918,7 +904,7 @@ impl Queries for IdbStore {
     async fn pool(&self) -> Result<Option<Pool>, IdbError> {
         self.query(
             async |m| m.pool().await,
-            async || Ok(self.all::<Pool>(POOLS).await?.into_iter().next()),
+            async |tx| Ok(load_all::<Pool>(tx, POOLS).await?.into_iter().next()),
         )
         .await
     }
@@ -926,7 +912,7 @@ impl Queries for IdbStore {
     async fn contract_admin(&self, contract: &Address) -> Result<Option<ContractAdmin>, IdbError> {
         self.query(
             async |m| m.contract_admin(contract).await,
-            async || self.get(CONTRACTS, contract.to_string()).await,
+            async |tx| get(tx, CONTRACTS, contract.to_string()).await,
         )
         .await
     }
@@ -934,7 +920,7 @@ impl Queries for IdbStore {
     async fn outbound_transfer(&self, nonce: u64) -> Result<Option<OutboundTransfer>, IdbError> {
         self.query(
             async |m| m.outbound_transfer(nonce).await,
-            async || self.get(OUTBOUND, num(nonce)).await,
+            async |tx| get(tx, OUTBOUND, num(nonce)).await,
         )
         .await
     }
@@ -945,7 +931,7 @@ impl Queries for IdbStore {
     ) -> Result<Vec<OutboundTransfer>, IdbError> {
         self.query(
             async |m| m.outbound_transfers_by_sender(sender).await,
-            async || self.by_index(OUTBOUND, "sender", sender.to_string()).await,
+            async |tx| by_index(tx, OUTBOUND, "sender", sender.to_string()).await,
         )
         .await
     }
@@ -957,7 +943,7 @@ impl Queries for IdbStore {
     ) -> Result<Option<InboundTransfer>, IdbError> {
         self.query(
             async |m| m.inbound_transfer(source_chain, nonce).await,
-            async || self.get(INBOUND, inbound_key(source_chain, nonce)).await,
+            async |tx| get(tx, INBOUND, inbound_key(source_chain, nonce)).await,
         )
         .await
     }
@@ -968,10 +954,7 @@ impl Queries for IdbStore {
     ) -> Result<Vec<InboundTransfer>, IdbError> {
         self.query(
             async |m| m.inbound_transfers_by_recipient(recipient).await,
-            async || {
-                self.by_index(INBOUND, "recipient", recipient.to_string())
-                    .await
-            },
+            async |tx| by_index(tx, INBOUND, "recipient", recipient.to_string()).await,
         )
         .await
     }
@@ -979,7 +962,7 @@ impl Queries for IdbStore {
     async fn validators(&self) -> Result<Vec<Validator>, IdbError> {
         self.query(
             async |m| m.validators().await,
-            async || self.all(VALIDATORS).await,
+            async |tx| load_all(tx, VALIDATORS).await,
         )
         .await
     }
@@ -987,20 +970,28 @@ impl Queries for IdbStore {
     async fn validator(&self, address: &Address) -> Result<Option<Validator>, IdbError> {
         self.query(
             async |m| m.validator(address).await,
-            async || self.get(VALIDATORS, address.to_string()).await,
+            async |tx| get(tx, VALIDATORS, address.to_string()).await,
         )
         .await
     }
 
     async fn chains(&self) -> Result<Vec<BridgeChain>, IdbError> {
-        self.query(async |m| m.chains().await, async || self.all(CHAINS).await)
-            .await
+        self.query(
+            async |m| m.chains().await,
+            async |tx| load_all(tx, CHAINS).await,
+        )
+        .await
     }
 
     async fn bridge(&self) -> Result<Option<BridgeTotals>, IdbError> {
         self.query(
             async |m| m.bridge().await,
-            async || Ok(self.all::<BridgeTotals>(BRIDGES).await?.into_iter().next()),
+            async |tx| {
+                Ok(load_all::<BridgeTotals>(tx, BRIDGES)
+                    .await?
+                    .into_iter()
+                    .next())
+            },
         )
         .await
     }
@@ -1018,7 +1009,7 @@ impl Queries for IdbStore {
     async fn unknown_events(&self) -> Result<Vec<UnknownEvent>, IdbError> {
         self.query(
             async |m| m.unknown_events().await,
-            async || self.all(UNKNOWN).await,
+            async |tx| load_all(tx, UNKNOWN).await,
         )
         .await
     }
