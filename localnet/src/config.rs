@@ -37,6 +37,9 @@ pub struct Config {
     /// Where to keep the chain across restarts; `None` keeps it in memory only. When the file
     /// exists the node resumes from it, and it is rewritten after every ledger close.
     pub state_file: Option<std::path::PathBuf>,
+    /// The chain id `deploy_teachlink` gives the bridge (its `Config.local_chain`): two
+    /// localnets bridged to each other need different ones.
+    pub bridge_chain: u32,
 }
 
 impl Default for Config {
@@ -56,6 +59,7 @@ impl Default for Config {
             friendbot_amount: 10_000 * 10_000_000,
             diagnostics: true,
             state_file: None,
+            bridge_chain: crate::deploy::BRIDGE_LOCAL_CHAIN,
         }
     }
 }

@@ -16,7 +16,8 @@ use crate::{genesis, sha256};
 /// The TeachLink contracts, by crate name; their Wasm is `teachlink_<name>.wasm`.
 pub const TEACHLINK_CONTRACTS: [&str; 5] = ["escrow", "content", "reputation", "rewards", "bridge"];
 
-/// The local bridge's `Config`: this chain's id, as a bridge endpoint.
+/// The local bridge's `Config`: this chain's id, as a bridge endpoint, unless
+/// `Config::bridge_chain` says otherwise.
 pub const BRIDGE_LOCAL_CHAIN: u32 = 1;
 /// The local bridge's least validator stake: 1,000 XLM, in stroops of the native asset.
 pub const BRIDGE_MIN_STAKE: i128 = 10_000_000_000;
@@ -44,7 +45,7 @@ pub struct Deployment {
 /// Uploads and instantiates every TeachLink contract from `wasm_dir`
 /// (`target/wasm32v1-none/contract/`), closing a ledger after each step. The admin is the
 /// node's root account; the rewards pool's token and the bridge's staking and carried token
-/// are the native asset, and the bridge is chain [`BRIDGE_LOCAL_CHAIN`] with no remote chains
+/// are the native asset, and the bridge is chain `Config::bridge_chain` with no remote chains
 /// configured (the admin adds them with `set_chain_limits`). Salts are fixed per
 /// contract, so the ids are the same on every fresh chain with the same passphrase.
 pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> {
@@ -53,6 +54,7 @@ pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> 
     let admin_address = ScAddress::Account(admin.clone());
     let native_asset = ScAddress::Contract(node.native_sac().clone());
     let start_ledger = node.latest().header.ledger_seq + 1;
+    let bridge_chain = node.config().bridge_chain;
     let mut contracts = BTreeMap::new();
     for name in TEACHLINK_CONTRACTS {
         let path = wasm_dir.join(format!("teachlink_{name}.wasm"));
@@ -77,7 +79,7 @@ pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> 
         let mut constructor_args = vec![ScVal::Address(admin_address.clone())];
         match name {
             "rewards" => constructor_args.push(ScVal::Address(native_asset.clone())),
-            "bridge" => constructor_args.push(bridge_config(&native_asset)?),
+            "bridge" => constructor_args.push(bridge_config(&native_asset, bridge_chain)?),
             _ => {}
         }
         apply(
@@ -102,9 +104,9 @@ pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> 
 
 /// The bridge's `Config` as its constructor takes it: a contract type struct is a map from
 /// field-name symbols, sorted by name.
-fn bridge_config(token: &ScAddress) -> Result<ScVal> {
+fn bridge_config(token: &ScAddress, local_chain: u32) -> Result<ScVal> {
     let fields = [
-        ("local_chain", ScVal::U32(BRIDGE_LOCAL_CHAIN)),
+        ("local_chain", ScVal::U32(local_chain)),
         ("max_validators", ScVal::U32(BRIDGE_MAX_VALIDATORS)),
         (
             "min_stake",

@@ -31,6 +31,10 @@ struct Args {
     /// (`target/wasm32v1-none/contract`, built by scripts/build-contracts.sh).
     #[arg(long, value_name = "WASM_DIR")]
     deploy_teachlink: Option<std::path::PathBuf>,
+    /// The chain id of the deployed bridge (its `local_chain`); two localnets bridged to
+    /// each other need different ones.
+    #[arg(long, default_value_t = teachlink_localnet::deploy::BRIDGE_LOCAL_CHAIN, requires = "deploy_teachlink")]
+    bridge_chain: u32,
     /// Write where the TeachLink contracts landed, as JSON, to this file.
     #[arg(long, requires = "deploy_teachlink")]
     deployment_file: Option<std::path::PathBuf>,
@@ -71,6 +75,7 @@ fn main() {
         network_passphrase: args.passphrase,
         retention_ledgers: args.retention_ledgers.max(1),
         state_file: args.state_file,
+        bridge_chain: args.bridge_chain,
         ..Config::default()
     };
     match Localnet::start(config) {

@@ -25,6 +25,9 @@ pub trait Transport {
         body: &str,
         timeout_ms: u32,
     ) -> std::result::Result<(u16, String), String>;
+    /// GETs `url` (the indexer's REST API): the HTTP status and the response text, or a
+    /// transport error message.
+    async fn get(&self, url: &str, timeout_ms: u32) -> std::result::Result<(u16, String), String>;
     async fn sleep(&self, ms: u32);
     /// Milliseconds on any monotonic-enough clock.
     fn now_ms(&self) -> f64;
@@ -228,20 +231,21 @@ extern "C" {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FetchTransport;
 
-impl Transport for FetchTransport {
-    async fn post(
+impl FetchTransport {
+    async fn request(
         &self,
+        method: &str,
         url: &str,
-        body: &str,
+        body: Option<&str>,
         timeout_ms: u32,
     ) -> std::result::Result<(u16, String), String> {
         use wasm_bindgen::JsCast;
-        let headers = js::object(&[("Content-Type", "application/json".into())]);
-        let mut init = vec![
-            ("method", JsValue::from_str("POST")),
-            ("headers", headers),
-            ("body", JsValue::from_str(body)),
-        ];
+        let mut init = vec![("method", JsValue::from_str(method))];
+        if let Some(body) = body {
+            let headers = js::object(&[("Content-Type", "application/json".into())]);
+            init.push(("headers", headers));
+            init.push(("body", JsValue::from_str(body)));
+        }
         if let Ok(signal) = abort_signal_timeout(f64::from(timeout_ms)) {
             init.push(("signal", signal));
         }
@@ -256,6 +260,21 @@ impl Transport for FetchTransport {
             .await
             .map_err(|e| js::message_of(&e))?;
         Ok((status, text.as_string().unwrap_or_default()))
+    }
+}
+
+impl Transport for FetchTransport {
+    async fn post(
+        &self,
+        url: &str,
+        body: &str,
+        timeout_ms: u32,
+    ) -> std::result::Result<(u16, String), String> {
+        self.request("POST", url, Some(body), timeout_ms).await
+    }
+
+    async fn get(&self, url: &str, timeout_ms: u32) -> std::result::Result<(u16, String), String> {
+        self.request("GET", url, None, timeout_ms).await
     }
 
     async fn sleep(&self, ms: u32) {
@@ -440,6 +459,17 @@ pub(crate) mod tests {
             self.requests
                 .borrow_mut()
                 .push(serde_json::from_str(body).unwrap());
+            self.answers
+                .borrow_mut()
+                .pop_front()
+                .unwrap_or_else(|| Err("script exhausted".into()))
+        }
+        async fn get(
+            &self,
+            url: &str,
+            _timeout_ms: u32,
+        ) -> std::result::Result<(u16, String), String> {
+            self.requests.borrow_mut().push(json!({ "GET": url }));
             self.answers
                 .borrow_mut()
                 .pop_front()
