@@ -17,6 +17,7 @@ struct Args {
     /// Stellar RPC of the chain whose bridge events are watched.
     #[arg(long, env = "TEACHLINK_SOURCE_RPC")]
     source_rpc: String,
+    /// The source chain's network passphrase (checked against its RPC).
     #[arg(long, env = "TEACHLINK_SOURCE_PASSPHRASE")]
     source_passphrase: String,
     /// The source bridge contract (C…).
@@ -25,6 +26,7 @@ struct Args {
     /// Stellar RPC of the chain attestations are submitted to.
     #[arg(long, env = "TEACHLINK_DEST_RPC")]
     dest_rpc: String,
+    /// The destination chain's network passphrase (checked against its RPC).
     #[arg(long, env = "TEACHLINK_DEST_PASSPHRASE")]
     dest_passphrase: String,
     /// The destination bridge contract (C…).
