@@ -11,3 +11,7 @@ export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 # Output of passing tests too (the IndexedDB throughput figure).
 cargo test --locked -p teachlink-indexer --target wasm32-unknown-unknown --test browser -- --nocapture "$@"
+# The recommender in the browser (recommend/tests/browser.rs): same results as natively,
+# cold start; its `measure_…` benchmark (10,000 learners × 5,000 courses) is ignored
+# unless `--include-ignored` is passed, and wants --release.
+cargo test --locked -p teachlink-recommend --target wasm32-unknown-unknown --test browser -- --nocapture "$@"

@@ -9,4 +9,5 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 scripts/build-contracts.sh
+scripts/build-web.sh
 exec cargo run --locked --release -q -p teachlink-server -- "$@"

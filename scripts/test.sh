@@ -15,11 +15,15 @@ echo "== cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 echo "== indexer for the browser (wasm32-unknown-unknown)"
 cargo clippy --locked -p teachlink-indexer --target wasm32-unknown-unknown --all-targets -- -D warnings
+echo "== recommender and web app for the browser (wasm32-unknown-unknown)"
+cargo clippy --locked -p teachlink-recommend -p teachlink-web-app --target wasm32-unknown-unknown --all-targets -- -D warnings
 echo "== contract wasm (release)"
 scripts/build-contracts.sh
+echo "== web app (release Wasm into web-app/dist; web-app/tests/browser.rs drives it)"
+scripts/build-web.sh
 echo "== tests"
 cargo test --locked --workspace
-echo "== indexer's IndexedDB store in headless Chromium"
+echo "== indexer's IndexedDB store and the recommender in headless Chromium"
 scripts/browser-tests.sh
 echo "== alert rules, their unit tests, dashboards and runbook links"
 scripts/check-observability.sh

@@ -183,6 +183,9 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/friendbot", get(friendbot_handler).post(friendbot_handler))
         .route("/close", post(close_handler))
         .with_state(shared)
+        // Any origin may call it, as any origin may call a public Stellar RPC; the node has
+        // no credentials to protect (it binds loopback by default).
+        .layer(tower_http::cors::CorsLayer::permissive())
 }
 
 async fn rpc_handler(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {

@@ -456,3 +456,40 @@ fn history_outside_the_retention_window_is_dropped() {
         )
     );
 }
+
+#[test]
+fn browsers_on_other_origins_may_call_it() {
+    let net = Net::start();
+    // The preflight a browser sends before a JSON POST from another origin.
+    let preflight = net
+        .http
+        .request(reqwest::Method::OPTIONS, net.handle.url())
+        .header("Origin", "http://127.0.0.1:8080")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let allowed = |r: &reqwest::blocking::Response, h: &str| {
+        r.headers()
+            .get(h)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    assert_eq!(
+        allowed(&preflight, "access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+    // And the call itself carries the header the browser checks.
+    let call = net
+        .http
+        .post(net.handle.url())
+        .header("Origin", "http://127.0.0.1:8080")
+        .json(&serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": "getHealth" }))
+        .send()
+        .unwrap();
+    assert_eq!(
+        allowed(&call, "access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+}

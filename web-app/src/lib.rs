@@ -1,0 +1,56 @@
+//! teachlink-web-app: the TeachLink web app. Leptos, rendered in the browser; its data
+//! is the browser's own IndexedDB, kept in sync with the chain by the light indexer
+//! (`teachlink-indexer`), so everything already indexed stays readable offline and the
+//! server is only needed to learn where the chain and the contracts are.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`config`] | where the RPC and the contracts are (the server's `/api/status`) |
+//! | [`db`] | the one IndexedDB store of this page |
+//! | [`sync`] | the sync loop and the progress every page shows |
+//! | [`pages`] | the routes: home, a user, an escrow, a token |
+//! | [`view`] | small shared pieces: addresses, amounts, times, the sync bar |
+#![cfg(target_arch = "wasm32")]
+
+pub mod config;
+pub mod db;
+pub mod pages;
+pub mod sync;
+pub mod view;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Mounts the app on `<body>`; the module's start function.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let progress = sync::start();
+    provide_context(progress);
+    view! {
+        <Router>
+            <header class="top">
+                <A href="/" attr:class="brand">"TeachLink"</A>
+                <nav aria-label="Main">
+                    <A href="/">"Home"</A>
+                </nav>
+            </header>
+            <view::SyncBar/>
+            <main id="main">
+                <Routes fallback=|| view! { <p>"No such page."</p> }>
+                    <Route path=path!("/") view=pages::Home/>
+                    <Route path=path!("/users/:address") view=pages::User/>
+                    <Route path=path!("/escrows/:id") view=pages::EscrowPage/>
+                    <Route path=path!("/tokens/:id") view=pages::TokenPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,140 @@
+//! Owns the sync loop: opens this network's IndexedDB store, then pages the contracts'
+//! events from the RPC into it with the indexer's `Syncer`, forever, publishing progress
+//! to a signal every page reads. An unreachable RPC shows a banner and is retried; what
+//! is already indexed stays readable.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use teachlink_indexer::idb::IdbStore;
+use teachlink_indexer::store::Store as _;
+use teachlink_indexer::sync::{
+    BrowserTimer, RpcClient, Start, Status, Step, SyncConfig, Syncer, Timer as _,
+};
+
+use crate::config::{self, AppConfig};
+use crate::db;
+
+/// What the pages know about syncing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// The syncer's own figures (ledgers behind, events indexed, gap).
+    pub status: Status,
+    /// Set once the store is open: pages can read from then on.
+    pub ready: bool,
+    /// Why the RPC is not being reached right now (a banner; data stays usable).
+    pub offline: Option<String>,
+    /// Why syncing cannot start at all (no server, no IndexedDB).
+    pub fatal: Option<String>,
+    /// Bumped when the store has new data, so pages re-read it.
+    pub revision: u64,
+    /// The network the data belongs to.
+    pub passphrase: String,
+}
+
+/// Starts the loop; the signal it updates.
+pub fn start() -> RwSignal<Progress> {
+    let progress = RwSignal::new(Progress::default());
+    leptos::task::spawn_local(run(progress));
+    progress
+}
+
+/// Re-read data at most this often while backfilling.
+const REFRESH_MS: f64 = 1_000.0;
+
+async fn run(progress: RwSignal<Progress>) {
+    let config = match config::load().await {
+        Ok(c) => c,
+        Err(e) => return progress.update(|p| p.fatal = Some(e)),
+    };
+    let name = db::database_name(&chain_identity(&config).await);
+    let store = match IdbStore::open(&name).await {
+        Ok(s) => Rc::new(s),
+        Err(e) => {
+            return progress.update(|p| p.fatal = Some(format!("cannot open IndexedDB: {e}")))
+        }
+    };
+    db::set(store.clone());
+    progress.update(|p| {
+        p.ready = true;
+        p.revision += 1;
+        p.passphrase = config.passphrase.clone();
+    });
+
+    let mut sync_config = SyncConfig::new(config.rpc_url.clone(), config.deployment.clone());
+    // Give up a step after a few failures so the page can say the RPC is unreachable;
+    // this loop then tries again.
+    sync_config.backoff.max_attempts = Some(3);
+    let mut syncer = match Syncer::new(sync_config, &*store, BrowserTimer) {
+        Ok(s) => s,
+        Err(e) => return progress.update(|p| p.fatal = Some(e.to_string())),
+    };
+    let timer = BrowserTimer;
+    let mut refreshed = f64::MIN;
+    loop {
+        match syncer.step().await {
+            Ok(step) => {
+                let caught_up = step == Step::CaughtUp;
+                let changed = matches!(step, Step::Page { events } if events > 0);
+                let now = timer.now_ms();
+                let refresh = changed && (caught_up || now - refreshed >= REFRESH_MS);
+                if refresh || caught_up {
+                    refreshed = now;
+                }
+                let status = syncer.status().clone();
+                progress.update(|p| {
+                    p.status = status;
+                    p.offline = None;
+                    if refresh || (caught_up && p.revision == 1) {
+                        p.revision += 1;
+                    }
+                });
+                if caught_up {
+                    if let Err(e) = store.idle().await {
+                        leptos::logging::warn!("materializing the IndexedDB log: {e}");
+                    }
+                    timer.sleep(Duration::from_secs(2)).await;
+                }
+            }
+            Err(e) => {
+                let status = syncer.status().clone();
+                progress.update(|p| {
+                    p.status = status;
+                    p.offline = Some(e.to_string());
+                    p.revision += 1;
+                });
+                timer.sleep(Duration::from_secs(5)).await;
+            }
+        }
+    }
+}
+
+/// What tells one chain from another with the same passphrase and contract ids: a
+/// localnet starts a new chain on every run, deploying at the same ids, and its first
+/// event's close time differs. Public networks never restart, so their passphrase and
+/// contracts are enough (and the first ledger may be out of the RPC's window).
+async fn chain_identity(config: &AppConfig) -> String {
+    let mut identity = config.passphrase.clone();
+    for id in config.deployment.contracts.values() {
+        identity.push('/');
+        identity.push_str(id);
+    }
+    if !config.local {
+        return identity;
+    }
+    let ids: Vec<String> = config.deployment.contracts.values().cloned().collect();
+    let first = match RpcClient::new(config.rpc_url.clone()) {
+        Ok(rpc) => rpc
+            .get_events(&ids, Start::Ledger(config.deployment.start_ledger), 1)
+            .await
+            .ok()
+            .and_then(|page| page.events.into_iter().next()),
+        Err(_) => None,
+    };
+    if let Some(event) = first {
+        identity.push('@');
+        identity.push_str(&event.ledger_closed_at);
+    }
+    identity
+}
