@@ -701,6 +701,18 @@ impl IdbStore {
         mem(&mem_store).await.map_err(memory_error)
     }
 
+    /// Runs `f` over the whole projected state, as committed, read in one transaction
+    /// (this handle's in-memory projections when current, else loaded from the database):
+    /// for computations over everything, such as the learner's recommendations.
+    pub async fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, IdbError> {
+        let tx = self.tx(TransactionMode::Readonly)?;
+        let meta = read_meta(&tx).await?;
+        self.reader(&tx, meta)
+            .await?
+            .with_state(f)
+            .map_err(memory_error)
+    }
+
     /// The in-memory projections to answer a query from while the log holds changes the
     /// entity stores lack: this handle's, or loaded inside `tx`.
     async fn reader(&self, tx: &Transaction<'_>, meta: Meta) -> Result<Rc<MemoryStore>, IdbError> {

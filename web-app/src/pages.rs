@@ -8,6 +8,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use teachlink_indexer::project::{ContentToken, Escrow, EscrowStatus};
 use teachlink_indexer::store::Queries as _;
 use teachlink_indexer::Address;
+use teachlink_recommend::from_indexer::from_state;
+use teachlink_recommend::hybrid::{HybridConfig, Recommendation, Recommender};
 
 use crate::view::{amount, from_store, progress, time, AddressLink};
 
@@ -99,6 +101,17 @@ pub fn User() -> impl IntoView {
             ))
         }
     });
+    let recommended = from_store(move |s| {
+        let who = parsed();
+        async move {
+            let Some(who) = who else {
+                return Err("not an account or contract address".to_string());
+            };
+            s.with_state(|state| recommend_for(state, &who))
+                .await
+                .map_err(|e| e.to_string())
+        }
+    });
     view! {
         {move || match data.get().flatten() {
             None => view! { <p>"Reading the local database…"</p> }.into_any(),
@@ -116,6 +129,23 @@ pub fn User() -> impl IntoView {
                                 <dt>"Courses completed"</dt><dd>{p.completions}</dd>
                                 <dt>"Contributions"</dt><dd>{p.contributions}</dd>
                             </dl>
+                        }.into_any(),
+                    }}
+                </section>
+                <section aria-labelledby="rec">
+                    <h2 id="rec">"Recommended next"</h2>
+                    <p class="muted">"Computed in this browser from the chain; your history stays here."</p>
+                    {move || match recommended.get().flatten() {
+                        None => view! { <p>"Computing…"</p> }.into_any(),
+                        Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+                        Some(Ok(list)) if list.is_empty() => view! { <p>"No courses to recommend yet."</p> }.into_any(),
+                        Some(Ok(list)) => view! {
+                            <ol class="recs">{list.into_iter().map(|r| view! {
+                                <li>
+                                    <A href=format!("/tokens/{}", r.item)>{r.title.clone()}</A>
+                                    <span class="why">{r.reasons.first().map(ToString::to_string)}</span>
+                                </li>
+                            }).collect_view()}</ol>
                         }.into_any(),
                     }}
                 </section>
@@ -157,6 +187,22 @@ pub fn User() -> impl IntoView {
             }.into_any(),
         }}
     }
+}
+
+/// Up to five courses for `who`: the hybrid model trained on everything indexed, with the
+/// learner's own enrolments, completions and ratings as history (none: popular courses).
+fn recommend_for(state: &teachlink_indexer::project::State, who: &Address) -> Vec<Recommendation> {
+    let indexed = from_state(state);
+    if indexed.dataset.is_empty() {
+        return Vec::new();
+    }
+    let model = Recommender::train(&indexed.dataset, &HybridConfig::default());
+    let history = indexed
+        .dataset
+        .learner_index(&who.to_string())
+        .map(|i| indexed.dataset.history(i))
+        .unwrap_or_default();
+    model.recommend(history, 5)
 }
 
 fn status_name(s: EscrowStatus) -> &'static str {

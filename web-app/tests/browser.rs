@@ -231,6 +231,30 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
         .await;
     assert!(page.contains(&ada), "{page}");
 
+    // A learner's recommendations, computed in the page from IndexedDB.
+    let alan = account("alan");
+    browser.go(&format!("{base}/users/{alan}")).await;
+    let learner = browser
+        .shows(&["Recommended next", "Escrows", "popular"])
+        .await;
+    // Alan paid for ada's first course; a course he has not taken comes first, with its
+    // reason, and the one he took is not offered again.
+    let recs = learner
+        .split("Recommended next")
+        .nth(1)
+        .and_then(|rest| rest.split("Escrows").next())
+        .unwrap_or_default();
+    assert!(recs.contains("same tags as"), "{recs}");
+    assert!(!recs.contains("Computing"), "{recs}");
+    assert!(
+        !recs
+            .lines()
+            .any(|l| l.trim() == "Soroban smart contracts 101"),
+        "{recs}"
+    );
+    browser.go(&format!("{base}/users/{ada}")).await;
+    browser.shows(&["Escrows", "#1", "released"]).await;
+
     // An escrow, by client-side navigation.
     browser.click("a[href='/escrows/1']").await;
     browser
