@@ -190,7 +190,8 @@ pub fn User() -> impl IntoView {
 }
 
 /// Up to five courses for `who`: the hybrid model trained on everything indexed, with the
-/// learner's own enrolments, completions and ratings as history (none: popular courses).
+/// learner's own enrolments, completions and ratings as history (none: popular courses),
+/// leaving out the courses `who` created.
 fn recommend_for(state: &teachlink_indexer::project::State, who: &Address) -> Vec<Recommendation> {
     let indexed = from_state(state);
     if indexed.dataset.is_empty() {
@@ -202,7 +203,14 @@ fn recommend_for(state: &teachlink_indexer::project::State, who: &Address) -> Ve
         .learner_index(&who.to_string())
         .map(|i| indexed.dataset.history(i))
         .unwrap_or_default();
-    model.recommend(history, 5)
+    // A teacher is not recommended their own courses.
+    let own = |id: u64| state.tokens.get(&id).and_then(|t| t.creator) == Some(*who);
+    model
+        .recommend(history, 10)
+        .into_iter()
+        .filter(|r| !own(r.item))
+        .take(5)
+        .collect()
 }
 
 fn status_name(s: EscrowStatus) -> &'static str {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use teachlink_indexer::idb::IdbStore;
-use teachlink_indexer::store::Store as _;
+use teachlink_indexer::store::{Queries as _, Store as _};
 use teachlink_indexer::sync::{
     BrowserTimer, RpcClient, Start, Status, Step, SyncConfig, Syncer, Timer as _,
 };
@@ -27,6 +27,8 @@ pub struct Progress {
     pub offline: Option<String>,
     /// Why syncing cannot start at all (no server, no IndexedDB).
     pub fatal: Option<String>,
+    /// Events held in this browser's store (from every visit, not only this one).
+    pub stored_events: u64,
     /// Bumped when the store has new data, so pages re-read it.
     pub revision: u64,
     /// The network the data belongs to.
@@ -56,8 +58,10 @@ async fn run(progress: RwSignal<Progress>) {
         }
     };
     db::set(store.clone());
+    let stored = store.stats().await.map_or(0, |s| s.events);
     progress.update(|p| {
         p.ready = true;
+        p.stored_events = stored;
         p.revision += 1;
         p.passphrase = config.passphrase.clone();
     });
@@ -71,22 +75,32 @@ async fn run(progress: RwSignal<Progress>) {
         Err(e) => return progress.update(|p| p.fatal = Some(e.to_string())),
     };
     let timer = BrowserTimer;
-    let mut refreshed = f64::MIN;
+    let mut published = f64::MIN;
+    // New data committed but not yet shown: pages re-read at most once a second while
+    // backfilling, and at once when caught up.
+    let mut unpublished = false;
     loop {
         match syncer.step().await {
             Ok(step) => {
                 let caught_up = step == Step::CaughtUp;
-                let changed = matches!(step, Step::Page { events } if events > 0);
+                unpublished |= matches!(step, Step::Page { events } if events > 0);
                 let now = timer.now_ms();
-                let refresh = changed && (caught_up || now - refreshed >= REFRESH_MS);
-                if refresh || caught_up {
-                    refreshed = now;
-                }
+                let publish = unpublished && (caught_up || now - published >= REFRESH_MS);
+                let stored = if publish {
+                    published = now;
+                    unpublished = false;
+                    store.stats().await.ok().map(|s| s.events)
+                } else {
+                    None
+                };
                 let status = syncer.status().clone();
                 progress.update(|p| {
                     p.status = status;
                     p.offline = None;
-                    if refresh || (caught_up && p.revision == 1) {
+                    if let Some(n) = stored {
+                        p.stored_events = n;
+                    }
+                    if publish {
                         p.revision += 1;
                     }
                 });
@@ -102,7 +116,6 @@ async fn run(progress: RwSignal<Progress>) {
                 progress.update(|p| {
                     p.status = status;
                     p.offline = Some(e.to_string());
-                    p.revision += 1;
                 });
                 timer.sleep(Duration::from_secs(5)).await;
             }

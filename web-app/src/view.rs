@@ -64,12 +64,12 @@ pub fn SyncBar() -> impl IntoView {
             } else if s.caught_up {
                 format!(
                     "Up to date at ledger {} · {} events indexed in this browser",
-                    s.indexed_ledger, s.events_indexed
+                    s.indexed_ledger, p.stored_events
                 )
             } else {
                 format!(
                     "Syncing: {} ledgers behind · {} events indexed",
-                    s.ledgers_behind, s.events_indexed
+                    s.ledgers_behind, p.stored_events
                 )
             }
         })

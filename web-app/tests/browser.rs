@@ -230,6 +230,17 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
         ])
         .await;
     assert!(page.contains(&ada), "{page}");
+    // A teacher is not recommended her own courses.
+    let ada_recs = browser
+        .shows(&["Recommended next", "Rust for the web"])
+        .await
+        .split("Recommended next")
+        .nth(1)
+        .and_then(|rest| rest.split("Escrows").next().map(str::to_string))
+        .unwrap_or_default();
+    for own in ["Soroban smart contracts 101", "Stellar assets and payments"] {
+        assert!(!ada_recs.lines().any(|l| l.trim() == own), "{ada_recs}");
+    }
 
     // A learner's recommendations, computed in the page from IndexedDB.
     let alan = account("alan");
@@ -277,6 +288,8 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
     browser.go(&format!("{base}/")).await;
     let home = browser.shows(&["Up to date", "events indexed"]).await;
     assert!(!home.contains("cannot be reached"), "{home}");
+    // The count is the store's, kept across reloads, not this visit's.
+    assert!(!home.contains(" 0 events indexed"), "{home}");
 
     drop(browser);
     server.shutdown().await.expect("clean shutdown");
