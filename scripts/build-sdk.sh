@@ -17,8 +17,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $version"; then
 fi
 
 # Small code for the browser: the release profile with size settings for this build
-# only (the native release builds keep their own settings).
-CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
+# only (the native release builds keep their own settings). TEACHLINK_SDK_OPT_LEVEL picks
+# another opt-level: 3 decodes events about twice as fast for ~90 KB more gzipped Wasm
+# (docs/benchmarks.md, `scripts/sdk-bench.sh --opt-level 3`).
+opt_level="${TEACHLINK_SDK_OPT_LEVEL:-z}"
+CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt_level" \
 CARGO_PROFILE_RELEASE_LTO=true \
 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
 CARGO_PROFILE_RELEASE_PANIC=abort \

@@ -66,6 +66,13 @@ pub enum SdkError {
     /// The signer has no unsigned auth entries in this transaction.
     #[error("{0} has no unsigned authorization entries in this transaction")]
     NothingToSign(String),
+    /// The TeachLink server's REST API answered `{"error": {"code", "message"}}`.
+    #[error("the indexer API answered HTTP {status} {code}: {message}")]
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// decodeEvents got input that is not getEvents JSON or a deployment.
     #[error("invalid events input: {0}")]
     Events(String),
@@ -93,6 +100,7 @@ impl SdkError {
             SdkError::MissingAuthorization(_) => "missing_authorization",
             SdkError::NothingToSign(_) => "nothing_to_sign",
             SdkError::Events(_) => "invalid_events",
+            SdkError::Api { .. } => "api_error",
         }
     }
 
@@ -100,7 +108,9 @@ impl SdkError {
     pub fn is_retryable(&self) -> bool {
         match self {
             SdkError::Transport { .. } => true,
-            SdkError::Http { status } => *status == 429 || *status >= 500,
+            SdkError::Http { status } | SdkError::Api { status, .. } => {
+                *status == 429 || *status >= 500
+            }
             SdkError::Rpc { code, .. } => *code == -32603,
             _ => false,
         }
@@ -133,6 +143,10 @@ impl SdkError {
         match self {
             SdkError::Transport { attempts, .. } => set("attempts", (*attempts).into()),
             SdkError::Http { status } => set("status", (*status).into()),
+            SdkError::Api { status, code, .. } => {
+                set("status", (*status).into());
+                set("apiCode", JsValue::from_str(code));
+            }
             SdkError::Rpc { code, .. } => set("rpcCode", (*code as f64).into()),
             SdkError::Contract {
                 code,

@@ -3,7 +3,7 @@
 //! indexer and the server read events one way. The output is the indexer's JSON form of
 //! each event; events that do not decode are returned apart, with the reason.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use teachlink_indexer::decode::{ContractKind, Decoder, RawEvent};
 use teachlink_indexer::{Address, Decoded, Deployment, Event};
@@ -28,27 +28,37 @@ pub struct DecodedEvents {
 }
 
 /// The raw events of a getEvents answer: the whole JSON-RPC response, its `result`, or the
-/// bare `events` array.
-fn raw_events(v: Value) -> Result<Vec<RawEvent>> {
-    let list = match v {
-        Value::Array(a) => Value::Array(a),
-        Value::Object(mut o) => {
-            let mut inner = match o.remove("result") {
-                Some(Value::Object(r)) => r,
-                Some(_) => return Err(SdkError::Events("`result` is not an object".into())),
-                None => o,
-            };
-            inner
-                .remove("events")
-                .ok_or_else(|| SdkError::Events("no `events` array".into()))?
+/// bare `events` array. Parsed straight into the events (no intermediate JSON tree).
+fn raw_events(text: &[u8]) -> Result<Vec<RawEvent>> {
+    #[derive(Deserialize)]
+    struct Events {
+        events: Option<Vec<RawEvent>>,
+    }
+    #[derive(Deserialize)]
+    struct Envelope {
+        result: Option<Events>,
+        events: Option<Vec<RawEvent>>,
+    }
+    let bad = |e: serde_json::Error| SdkError::Events(e.to_string());
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => serde_json::from_slice(text).map_err(bad),
+        Some(b'{') => {
+            let envelope: Envelope = serde_json::from_slice(text).map_err(bad)?;
+            match envelope.result {
+                Some(r) => r.events,
+                None => envelope.events,
+            }
+            .ok_or_else(|| SdkError::Events("no `events` array".into()))
         }
-        _ => {
-            return Err(SdkError::Events(
+        Some(_) => {
+            let _: Value = serde_json::from_slice(text)
+                .map_err(|e| SdkError::Events(format!("not JSON: {e}")))?;
+            Err(SdkError::Events(
                 "expected a getEvents result or an array of events".into(),
             ))
         }
-    };
-    serde_json::from_value(list).map_err(|e| SdkError::Events(e.to_string()))
+        None => Err(SdkError::Events("not JSON: empty input".into())),
+    }
 }
 
 /// A decoder that accepts each event only from the deployment's contract that emits it
@@ -75,8 +85,12 @@ fn decoder(deployment: Option<Deployment>) -> Result<Decoder> {
 
 /// Decodes getEvents JSON text, optionally for a deployment (JSON text).
 pub fn decode_json(events: &str, deployment: Option<&str>) -> Result<DecodedEvents> {
-    let v: Value =
-        serde_json::from_str(events).map_err(|e| SdkError::Events(format!("not JSON: {e}")))?;
+    decode_bytes(events.as_bytes(), deployment)
+}
+
+/// Decodes getEvents JSON as UTF-8 bytes, optionally for a deployment (JSON text).
+pub fn decode_bytes(events: &[u8], deployment: Option<&str>) -> Result<DecodedEvents> {
+    let raws = raw_events(events)?;
     let deployment = deployment
         .map(|d| {
             serde_json::from_str::<Deployment>(d)
@@ -88,7 +102,7 @@ pub fn decode_json(events: &str, deployment: Option<&str>) -> Result<DecodedEven
         events: Vec::new(),
         unknown: Vec::new(),
     };
-    for raw in raw_events(v)? {
+    for raw in raws {
         match decoder.decode(raw) {
             Decoded::Event(e) => out.events.push(e),
             Decoded::Unknown(raw, reason) => out.unknown.push(UnknownEvent {
@@ -111,13 +125,13 @@ pub fn decode_events(
     #[wasm_bindgen(unchecked_optional_param_type = "string | Deployment | null")]
     deployment: JsValue,
 ) -> std::result::Result<JsValue, JsValue> {
-    let events = js::to_json_text(&events, "events")?;
+    let events = js::to_json_bytes(&events, "events")?;
     let deployment = if js::is_missing(&deployment) {
         None
     } else {
         Some(js::to_json_text(&deployment, "deployment")?)
     };
-    Ok(js::to_js(&decode_json(&events, deployment.as_deref())?)?)
+    Ok(js::to_js(&decode_bytes(&events, deployment.as_deref())?)?)
 }
 
 #[cfg(test)]

@@ -26,6 +26,32 @@ pub fn to_json_text(v: &JsValue, what: &'static str) -> Result<String> {
         .ok_or_else(|| SdkError::invalid(what, "cannot be converted to JSON"))
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, input: &JsValue) -> js_sys::Uint8Array;
+}
+
+/// A JavaScript value as UTF-8 JSON bytes, as [`to_json_text`] reads it: large inputs
+/// (getEvents pages) cross into Wasm through the host's `TextEncoder` and one copy rather
+/// than the character loop strings otherwise take.
+pub fn to_json_bytes(v: &JsValue, what: &'static str) -> Result<Vec<u8>> {
+    let text = if v.is_string() {
+        v.clone()
+    } else {
+        js_sys::JSON::stringify(v)
+            .map_err(|_| SdkError::invalid(what, "cannot be converted to JSON"))?
+            .into()
+    };
+    if !text.is_string() {
+        return Err(SdkError::invalid(what, "cannot be converted to JSON"));
+    }
+    Ok(TextEncoder::new().encode(&text).to_vec())
+}
+
 pub fn is_missing(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }

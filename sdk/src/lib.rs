@@ -10,6 +10,7 @@
 //! | [`escrow`] | `EscrowClient` |
 //! | [`clients`] | `ContentClient`, `ReputationClient`, `RewardsClient` |
 //! | [`events`] | `decodeEvents`, by the indexer's decoder |
+//! | [`indexer`] | `IndexerClient`: the TeachLink server's REST API |
 //! | [`error`] | `SdkError`: typed errors with stable codes, thrown as `TeachLinkError` |
 //! | [`js`] | values across the JavaScript boundary |
 //! | `typings` | the TypeScript types of the plain objects |
@@ -18,6 +19,7 @@ pub mod clients;
 pub mod error;
 pub mod escrow;
 pub mod events;
+pub mod indexer;
 pub mod invoke;
 pub mod js;
 pub mod rpc;

@@ -16,7 +16,7 @@ export type ErrorCode =
   | "malformed_response" | "account_not_found" | "simulation_failed" | "contract_error"
   | "transaction_rejected" | "transaction_failed" | "timeout" | "wallet_refused"
   | "wallet_error" | "network_mismatch" | "missing_authorization" | "nothing_to_sign"
-  | "invalid_events";
+  | "invalid_events" | "api_error";
 
 /** Every error the SDK throws: an `Error` named `TeachLinkError` with a stable `code`. */
 export interface TeachLinkError extends Error {
@@ -31,8 +31,10 @@ export interface TeachLinkError extends Error {
   result?: string;
   /** transport: how many attempts were made. */
   attempts?: number;
-  /** http_status */
+  /** http_status, api_error: the HTTP status. */
   status?: number;
+  /** api_error: the TeachLink server's error code. */
+  apiCode?: ApiErrorCode;
   /** rpc_error: the JSON-RPC error code. */
   rpcCode?: number;
   /** wallet_refused: the wallet's own error code, when it gave one. */
@@ -402,6 +404,169 @@ export interface UnknownEvent {
 export interface DecodedEvents {
   events: Event[];
   unknown: UnknownEvent[];
+}
+
+/** `IndexerClient` (the TeachLink server's REST API): `TeachLinkError.apiCode`. */
+export type ApiErrorCode =
+  | "not_found" | "unknown_parameter" | "invalid_parameter" | "invalid_cursor"
+  | "bad_request" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type"
+  | "store_unavailable" | "internal";
+
+/** A page of a list: pass `next_cursor` as `cursor` for the next; `null` on the last. */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/**
+ * `limit`: 1 to 200 (default 50); `cursor`: the previous page's `next_cursor` (`null` or
+ * `undefined`: the first page). Missing, `undefined` and `null` fields are left out.
+ */
+export interface PageQuery {
+  limit?: number | undefined;
+  cursor?: string | null | undefined;
+}
+
+export interface EscrowsQuery extends PageQuery {
+  /** Escrows where this address is depositor, beneficiary, signer or arbitrator. */
+  party?: string | undefined;
+  status?: EscrowStatus | undefined;
+}
+
+export interface TokensQuery extends PageQuery {
+  owner?: string | undefined;
+  creator?: string | undefined;
+}
+
+export interface CompletionsQuery extends PageQuery {
+  course?: IntegerInput | undefined;
+  learner?: string | undefined;
+}
+
+export interface ContributionsQuery extends PageQuery {
+  author?: string | undefined;
+}
+
+/** The event that made a change. */
+export interface Stamp {
+  event: string;
+  ledger: number;
+  /** Ledger close time, UNIX seconds. */
+  at: number;
+  tx_hash: string;
+}
+
+export interface IndexedEscrowTerms {
+  token: string;
+  amount: string;
+  signers: EscrowSigner[];
+  threshold: number;
+  release_after: number | null;
+  refund_after: number | null;
+  arbitrator: string | null;
+  course_id: number;
+}
+
+/** An escrow as the indexer projects it from its events. */
+export interface IndexedEscrow {
+  id: number;
+  contract: string;
+  depositor: string | null;
+  beneficiary: string | null;
+  /** `null` when the creation event was missed (retention gap). */
+  terms: IndexedEscrowTerms | null;
+  approvals: { signer: string; weight: number; approved_weight: number; stamp: Stamp }[];
+  approved_weight: number;
+  status: EscrowStatus;
+  history: { status: EscrowStatus; by: string | null; stamp: Stamp }[];
+  dispute_reason: string | null;
+  resolution: Resolution | null;
+  paid_to_beneficiary: string;
+  returned_to_depositor: string;
+}
+
+/** A content token (course NFT) with its provenance. */
+export interface IndexedToken {
+  id: number;
+  contract: string;
+  creator: string | null;
+  owner: string | null;
+  mint: {
+    title: string; licence: string; tags: string[]; transferable: boolean;
+    royalty_bps: number; stamp: Stamp;
+  } | null;
+  uri: string | null;
+  content_hash: string | null;
+  approval: { spender: string; live_until: number } | null;
+  provenance: {
+    kind: "Mint" | "Transfer" | "MetadataUpdate"; from: string | null; to: string | null;
+    stamp: Stamp;
+  }[];
+}
+
+/** A learner's reputation and credit score as the events report them. */
+export interface Profile {
+  learner: string;
+  completions: number;
+  completion_score_sum: number;
+  contributions: number;
+  ratings_received: number;
+  rating_sum: number;
+  ratings_given: number;
+  reputation: number;
+  credit_score: number;
+  scores_stamp: Stamp | null;
+}
+
+export interface Completion {
+  learner: string;
+  course_id: number;
+  issuer: string;
+  score_pct: number;
+  stamp: Stamp;
+}
+
+export interface Contribution {
+  id: number;
+  author: string;
+  kind: string | null;
+  reference: string | null;
+  recorded: Stamp | null;
+  ratings: { rater: string; rating: number; stamp: Stamp }[];
+  rating_sum: number;
+}
+
+export type RewardEntry =
+  | { Issued: { issuer: string; amount: string; reason: string; stamp: Stamp } }
+  | { Claimed: { amount: string; stamp: Stamp } };
+
+export interface LearnerRewards {
+  learner: string;
+  unclaimed: string;
+  claimed: string;
+  issued: string;
+  history: RewardEntry[];
+}
+
+export interface RewardPool {
+  contract: string;
+  balance: string;
+  funded: string;
+  issued: string;
+  claimed: string;
+  withdrawn: string;
+  unclaimed: string;
+  updated: Stamp | null;
+}
+
+/** `GET /api/status`: the indexer's role and progress, the store, network and deployment. */
+export interface IndexerStatus {
+  indexer: { role: string; running: boolean; ready: boolean; [key: string]: unknown };
+  store: { events: number; unknown: number; orphans: number; [key: string]: unknown };
+  checkpoint: { ledger: number; gaps: unknown[] } | null;
+  network: { mode: string; rpc_url: string; network_passphrase: string; [key: string]: unknown };
+  deployment: Deployment;
+  demo: unknown;
 }
 "#;
 

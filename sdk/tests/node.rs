@@ -4,7 +4,12 @@
 //! that, compiles `sdk/tests/ts/consumer.ts` with `tsc --strict` against the installed
 //! typings (node and browser conditions); after it, runs `examples/sdk-node/escrow.mjs`.
 //! Then decodes the events the JavaScript side fetched with the indexer, natively, and
-//! holds the package's `decodeEvents` output equal to it.
+//! holds the package's `decodeEvents` output equal to it. Then runs `IndexerClient`
+//! (`sdk/tests/js/indexer.api.mjs`) against a TeachLink server started in-process (its own
+//! embedded localnet and demo data set, indexed into SQLite). Last, runs the browser build
+//! in headless Chromium (`sdk/tests/browser/run.mjs`, Debian's chromium and chromedriver):
+//! the escrow flows with injected wallets against the localnet, and `examples/sdk-web`
+//! against the server.
 // Native only: the localnet and the processes it drives.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -15,6 +20,7 @@ use std::time::{Duration, Instant};
 use teachlink_indexer::decode::{ContractKind, Decoded, Decoder, RawEvent};
 use teachlink_indexer::{Address, Event};
 use teachlink_localnet::{deploy_teachlink, Config, Localnet};
+use teachlink_server::demo::DemoState;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -144,6 +150,21 @@ fn packed_npm_package_drives_localnet() {
     for d in [&consumer, &out] {
         std::fs::create_dir_all(d).unwrap();
     }
+    // A TeachLink server in-process (its own localnet, the demo data set made of real
+    // signed transactions, indexed into SQLite), starting while the package installs.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let server = rt
+        .block_on(teachlink_server::run(
+            teachlink_server::Config::for_tests(work.join("server")),
+            std::future::pending(),
+        ))
+        .expect(
+            "the TeachLink server starts (build the contracts with scripts/build-contracts.sh)",
+        );
     let packed = timed("npm pack", || {
         run(
             Command::new("npm")
@@ -272,4 +293,68 @@ fn packed_npm_package_drives_localnet() {
     assert!(indexer.len() >= 10, "only {} events", indexer.len());
     assert_eq!(sdk["events"], serde_json::to_value(&indexer).unwrap());
     assert_eq!(sdk["unknown"], serde_json::json!([]));
+
+    // 6. IndexerClient against the server, once its demo is done (the test waits for it
+    //    to be indexed).
+    let (demo_events, people) = rt.block_on(async {
+        let mut demo = server.demo_state();
+        let state = tokio::time::timeout(
+            Duration::from_secs(180),
+            demo.wait_for(|s| !matches!(s, Some(DemoState::Running { .. }) | None)),
+        )
+        .await
+        .expect("the server's demo completes within three minutes")
+        .expect("demo state")
+        .clone();
+        match state {
+            Some(DemoState::Done { events, people, .. }) => (events, people),
+            other => panic!("the server's demo did not complete: {other:?}"),
+        }
+    });
+    let people_file = work.join("people.json");
+    let people: serde_json::Map<String, serde_json::Value> = people
+        .into_iter()
+        .map(|p| (p.name, p.account.into()))
+        .collect();
+    std::fs::write(&people_file, serde_json::to_string(&people).unwrap()).unwrap();
+    std::fs::copy(
+        root.join("sdk/tests/js/indexer.api.mjs"),
+        consumer.join("indexer.api.mjs"),
+    )
+    .unwrap();
+    timed("node --test indexer.api.mjs (IndexerClient)", || {
+        let status = Command::new("node")
+            .args(["--test", "--test-reporter=spec", "indexer.api.mjs"])
+            .current_dir(&consumer)
+            .env("TEACHLINK_INDEXER_URL", server.url())
+            .env("TEACHLINK_PEOPLE", &people_file)
+            .env("TEACHLINK_DEMO_EVENTS", demo_events.to_string())
+            .status()
+            .expect("node starts");
+        assert!(status.success(), "the IndexerClient tests failed: {status}");
+    });
+
+    // 7. The package's browser build in headless Chromium against the same localnet, and
+    //    examples/sdk-web against the server (sdk/tests/browser/run.mjs: the installed
+    //    package and the pages on one local origin, driven through ChromeDriver).
+    timed("headless Chromium (sdk/tests/browser)", || {
+        let stdout = run(
+            Command::new("node")
+                .arg(root.join("sdk/tests/browser/run.mjs"))
+                .args(BROWSER_PAGES)
+                .current_dir(&consumer)
+                .env("TEACHLINK_RPC_URL", net.url())
+                .env("TEACHLINK_DEPLOYMENT", &deployment_file)
+                .env("TEACHLINK_SERVER_URL", server.url())
+                .env("TEACHLINK_SERVER_RPC_URL", server.rpc_url())
+                .env("TEACHLINK_PEOPLE", &people_file),
+            "node sdk/tests/browser/run.mjs (headless Chromium)",
+        );
+        eprint!("{stdout}");
+        assert!(stdout.contains(" 0 failed"), "{stdout}");
+    });
+    rt.block_on(server.shutdown()).expect("the server stops");
 }
+
+/// The pages sdk/tests/browser/run.mjs runs in headless Chromium.
+const BROWSER_PAGES: &[&str] = &["tests/escrow.html", "tests/sdk-web.html"];

@@ -6,6 +6,7 @@
 import init, {
   ContentClient,
   EscrowClient,
+  IndexerClient,
   Keypair,
   ReputationClient,
   RewardsClient,
@@ -16,6 +17,11 @@ import init, {
   networkId,
 } from '@teachlink/sdk';
 import type {
+  ApiErrorCode,
+  IndexedEscrow,
+  IndexerStatus,
+  Page,
+  Profile,
   ContentMint,
   ContractErrorName,
   DecodedEvents,
@@ -242,4 +248,40 @@ export function mistakes(escrow: EscrowClient, kp: Keypair, rewards: RewardsClie
   // @ts-expect-error: a content token needs `transferable`
   const partial: ContentMint = { title: 't', content_hash: '', uri: 'u', licence: 'l' };
   void [bad, code, partial];
+}
+
+// The indexer's REST API: typed pages, entities and errors.
+export async function indexer(learner: string): Promise<string> {
+  const api = new IndexerClient('http://127.0.0.1:8080/', { retries: 1 });
+  const mine: IndexedEscrow[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<IndexedEscrow> = await api.escrows({ party: learner, status: 'Open', limit: 50, cursor });
+    mine.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor !== null);
+  const maybe: string | undefined = undefined;
+  void api.tokens({ owner: maybe });
+  const courses: number[] = mine.map((e) => e.terms?.course_id ?? 0);
+  const profile: Profile = await api.profile(learner);
+  const status: IndexerStatus = await api.status();
+  const amount: string = (await api.rewards(learner)).unclaimed;
+  const owner: string | null = (await api.token(1n)).owner;
+  try {
+    await api.escrow(999);
+  } catch (e) {
+    if (isTeachLinkError(e) && e.code === 'api_error') {
+      const apiCode: ApiErrorCode | undefined = e.apiCode;
+      return `${apiCode} ${e.status}`;
+    }
+  }
+  return `${courses.join()} ${profile.credit_score} ${status.network.network_passphrase} ${amount} ${owner}`;
+}
+assertType<Equals<IsAny<Awaited<ReturnType<IndexerClient['escrows']>>>, false>>(true);
+
+export function indexerMistakes(api: IndexerClient): void {
+  // @ts-expect-error: escrows are not listed by owner
+  void api.escrows({ owner: 'G...' });
+  // @ts-expect-error: not an escrow status
+  void api.escrows({ status: 'Done' });
 }

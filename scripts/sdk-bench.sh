@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The SDK's decode benchmark and browser-load size beside @stellar/stellar-sdk, in one run:
+# builds and packs @teachlink/sdk (scripts/build-sdk.sh), writes 100,000 TeachLink events
+# of the indexer's synthetic traffic as getEvents JSON (sdk/examples/bench_events.rs),
+# installs the packed package and @stellar/stellar-sdk (pinned by sdk/bench/package-lock.json)
+# into a fresh directory, and runs sdk/bench/decode.mjs there: events/s of our
+# `decodeEvents` and of stellar-sdk's `xdr.ScVal.fromXDR` + `scValToNative` (best of RUNS),
+# their ratio, and the gzipped sizes of what a browser loads of each.
+#
+#   scripts/sdk-bench.sh [--events N] [--runs RUNS] [--skip-build] [--opt-level L]
+#
+# --opt-level L builds the Wasm at opt-level L instead of the package's `z` (in
+# target/sdk-opt<L>, so the default build is left alone), and measures that.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+events=100000
+runs=5
+build=1
+opt_level=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --events) events="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --skip-build) build=0; shift ;;
+    --opt-level) opt_level="$2"; shift 2 ;;
+    *) echo "usage: scripts/sdk-bench.sh [--events N] [--runs RUNS] [--skip-build] [--opt-level L]" >&2; exit 2 ;;
+  esac
+done
+
+target_dir="${CARGO_TARGET_DIR:-target}"
+work="$(realpath -m "$target_dir/sdk-bench")"
+mkdir -p "$work"
+
+pkg=pkg
+if [ -n "$opt_level" ]; then
+  # Another opt-level: built in a target directory of its own, into a copy of pkg/.
+  pkg="$work/pkg-opt$opt_level"
+  rm -rf "$pkg" && mkdir -p "$pkg"
+  saved="$work/pkg-saved"
+  rm -rf "$saved" && mkdir -p "$saved" && cp -r pkg/. "$saved/"
+  CARGO_TARGET_DIR="$target_dir/sdk-opt$opt_level" TEACHLINK_SDK_OPT_LEVEL="$opt_level" \
+    bash scripts/build-sdk.sh
+  cp -r pkg/. "$pkg/"
+  # pkg/ as it was (the default build), so other runs are not handed this one.
+  rm -rf pkg/web pkg/node && cp -r "$saved/." pkg/
+elif [ "$build" = 1 ] || [ ! -f pkg/web/teachlink_sdk_bg.wasm ]; then
+  bash scripts/build-sdk.sh
+fi
+# The dev profile: the same build as `cargo test -p teachlink-sdk` (generating is not timed).
+cargo run --locked -q -p teachlink-sdk --example bench_events -- "$work/data" "$events"
+
+rm -rf "$work/node"
+mkdir -p "$work/node"
+cp sdk/bench/package.json sdk/bench/package-lock.json sdk/bench/decode.mjs "$work/node/"
+npm_flags=(--no-audit --no-fund --prefer-offline --loglevel=error)
+rm -f "$work"/teachlink-sdk-*.tgz
+(cd "$pkg" && npm pack --silent --pack-destination "$work" >/dev/null)
+tarball=$(ls -t "$work"/teachlink-sdk-*.tgz | head -1)
+(cd "$work/node" && npm ci "${npm_flags[@]}" && npm install --no-save "${npm_flags[@]}" "$tarball")
+
+echo "Wasm opt-level ${opt_level:-z}; $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+(cd "$work/node" && node decode.mjs "$work/data" "$runs")
