@@ -86,10 +86,19 @@ async fn run(progress: RwSignal<Progress>) {
                 unpublished |= matches!(step, Step::Page { events } if events > 0);
                 let now = timer.now_ms();
                 let publish = unpublished && (caught_up || now - published >= REFRESH_MS);
-                let stored = if publish {
+                if publish {
                     published = now;
                     unpublished = false;
-                    store.stats().await.ok().map(|s| s.events)
+                }
+                // The count is re-read whenever caught up too, so a failed read heals.
+                let stored = if publish || caught_up {
+                    match store.stats().await {
+                        Ok(s) => Some(s.events),
+                        Err(e) => {
+                            leptos::logging::warn!("reading the store's counts: {e}");
+                            None
+                        }
+                    }
                 } else {
                     None
                 };
