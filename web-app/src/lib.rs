@@ -10,6 +10,7 @@
 //! | [`sync`] | the sync loop and the progress every page shows |
 //! | [`pages`] | the routes: home, a user, an escrow, a token |
 //! | [`view`] | small shared pieces: addresses, amounts, times, the sync bar |
+//! | [`wallet`] | connecting a SEP-43 (Freighter-shaped) wallet, network checked |
 #![cfg(target_arch = "wasm32")]
 
 pub mod config;
@@ -17,6 +18,7 @@ pub mod db;
 pub mod pages;
 pub mod sync;
 pub mod view;
+pub mod wallet;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
@@ -34,6 +36,7 @@ pub fn start() {
 fn App() -> impl IntoView {
     let progress = sync::start();
     provide_context(progress);
+    provide_context(RwSignal::new(wallet::WalletState::default()));
     view! {
         <Router>
             <header class="top">
@@ -41,6 +44,7 @@ fn App() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/">"Home"</A>
                 </nav>
+                <wallet::WalletButton/>
             </header>
             <view::SyncBar/>
             <main id="main">

@@ -92,6 +92,15 @@ impl Browser {
             .await;
     }
 
+    async fn run_js(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({ "script": script, "args": args }),
+        )
+        .await
+    }
+
     async fn text(&self) -> String {
         self.cmd(
             reqwest::Method::POST,
@@ -219,6 +228,41 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
     let ada = account("ada");
 
     let browser = Browser::start().await;
+
+    // Connecting a wallet: none installed, one on another network, one that refuses, and
+    // one on this network, which leads to its account's page.
+    browser.go(&format!("{base}/")).await;
+    browser.shows(&["Up to date", "Connect wallet"]).await;
+    browser.click(".wallet button").await;
+    browser.shows(&["No Stellar wallet found"]).await;
+    let inject = "const [address, passphrase, refuse] = arguments;
+        window.freighterApi = {
+            getNetwork: async () => ({ network: 'TEST', networkPassphrase: passphrase }),
+            getAddress: async () => refuse ? { error: { message: 'User declined' } } : { address },
+        };";
+    browser
+        .run_js(
+            inject,
+            json!([ada, "Public Global Stellar Network ; September 2015", false]),
+        )
+        .await;
+    browser.click(".wallet button").await;
+    browser
+        .shows(&["Your wallet is on", "Switch the wallet's network"])
+        .await;
+    let passphrase = "Standalone Network ; February 2017";
+    browser.run_js(inject, json!([ada, passphrase, true])).await;
+    browser.click(".wallet button").await;
+    browser
+        .shows(&["The wallet refused (getAddress): User declined"])
+        .await;
+    browser
+        .run_js(inject, json!([ada, passphrase, false]))
+        .await;
+    browser.click(".wallet button").await;
+    let short = format!("Connected: {}…{}", &ada[..5], &ada[ada.len() - 5..]);
+    browser.shows(&[short.as_str(), "Account", "Escrows"]).await;
+
     browser.go(&format!("{base}/users/{ada}")).await;
     let page = browser
         .shows(&[
