@@ -20,6 +20,7 @@ pub(crate) enum Param {
 #[derive(Clone, Debug)]
 pub(crate) enum Column {
     Int(Vec<i64>),
+    OptInt(Vec<Option<i64>>),
     Text(Vec<String>),
     OptText(Vec<Option<String>>),
 }
@@ -28,6 +29,7 @@ impl Column {
     fn len(&self) -> usize {
         match self {
             Column::Int(v) => v.len(),
+            Column::OptInt(v) => v.len(),
             Column::Text(v) => v.len(),
             Column::OptText(v) => v.len(),
         }
@@ -74,6 +76,20 @@ pub(crate) enum Tx {
 /// Rows per SQLite bulk statement (at 4 columns, 512 parameters: far below SQLite's
 /// limit of 32,766).
 const SQLITE_CHUNK: usize = 128;
+
+/// One row of `raw_events`, as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct RawRow {
+    pub id: String,
+    pub ledger: i64,
+    pub closed_at: String,
+    pub contract_id: String,
+    pub tx_hash: String,
+    pub kind: Option<String>,
+    pub topics: String,
+    pub value: String,
+    pub successful: Option<i64>,
+}
 
 /// The integer columns of one row; `None` for SQL NULL.
 pub(crate) type IntRow = Vec<Option<i64>>;
@@ -122,6 +138,33 @@ impl Pool {
         on_backend!(self, Pool, p => {
             let row = sqlx::query(sql).fetch_optional(p).await?;
             row.map(|r| ints_text(&r, ints)).transpose()
+        })
+    }
+
+    /// Rows of archived events: the columns `id, ledger, closed_at, contract_id, tx_hash,
+    /// kind, topics, value, successful`, in that order.
+    pub(crate) async fn raw_rows(
+        &self,
+        sql: &str,
+        params: &[Param],
+    ) -> Result<Vec<RawRow>, sqlx::Error> {
+        on_backend!(self, Pool, p => {
+            let rows = bind_params!(sqlx::query(sql), params).fetch_all(p).await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(RawRow {
+                        id: r.try_get(0)?,
+                        ledger: r.try_get(1)?,
+                        closed_at: r.try_get(2)?,
+                        contract_id: r.try_get(3)?,
+                        tx_hash: r.try_get(4)?,
+                        kind: r.try_get(5)?,
+                        topics: r.try_get(6)?,
+                        value: r.try_get(7)?,
+                        successful: r.try_get(8)?,
+                    })
+                })
+                .collect()
         })
     }
 
@@ -243,6 +286,7 @@ impl Tx {
                             // In range: every column has `rows` values (checked above).
                             q = match c {
                                 Column::Int(v) => q.bind(v.get(i).copied()),
+                                Column::OptInt(v) => q.bind(v.get(i).copied().flatten()),
                                 Column::Text(v) => q.bind(v.get(i).map(String::as_str)),
                                 Column::OptText(v) => q.bind(v.get(i).and_then(Option::as_deref)),
                             };
@@ -259,7 +303,7 @@ impl Tx {
                     .iter()
                     .enumerate()
                     .map(|(i, c)| match c {
-                        Column::Int(_) => format!("${}::int8[]", i + 1),
+                        Column::Int(_) | Column::OptInt(_) => format!("${}::int8[]", i + 1),
                         Column::Text(_) | Column::OptText(_) => format!("${}::text[]", i + 1),
                     })
                     .collect();
@@ -275,6 +319,7 @@ impl Tx {
                 for c in &u.columns {
                     q = match c {
                         Column::Int(v) => q.bind(v.as_slice()),
+                        Column::OptInt(v) => q.bind(v.as_slice()),
                         Column::Text(v) => q.bind(v.as_slice()),
                         Column::OptText(v) => q.bind(v.as_slice()),
                     };

@@ -25,6 +25,7 @@
 //!
 //! Every future of this crate is `Send`: the server runs them on a multi-threaded runtime.
 
+mod archive;
 mod codec;
 mod db;
 mod lock;
@@ -37,10 +38,11 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use teachlink_indexer::decode::Decoded;
+use teachlink_indexer::decode::{Decoded, RawEvent};
 use teachlink_indexer::project::State;
 use teachlink_indexer::store::{BatchOutcome, Checkpoint, Queries, Store};
 
+pub use archive::{ArchiveWindow, ContractFilter, MAX_ARCHIVE_PAGE};
 pub use codec::{u64_from_sql, u64_to_sql};
 pub use lock::IndexerLock;
 
@@ -289,7 +291,22 @@ impl Store for SqlStore {
         events: &[Decoded],
         checkpoint: &Checkpoint,
     ) -> Result<BatchOutcome, SqlError> {
-        self.write_batch(events, checkpoint).await
+        self.write_batch(&[], events, checkpoint).await
+    }
+
+    /// The SQL store archives every event as received (table `raw_events`).
+    fn keeps_raw(&self) -> bool {
+        true
+    }
+
+    /// [`Store::apply_batch`], with `raw` archived in the same transaction.
+    async fn apply_batch_raw(
+        &self,
+        raw: &[RawEvent],
+        events: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> Result<BatchOutcome, SqlError> {
+        self.write_batch(raw, events, checkpoint).await
     }
 
     async fn cursor(&self) -> Result<Option<Checkpoint>, SqlError> {

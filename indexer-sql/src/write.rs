@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::de::DeserializeOwned;
-use teachlink_indexer::decode::Decoded;
+use teachlink_indexer::decode::{Decoded, RawEvent};
 use teachlink_indexer::project::{
     BridgeChain, BridgeTotals, Changes, Completion, ContentToken, ContractAdmin, Contribution,
     Escrow, InboundTransfer, LearnerRewards, OutboundTransfer, Pool, Profile, State, UnknownEvent,
@@ -99,9 +99,12 @@ impl SqlStore {
     /// One batch in one transaction (see the crate documentation).
     pub(crate) async fn write_batch(
         &self,
+        raw: &[RawEvent],
         events: &[Decoded],
         checkpoint: &Checkpoint,
     ) -> Result<BatchOutcome, SqlError> {
+        // Encoded before the transaction: nothing to undo if an event cannot be.
+        let archive = raw_upsert(raw)?;
         let mut writer = self.writer.lock().await;
         // Taken out: if anything below fails (or this future is dropped), the state is
         // gone and the next batch reloads what was committed.
@@ -119,6 +122,7 @@ impl SqlStore {
         };
         let (outcome, changes) = cached.state.apply_batch(events);
         write_changes(&mut tx, &cached.state, &changes).await?;
+        tx.upsert(&archive).await?;
         let generation = meta.generation.wrapping_add(1);
         write_meta(&mut tx, &cached.state, checkpoint, generation).await?;
         tx.commit().await?;
@@ -510,4 +514,68 @@ async fn write_changes(tx: &mut Tx, state: &State, changes: &Changes) -> Result<
     )?)
     .await?;
     Ok(())
+}
+
+/// The archive rows of `raw` (a replayed event is already there: `DO NOTHING`). An event
+/// whose id is not a `TOID-INDEX` cannot be placed in chain order and is not archived
+/// (the RPC never sends one; if it did, the decoder keeps it as an unknown event).
+fn raw_upsert(raw: &[RawEvent]) -> Result<Upsert, SqlError> {
+    let mut toids = Vec::with_capacity(raw.len());
+    let mut indexes = Vec::with_capacity(raw.len());
+    let mut ids = Vec::with_capacity(raw.len());
+    let mut ledgers = Vec::with_capacity(raw.len());
+    let mut closed = Vec::with_capacity(raw.len());
+    let mut contracts = Vec::with_capacity(raw.len());
+    let mut hashes = Vec::with_capacity(raw.len());
+    let mut kinds = Vec::with_capacity(raw.len());
+    let mut topics = Vec::with_capacity(raw.len());
+    let mut values = Vec::with_capacity(raw.len());
+    let mut successful = Vec::with_capacity(raw.len());
+    for e in raw {
+        let Ok(id) = e.id.parse::<EventId>() else {
+            continue;
+        };
+        toids.push(u64_to_sql(id.toid));
+        indexes.push(i64::from(id.index));
+        ids.push(e.id.clone());
+        ledgers.push(i64::from(e.ledger));
+        closed.push(e.ledger_closed_at.clone());
+        contracts.push(e.contract_id.clone());
+        hashes.push(e.tx_hash.clone());
+        kinds.push(e.kind.clone());
+        topics.push(to_json(&e.topic, "event topics")?);
+        values.push(e.value.clone());
+        successful.push(e.in_successful_contract_call.map(i64::from));
+    }
+    Ok(Upsert {
+        table: "raw_events",
+        names: &[
+            "toid",
+            "event_index",
+            "id",
+            "ledger",
+            "closed_at",
+            "contract_id",
+            "tx_hash",
+            "kind",
+            "topics",
+            "value",
+            "successful",
+        ],
+        columns: vec![
+            Column::Int(toids),
+            Column::Int(indexes),
+            Column::Text(ids),
+            Column::Int(ledgers),
+            Column::Text(closed),
+            Column::Text(contracts),
+            Column::Text(hashes),
+            Column::OptText(kinds),
+            Column::Text(topics),
+            Column::Text(values),
+            Column::OptInt(successful),
+        ],
+        conflict: "toid, event_index",
+        action: "DO NOTHING",
+    })
 }

@@ -20,11 +20,11 @@ use teachlink_indexer::traffic;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
-use teachlink_indexer::decode::{Decoded, Event, EventMeta, Signer, TeachLinkEvent as E};
+use teachlink_indexer::decode::{Decoded, Event, EventMeta, RawEvent, Signer, TeachLinkEvent as E};
 use teachlink_indexer::project::{Completion, EscrowStatus};
 use teachlink_indexer::store::{BatchOutcome, Checkpoint, Gap, MemoryStore, Queries, Store};
 use teachlink_indexer::{Address, EventId, Hash32, HexBytes};
-use teachlink_indexer_sql::{Backend, SqlError, SqlStore, MAX_PAGE};
+use teachlink_indexer_sql::{Backend, ContractFilter, SqlError, SqlStore, MAX_PAGE};
 
 const DEFAULT_PG_URL: &str = "postgres://teachlink:teachlink@127.0.0.1:5432/teachlink_test";
 
@@ -1064,6 +1064,112 @@ mod cases {
         assert_eq!(most.len(), 1_000);
     }
 
+    /// The archive: the raw events of each batch are kept in the batch's transaction,
+    /// read back in chain order exactly as given, paged, filtered by contract and bounded
+    /// by ledger; a replay adds nothing; a failed commit archives nothing.
+    pub async fn archive_keeps_raw_events<V: SqlEnv>(env: &V) {
+        let store = env.open().await;
+        let raw: Vec<RawEvent> = fixtures::every_event()
+            .iter()
+            .map(|e| teachlink_indexer::encode::to_raw(e).expect("encodes"))
+            .collect();
+        let mut decoder = fixtures::decoder();
+        let decoded: Vec<Decoded> = raw.iter().map(|r| decoder.decode(r.clone())).collect();
+        let chunks: Vec<(Vec<RawEvent>, Vec<Decoded>)> = raw
+            .chunks(7)
+            .zip(decoded.chunks(7))
+            .map(|(r, d)| (r.to_vec(), d.to_vec()))
+            .collect();
+        let checkpoint_of = |events: &[Decoded]| Checkpoint {
+            cursor: events.last().map(id_of),
+            ledger: events.last().map_or(0, |e| id_of(e).ledger()),
+            gaps: Vec::new(),
+        };
+        // The first batch fails to commit: nothing of it is archived.
+        env.break_commits().await;
+        let (r0, d0) = &chunks[0];
+        assert!(store
+            .apply_batch_raw(r0, d0, &checkpoint_of(d0))
+            .await
+            .is_err());
+        env.heal().await;
+        let fresh = env.open().await;
+        assert_eq!(fresh.archived_count().await.expect("counts"), 0);
+        for (r, d) in &chunks {
+            fresh
+                .apply_batch_raw(r, d, &checkpoint_of(d))
+                .await
+                .expect("batch applies");
+        }
+        // A replay archives nothing new.
+        let (r1, d1) = &chunks[1];
+        fresh
+            .apply_batch_raw(r1, d1, &checkpoint_of(d1))
+            .await
+            .expect("replay applies");
+        assert_eq!(
+            fresh.archived_count().await.expect("counts"),
+            raw.len() as u64
+        );
+
+        let last_ledger = raw.iter().map(|r| r.ledger).max().expect("events");
+        // Everything, page by page, in order, identical to what was given.
+        let mut got = Vec::new();
+        let mut after = None;
+        loop {
+            let page = fresh
+                .archived_events(1, after, last_ledger, &ContractFilter::All, 5)
+                .await
+                .expect("reads");
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.parse::<EventId>().expect("an id"));
+            got.extend(page);
+        }
+        assert_eq!(got, raw);
+        // By contract, and bounded by ledger.
+        let one = raw[0].contract_id.clone();
+        let of_one = fresh
+            .archived_events(
+                1,
+                None,
+                last_ledger,
+                &ContractFilter::Only(vec![one.clone()]),
+                10_000,
+            )
+            .await
+            .expect("reads");
+        let want: Vec<RawEvent> = raw
+            .iter()
+            .filter(|r| r.contract_id == one)
+            .cloned()
+            .collect();
+        assert_eq!(of_one, want);
+        let first_ledgers = fresh
+            .archived_events(
+                raw[0].ledger,
+                None,
+                raw[3].ledger,
+                &ContractFilter::All,
+                10_000,
+            )
+            .await
+            .expect("reads");
+        let want: Vec<RawEvent> = raw
+            .iter()
+            .filter(|r| r.ledger <= raw[3].ledger)
+            .cloned()
+            .collect();
+        assert_eq!(first_ledgers, want);
+        assert!(fresh
+            .archived_events(1, None, last_ledger, &ContractFilter::Only(Vec::new()), 10)
+            .await
+            .expect("reads")
+            .is_empty());
+        // The window is the last committed checkpoint's (the replay's).
+        let window = fresh.archive_window().await.expect("reads");
+        assert_eq!(window.latest_ledger, Some(checkpoint_of(d1).ledger));
+    }
+
     /// A corrupt row is a typed error, never a panic: for reads, for the checkpoint, and
     /// for a writer that must load the state.
     pub async fn corrupt_rows_are_errors<V: SqlEnv>(env: &V) {
@@ -1141,6 +1247,7 @@ macro_rules! sql_suite {
                 pages_walk_everything_once,
                 bad_limits_are_clamped,
                 corrupt_rows_are_errors,
+                archive_keeps_raw_events,
             ]
         );
     };

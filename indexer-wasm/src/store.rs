@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
-use crate::decode::{Decoded, TeachLinkEvent as E};
+use crate::decode::{Decoded, RawEvent, TeachLinkEvent as E};
 use crate::project::{
     Applied, BridgeChain, BridgeTotals, Changes, Completion, ContentToken, ContractAdmin,
     Contribution, Escrow, EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool,
@@ -72,6 +72,25 @@ pub trait Store {
     ) -> Result<BatchOutcome, Self::Error>;
     /// The last committed checkpoint; `None` for an empty store.
     async fn cursor(&self) -> Result<Option<Checkpoint>, Self::Error>;
+
+    /// Whether this store archives the events as received ([`Store::apply_batch_raw`]): the
+    /// syncer then keeps a copy of each page's raw events for it. False by default.
+    fn keeps_raw(&self) -> bool {
+        false
+    }
+
+    /// [`Store::apply_batch`] with the page's events as the RPC sent them (`raw`, in the
+    /// same order as `events`), for a store that archives them in the same atomic write.
+    /// The default ignores `raw`.
+    async fn apply_batch_raw(
+        &self,
+        raw: &[RawEvent],
+        events: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> Result<BatchOutcome, Self::Error> {
+        let _ = raw;
+        self.apply_batch(events, checkpoint).await
+    }
 
     /// Called by the syncer when it has caught up with the chain: time for deferred work
     /// (the browser store writes its per-entity records then). Nothing by default.

@@ -277,6 +277,15 @@ pub struct Health {
     pub oldest_ledger: u32,
 }
 
+/// What `getNetwork` says: the network an RPC serves.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkInfo {
+    pub passphrase: String,
+    #[serde(default)]
+    pub protocol_version: Option<u32>,
+}
+
 /// One `getEvents` page.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -339,6 +348,16 @@ impl RpcClient {
 
     pub async fn get_health(&self) -> Result<Health, RpcError> {
         self.call("getHealth", json!({})).await
+    }
+
+    /// The network the RPC serves (its passphrase), to refuse another network's.
+    pub async fn get_network(&self) -> Result<NetworkInfo, RpcError> {
+        self.call("getNetwork", json!({})).await
+    }
+
+    /// The URL this client calls.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// One page of contract events of `contract_ids` (at most 5, the RPC's limit).
@@ -420,6 +439,21 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
             health: None,
             started_ms: None,
         })
+    }
+
+    /// Points the syncer at another RPC endpoint (failover): later calls go there and the
+    /// ledger window is learnt again. The caller checks first that it serves the same
+    /// network; the checkpoint, in the store, is where syncing resumes.
+    pub fn set_rpc_url(&mut self, url: &str) -> Result<(), SyncError> {
+        self.rpc = RpcClient::new(url).map_err(|error| SyncError::Rpc { attempts: 0, error })?;
+        self.config.rpc_url = url.to_string();
+        self.health = None;
+        Ok(())
+    }
+
+    /// The RPC endpoint in use.
+    pub fn rpc_url(&self) -> &str {
+        &self.config.rpc_url
     }
 
     /// Progress so far.
@@ -536,6 +570,12 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
                 None => return Ok(self.caught_up(&checkpoint)),
             },
         };
+        // A store that archives the events as received gets a copy of them.
+        let raw: Vec<RawEvent> = if self.store.keeps_raw() {
+            page.events.clone()
+        } else {
+            Vec::new()
+        };
         let decoded: Vec<Decoded> = page
             .events
             .into_iter()
@@ -554,11 +594,12 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
             // Polling at the head: nothing new, so no write.
             return Ok(self.caught_up(&committed));
         }
-        let outcome = self
-            .store
-            .apply_batch(&decoded, &committed)
-            .await
-            .map_err(|e| SyncError::Store(Box::new(e)))?;
+        let outcome = if self.store.keeps_raw() {
+            self.store.apply_batch_raw(&raw, &decoded, &committed).await
+        } else {
+            self.store.apply_batch(&decoded, &committed).await
+        }
+        .map_err(|e| SyncError::Store(Box::new(e)))?;
         self.status.pages += 1;
         self.status.events_indexed += outcome.new as u64;
         self.status.unknown_events += outcome.unknown as u64;

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use teachlink_indexer::decode::{Decoded, TeachLinkEvent};
+use teachlink_indexer::decode::{Decoded, RawEvent, TeachLinkEvent};
 use teachlink_indexer::store::{Checkpoint, Store};
 use teachlink_indexer::traffic;
 use teachlink_indexer::{Deployment, EventId};
@@ -143,7 +143,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ledger: last.covered_through(),
             gaps: Vec::new(),
         };
-        store.apply_batch(page, &checkpoint).await?;
+        // As the server's sync writes it: the events as an RPC sends them are archived
+        // with the batch.
+        let raw = page
+            .iter()
+            .map(|d| match d {
+                Decoded::Event(e) => teachlink_indexer::encode::to_raw(e),
+                Decoded::Unknown(raw, _) => Ok(raw.clone()),
+            })
+            .collect::<Result<Vec<RawEvent>, _>>()?;
+        store.apply_batch_raw(&raw, page, &checkpoint).await?;
     }
     let secs = start.elapsed().as_secs_f64();
     println!(

@@ -35,6 +35,9 @@ pub struct NetworkInfo {
     pub mode: &'static str,
     pub rpc_url: String,
     pub network_passphrase: Option<String>,
+    /// The network's protocol version (the RPC's `getNetwork`), for the archive's answers.
+    #[serde(skip)]
+    pub protocol_version: Option<u32>,
 }
 
 /// Shared by every handler; cheap to clone.
@@ -55,6 +58,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::api::base_doc())
         .routes(routes!(health))
         .routes(routes!(metrics_handler))
+        .routes(routes!(crate::archive::rpc))
         .nest("/api", crate::api::router())
 }
 

@@ -50,8 +50,15 @@ pub struct Args {
     pub web_dir: Option<PathBuf>,
 
     /// Stellar RPC endpoint of a real network; without it an embedded localnet runs.
-    #[arg(long, env = "TEACHLINK_RPC_URL")]
-    pub rpc_url: Option<String>,
+    /// Repeat it (or separate URLs with commas) for failover: the indexer uses the first
+    /// that works and serves the configured network, and switches when it fails or lags
+    /// the others by more than `--rpc-lag-switch` ledgers. An endpoint of another network
+    /// (its `getNetwork` passphrase) is refused, never used.
+    #[arg(long, env = "TEACHLINK_RPC_URL", value_delimiter = ',')]
+    pub rpc_url: Vec<String>,
+    /// Switch RPC endpoints when the one in use is this many ledgers behind another.
+    #[arg(long, env = "TEACHLINK_RPC_LAG_SWITCH", default_value_t = 5)]
+    pub rpc_lag_switch: u32,
     /// The network's passphrase; checked against the RPC's and the deployment file's.
     #[arg(long, env = "TEACHLINK_NETWORK_PASSPHRASE")]
     pub network_passphrase: Option<String>,
@@ -206,7 +213,12 @@ pub struct LocalnetOptions {
 /// A real network.
 #[derive(Clone, Debug)]
 pub struct RpcNetwork {
+    /// The first endpoint; the indexer starts there.
     pub rpc_url: String,
+    /// More endpoints of the same network, in order, for failover.
+    pub fallback_rpc_urls: Vec<String>,
+    /// Switch when the endpoint in use is this many ledgers behind another.
+    pub lag_switch: u32,
     /// When known (flag or deployment file), checked against the RPC's at start.
     pub network_passphrase: Option<String>,
     pub deployment: Deployment,
@@ -401,7 +413,12 @@ impl Config {
         if args.start_ledger == Some(0) {
             return Err(ConfigError::ZeroStartLedger);
         }
-        let network = match &args.rpc_url {
+        let urls: Vec<&String> = args
+            .rpc_url
+            .iter()
+            .filter(|u| !u.trim().is_empty())
+            .collect();
+        let network = match urls.first() {
             None => {
                 if !args.contracts.is_empty() {
                     return Err(ConfigError::NeedsRpcUrl {
@@ -501,7 +518,7 @@ impl Config {
 }
 
 fn rpc_network(args: &Args, url: &str) -> Result<RpcNetwork, ConfigError> {
-    let rpc_url = validate_rpc_url(url)?;
+    let rpc_url = validate_rpc_url(url.trim())?;
     let (contracts, start_ledger, file_passphrase) = if !args.contracts.is_empty() {
         let pairs = args
             .contracts
@@ -548,8 +565,17 @@ fn rpc_network(args: &Args, url: &str) -> Result<RpcNetwork, ConfigError> {
         (Some(given), _) => Some(given.clone()),
         (None, found) => found.map(|(p, _)| p),
     };
+    let mut fallback_rpc_urls = Vec::new();
+    for u in args.rpc_url.iter().filter(|u| !u.trim().is_empty()).skip(1) {
+        let u = validate_rpc_url(u.trim())?;
+        if u != rpc_url && !fallback_rpc_urls.contains(&u) {
+            fallback_rpc_urls.push(u);
+        }
+    }
     Ok(RpcNetwork {
         rpc_url,
+        fallback_rpc_urls,
+        lag_switch: args.rpc_lag_switch,
         network_passphrase,
         deployment: Deployment {
             contracts,
@@ -615,6 +641,46 @@ mod tests {
                 flag: "--localnet-port",
                 ..
             })
+        ));
+    }
+
+    #[test]
+    fn several_rpc_urls_are_failover_endpoints() {
+        let c = parse(&[
+            "--rpc-url",
+            "http://a.example/,http://b.example/",
+            "--rpc-url",
+            "http://c.example/",
+            "--rpc-url",
+            "http://a.example/",
+            "--contracts",
+            &escrow(),
+            "--start-ledger",
+            "5",
+            "--rpc-lag-switch",
+            "12",
+        ])
+        .expect("valid");
+        let Network::Rpc(rpc) = c.network else {
+            panic!("a real network")
+        };
+        assert_eq!(rpc.rpc_url, "http://a.example/");
+        assert_eq!(
+            rpc.fallback_rpc_urls,
+            ["http://b.example/", "http://c.example/"],
+            "in order, without duplicates"
+        );
+        assert_eq!(rpc.lag_switch, 12);
+        assert!(matches!(
+            parse(&[
+                "--rpc-url",
+                "http://a.example/,ftp://b.example/",
+                "--contracts",
+                &escrow(),
+                "--start-ledger",
+                "5"
+            ]),
+            Err(ConfigError::InvalidRpcUrl { .. })
         ));
     }
 

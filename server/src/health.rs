@@ -121,7 +121,11 @@ impl HealthChecker {
         indexer: &IndexerSnapshot,
         metrics: &Metrics,
     ) -> Report {
-        let (database, rpc) = tokio::join!(self.database(store), self.rpc());
+        let (database, mut rpc) = tokio::join!(self.database(store), self.rpc(indexer));
+        if !indexer.rpc_endpoints.is_empty() {
+            rpc.details
+                .insert("endpoints".into(), json!(indexer.rpc_endpoints));
+        }
         metrics.set_dependency(Dependency::Database, database.status == Level::Ok);
         metrics.set_dependency(Dependency::Rpc, rpc.status == Level::Ok);
         let (indexer_lag, retention_gap) = match indexer.role {
@@ -190,16 +194,26 @@ impl HealthChecker {
 
     /// RPC: `getHealth` with a short timeout; unreachable is degraded (the API still serves
     /// what is stored).
-    async fn rpc(&self) -> Check {
+    async fn rpc(&self, indexer: &IndexerSnapshot) -> Check {
+        // The endpoint the indexer uses (failover may have switched from the first).
+        let switched = indexer
+            .rpc_url
+            .as_deref()
+            .filter(|u| *u != self.rpc_url)
+            .and_then(|u| RpcClient::new(u).ok());
+        let (client, url) = match &switched {
+            Some(c) => (c, c.url().to_string()),
+            None => (&self.rpc, self.rpc_url.clone()),
+        };
         let start = Instant::now();
-        let outcome = tokio::time::timeout(self.thresholds.timeout, self.rpc.get_health()).await;
+        let outcome = tokio::time::timeout(self.thresholds.timeout, client.get_health()).await;
         let latency_ms = start.elapsed().as_secs_f64() * 1_000.0;
         match outcome {
             Ok(Ok(h)) => Check::new(
                 Level::Ok,
                 None,
                 json!({
-                    "url": self.rpc_url,
+                    "url": url,
                     "latest_ledger": h.latest_ledger,
                     "oldest_ledger": h.oldest_ledger,
                     "latency_ms": latency_ms,
@@ -208,7 +222,7 @@ impl HealthChecker {
             Ok(Err(e)) => Check::new(
                 Level::Degraded,
                 Some(format!("RPC unreachable: {e}")),
-                json!({ "url": self.rpc_url, "latency_ms": latency_ms }),
+                json!({ "url": url, "latency_ms": latency_ms }),
             ),
             Err(_) => Check::new(
                 Level::Degraded,
@@ -216,7 +230,7 @@ impl HealthChecker {
                     "RPC unreachable: no answer within {} ms",
                     self.thresholds.timeout.as_millis()
                 )),
-                json!({ "url": self.rpc_url, "latency_ms": latency_ms }),
+                json!({ "url": url, "latency_ms": latency_ms }),
             ),
         }
     }
@@ -319,6 +333,12 @@ impl HealthChecker {
 
     /// The RPC's network passphrase (`getNetwork`), within the health timeout.
     pub async fn network_passphrase(&self) -> Result<String, ProbeError> {
+        Ok(self.network().await?.0)
+    }
+
+    /// The RPC's network passphrase and protocol version (`getNetwork`), within the
+    /// health timeout.
+    pub async fn network(&self) -> Result<(String, Option<u32>), ProbeError> {
         let call = async {
             let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "getNetwork" });
             let v: Value = reqwest::Client::new()
@@ -330,10 +350,16 @@ impl HealthChecker {
                 .json()
                 .await
                 .map_err(|e| ProbeError::Rpc(e.to_string()))?;
-            v.pointer("/result/passphrase")
+            let passphrase = v
+                .pointer("/result/passphrase")
                 .and_then(Value::as_str)
                 .map(str::to_string)
-                .ok_or_else(|| ProbeError::Rpc(format!("unexpected getNetwork answer: {v}")))
+                .ok_or_else(|| ProbeError::Rpc(format!("unexpected getNetwork answer: {v}")))?;
+            let protocol = v
+                .pointer("/result/protocolVersion")
+                .and_then(Value::as_u64)
+                .and_then(|p| u32::try_from(p).ok());
+            Ok((passphrase, protocol))
         };
         tokio::time::timeout(self.thresholds.timeout.max(Duration::from_secs(5)), call)
             .await

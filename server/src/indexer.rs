@@ -18,13 +18,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
-use teachlink_indexer::decode::Decoded;
+use teachlink_indexer::decode::{Decoded, RawEvent};
 use teachlink_indexer::store::{BatchOutcome, Checkpoint, Gap};
 use teachlink_indexer::sync::{GapPolicy, RpcError, Step, SyncError, TokioTimer};
 use teachlink_indexer::{Deployment, Status, Store, SyncConfig, Syncer};
 use tokio::sync::watch;
 
 use crate::config::{DatabaseUrl, IndexerOptions};
+use crate::failover::{EndpointReport, Endpoints};
 use crate::metrics::{ErrorKind, Metrics};
 use crate::store::{self, AppStore};
 
@@ -60,12 +61,22 @@ pub struct IndexerSnapshot {
     pub last_success_unix: Option<f64>,
     /// Why the loop stopped, if it stopped on its own.
     pub stopped: Option<String>,
+    /// The RPC endpoint the indexer uses now (`None` before the loop chose one).
+    pub rpc_url: Option<String>,
+    /// Every configured RPC endpoint: usable, unchecked, or refused (another network).
+    pub rpc_endpoints: Vec<EndpointReport>,
 }
 
 /// What the sync loop needs.
 #[derive(Clone)]
 pub struct SyncJob {
     pub rpc_url: String,
+    /// More endpoints of the same network, for failover (see [`crate::failover`]).
+    pub fallback_rpc_urls: Vec<String>,
+    /// The network's passphrase when known: every endpoint's is checked against it.
+    pub network_passphrase: Option<String>,
+    /// Switch when the endpoint in use is this many ledgers behind another.
+    pub lag_switch: u32,
     pub deployment: Deployment,
     pub options: IndexerOptions,
     pub publish: watch::Sender<IndexerSnapshot>,
@@ -120,6 +131,24 @@ impl<S: Store> Store for Guarded<'_, S> {
 
     async fn cursor(&self) -> Result<Option<Checkpoint>, Self::Error> {
         self.inner.cursor().await
+    }
+
+    fn keeps_raw(&self) -> bool {
+        self.inner.keeps_raw()
+    }
+
+    async fn apply_batch_raw(
+        &self,
+        raw: &[RawEvent],
+        events: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> Result<BatchOutcome, Self::Error> {
+        self.in_flight.send_replace(true);
+        let _clear = InFlight(&self.in_flight);
+        let outcome = self.inner.apply_batch_raw(raw, events, checkpoint).await?;
+        self.gaps
+            .store(gap_ledgers(&checkpoint.gaps), Ordering::Relaxed);
+        Ok(outcome)
     }
 }
 
@@ -336,6 +365,9 @@ async fn supervise_on(store: &AppStore, job: &SyncJob) {
 pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) -> Ended {
     let SyncJob {
         rpc_url,
+        fallback_rpc_urls,
+        network_passphrase,
+        lag_switch,
         deployment,
         options,
         publish,
@@ -349,7 +381,33 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
         in_flight,
         gaps: AtomicU64::new(0),
     };
-    let mut config = SyncConfig::new(rpc_url.clone(), deployment.clone());
+    let mut urls = vec![rpc_url.clone()];
+    urls.extend(fallback_rpc_urls.iter().cloned());
+    let mut endpoints = Endpoints::new(&urls, network_passphrase.clone(), *lag_switch);
+    // The first endpoint that serves the network and answers; without any answering, the
+    // first usable one (its failures are retried as before).
+    // The next ledger to index: an endpoint that still holds it is preferred.
+    let needed_at_start = match guarded.cursor().await {
+        Ok(Some(cp)) => cp.ledger.saturating_add(1),
+        _ => deployment.start_ledger,
+    };
+    if let Err(e) = endpoints.pick(false, Some(needed_at_start)).await {
+        tracing::error!(error = %e, "the indexer cannot start");
+        publish.send_modify(|s| {
+            s.stopped = Some(e.to_string());
+            s.rpc_endpoints = endpoints.report();
+        });
+        return Ended::Fatal;
+    }
+    let publish_endpoints = |endpoints: &Endpoints| {
+        metrics.set_rpc_endpoint(endpoints.current_index(), endpoints.switches());
+        publish.send_modify(|s| {
+            s.rpc_url = Some(endpoints.current_url().to_string());
+            s.rpc_endpoints = endpoints.report();
+        });
+    };
+    publish_endpoints(&endpoints);
+    let mut config = SyncConfig::new(endpoints.current_url(), deployment.clone());
     config.page_limit = options.page_limit;
     config.backoff = options.backoff;
     config.poll_interval = options.poll_interval;
@@ -381,6 +439,8 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
     let mut failures: u32 = 0;
     let mut last_log = Instant::now();
     let mut was_caught_up = false;
+    let lag_check_every = options.poll_interval.saturating_mul(10);
+    let mut last_lag_check = Instant::now();
     let ended = loop {
         if *stop.borrow() {
             break Ended::Stopped;
@@ -443,6 +503,18 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                     );
                 }
                 was_caught_up = status.caught_up;
+                if endpoints.len() > 1 && last_lag_check.elapsed() >= lag_check_every {
+                    last_lag_check = Instant::now();
+                    if endpoints
+                        .check_lag(Some(status.indexed_ledger.saturating_add(1)))
+                        .await
+                    {
+                        if let Err(e) = syncer.set_rpc_url(endpoints.current_url()) {
+                            tracing::warn!(error = %e, "cannot switch RPC endpoint");
+                        }
+                    }
+                    publish_endpoints(&endpoints);
+                }
                 match step {
                     Step::CaughtUp => Some(options.poll_interval),
                     Step::Page { .. } => None,
@@ -461,6 +533,28 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                     tracing::error!(error = %e.message, "the indexer stopped");
                     publish.send_modify(|s| s.stopped = Some(e.message.clone()));
                     break Ended::Fatal;
+                }
+                // The RPC failed: another endpoint of the same network, if one answers.
+                if matches!(e.kind, Some(ErrorKind::Rpc | ErrorKind::Decode)) && endpoints.len() > 1
+                {
+                    let needed = syncer.status().indexed_ledger;
+                    let needed = (needed > 0).then(|| needed.saturating_add(1));
+                    match endpoints.pick(true, needed).await {
+                        Ok(true) => {
+                            if let Err(e) = syncer.set_rpc_url(endpoints.current_url()) {
+                                tracing::warn!(error = %e, "cannot switch RPC endpoint");
+                            }
+                            failures = 0;
+                        }
+                        Ok(false) => {}
+                        Err(fatal) => {
+                            tracing::error!(error = %fatal, "the indexer stopped");
+                            publish_endpoints(&endpoints);
+                            publish.send_modify(|s| s.stopped = Some(fatal.to_string()));
+                            break Ended::Fatal;
+                        }
+                    }
+                    publish_endpoints(&endpoints);
                 }
                 failures = failures.saturating_add(1);
                 let factor = 1u32.checked_shl(failures - 1).unwrap_or(u32::MAX);

@@ -21,9 +21,11 @@
 
 pub mod api;
 pub mod app;
+pub mod archive;
 pub mod chain;
 pub mod config;
 pub mod demo;
+pub mod failover;
 pub mod health;
 pub mod indexer;
 pub mod metrics;
@@ -214,7 +216,7 @@ pub async fn run(
     let metrics = Arc::new(Metrics::new(VERSION));
 
     // The network: an embedded localnet, or a real one whose passphrase is checked.
-    let (embedded, network, deployment) = match &config.network {
+    let (embedded, mut network, deployment) = match &config.network {
         Network::Localnet(options) => {
             let options = options.clone();
             let data_dir = config.data_dir.clone();
@@ -231,6 +233,7 @@ pub async fn run(
                 mode: "localnet",
                 rpc_url: chain.handle.url(),
                 network_passphrase: Some(chain.deployment.network_passphrase.clone()),
+                protocol_version: Some(teachlink_localnet::PROTOCOL_VERSION),
             };
             let deployment = Deployment {
                 contracts: chain.deployment.contracts.clone(),
@@ -244,21 +247,41 @@ pub async fn run(
                 mode: "rpc",
                 rpc_url: rpc.rpc_url.clone(),
                 network_passphrase: rpc.network_passphrase.clone(),
+                protocol_version: None,
             },
             rpc.deployment.clone(),
         ),
     };
     let health = Arc::new(HealthChecker::new(&network.rpc_url, config.health.clone())?);
-    if let (None, Some(expected)) = (&embedded, &network.network_passphrase) {
-        match health.network_passphrase().await {
-            Ok(found) if found != *expected => {
-                return Err(ServerError::PassphraseMismatch {
-                    url: network.rpc_url.clone(),
-                    expected: expected.clone(),
-                    found,
-                })
+    // With fallbacks, an endpoint of another network is refused by the failover, which
+    // uses the others; with one endpoint, the server does not start.
+    let has_fallbacks =
+        matches!(&config.network, Network::Rpc(rpc) if !rpc.fallback_rpc_urls.is_empty());
+    if embedded.is_none() {
+        match health.network().await {
+            Ok((found, _))
+                if network
+                    .network_passphrase
+                    .as_ref()
+                    .is_some_and(|e| *e != found) =>
+            {
+                if !has_fallbacks {
+                    return Err(ServerError::PassphraseMismatch {
+                        url: network.rpc_url.clone(),
+                        expected: network.network_passphrase.clone().unwrap_or_default(),
+                        found,
+                    });
+                }
+                tracing::error!(
+                    rpc = %network.rpc_url,
+                    found = %found,
+                    "the first RPC endpoint serves another network: it will not be used"
+                );
             }
-            Ok(_) => {}
+            Ok((found, protocol)) => {
+                network.network_passphrase = Some(found);
+                network.protocol_version = protocol;
+            }
             Err(e) => tracing::warn!(
                 rpc = %network.rpc_url,
                 error = %e,
@@ -278,8 +301,15 @@ pub async fn run(
     let (stop_tx, stop_rx) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
     let (snapshot_tx, snapshot_rx) = watch::channel(IndexerSnapshot::default());
+    let (fallback_rpc_urls, lag_switch) = match &config.network {
+        Network::Rpc(rpc) => (rpc.fallback_rpc_urls.clone(), rpc.lag_switch),
+        Network::Localnet(_) => (Vec::new(), 0),
+    };
     let job = SyncJob {
         rpc_url: network.rpc_url.clone(),
+        fallback_rpc_urls,
+        network_passphrase: network.network_passphrase.clone(),
+        lag_switch,
         deployment: deployment.clone(),
         options: config.indexer.clone(),
         publish: snapshot_tx,

@@ -32,6 +32,8 @@ pub const METRIC_NAMES: &[&str] = &[
     "teachlink_indexer_retention_gap_ledgers",
     "teachlink_indexer_last_success_timestamp_seconds",
     "teachlink_indexer_running",
+    "teachlink_indexer_rpc_endpoint",
+    "teachlink_indexer_rpc_switches_total",
     "teachlink_dependency_up",
     "teachlink_health_state",
     "teachlink_build_info",
@@ -121,6 +123,8 @@ pub struct Metrics {
     retention_gap: Gauge,
     last_success: Gauge<f64, AtomicU64>,
     running: Gauge,
+    rpc_endpoint: Gauge,
+    rpc_switches: Counter,
     dependency_up: Family<DependencyLabels, Gauge>,
     health_state: Gauge,
 }
@@ -196,6 +200,18 @@ impl Metrics {
             "1 while this replica's sync loop runs",
             running.clone(),
         );
+        let rpc_endpoint = Gauge::default();
+        registry.register(
+            "teachlink_indexer_rpc_endpoint",
+            "The RPC endpoint the indexer uses: its position in --rpc-url (from 0; URLs may hold keys, so not as a label)",
+            rpc_endpoint.clone(),
+        );
+        let rpc_switches = Counter::default();
+        registry.register(
+            "teachlink_indexer_rpc_switches",
+            "Times the indexer switched RPC endpoint (failure, lag, or another network)",
+            rpc_switches.clone(),
+        );
         let dependency_up = Family::<DependencyLabels, Gauge>::default();
         registry.register(
             "teachlink_dependency_up",
@@ -244,6 +260,8 @@ impl Metrics {
             retention_gap,
             last_success,
             running,
+            rpc_endpoint,
+            rpc_switches,
             dependency_up,
             health_state,
         }
@@ -315,6 +333,16 @@ impl Metrics {
 
     pub fn set_last_success(&self, unix_seconds: f64) {
         self.last_success.set(unix_seconds);
+    }
+
+    /// The endpoint in use (its index) and the switches so far (only ever grows).
+    pub fn set_rpc_endpoint(&self, index: usize, switches: u64) {
+        self.rpc_endpoint
+            .set(i64::try_from(index).unwrap_or(i64::MAX));
+        let counted = self.rpc_switches.get();
+        if switches > counted {
+            self.rpc_switches.inc_by(switches - counted);
+        }
     }
 
     pub fn set_running(&self, running: bool) {

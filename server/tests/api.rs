@@ -17,7 +17,7 @@ use teachlink_server::{run, Config};
 
 use support::chain::{account, account_id, submit};
 use support::harness::{
-    demo_indexed, eventually, get, get_json, indexer_running, post_json, rt, TestServer,
+    client, demo_indexed, eventually, get, get_json, indexer_running, post_json, rt, TestServer,
 };
 use support::schema_check;
 
@@ -62,7 +62,7 @@ fn conforms(doc: &Value, template: &str, status: u16, body: &Value) {
 }
 
 /// Every route of issue 5, as documented.
-const ROUTES: [&str; 22] = [
+const ROUTES: [&str; 24] = [
     "/health",
     "/metrics",
     "/api/escrows",
@@ -83,8 +83,11 @@ const ROUTES: [&str; 22] = [
     "/api/bridge/validators",
     "/api/bridge/chains",
     "/api/events/unknown",
+    "/api/recommendations/popular",
     "/api/status",
     "/api/openapi.json",
+    // Issue 10: the archive, as Stellar RPC's JSON-RPC.
+    "/rpc",
 ];
 
 #[test]
@@ -248,6 +251,26 @@ fn every_route_answers_with_the_demo_data_as_documented() {
                 "/api/events/unknown".into(),
                 200,
                 |v| v["items"] == serde_json::json!([]),
+            ),
+            // The demo's three courses, each taken by someone: popular, with the reason.
+            (
+                "/api/recommendations/popular",
+                "/api/recommendations/popular?limit=2".into(),
+                200,
+                |v| {
+                    v["items"].as_array().map(Vec::len) == Some(2)
+                        && v["items"][0]["item"]
+                            .as_u64()
+                            .is_some_and(|id| (1..=3).contains(&id))
+                        && v["items"][0]["reasons"][0]["kind"] == "popular"
+                        && v["items"][0]["reasons"][0]["learners"].as_u64() >= Some(1)
+                },
+            ),
+            (
+                "/api/recommendations/popular",
+                "/api/recommendations/popular?limit=0".into(),
+                400,
+                |v| v["error"]["code"].is_string(),
             ),
             ("/api/status", "/api/status".into(), 200, |v| {
                 v["indexer"]["role"] == "indexing"
@@ -689,8 +712,10 @@ fn the_openapi_document_describes_exactly_the_routes_served() {
                 .keys()
                 .filter(|k| k.as_str() != "parameters")
                 .collect();
-            assert_eq!(methods, ["get"], "{path}: read-only");
-            let responses = item["get"]["responses"].as_object().expect("responses");
+            // Read-only; the archive's JSON-RPC reads too, but JSON-RPC is POSTed.
+            let method = if path == "/rpc" { "post" } else { "get" };
+            assert_eq!(methods, [method], "{path}: read-only");
+            let responses = item[method]["responses"].as_object().expect("responses");
             assert!(responses.contains_key("200"), "{path}: no 200");
             for (status, r) in responses {
                 if path.starts_with("/api/") && (status.starts_with('4') || status.starts_with('5'))
@@ -703,7 +728,7 @@ fn the_openapi_document_describes_exactly_the_routes_served() {
                 }
             }
             // Every path parameter is declared.
-            let declared: BTreeSet<&str> = item["get"]["parameters"]
+            let declared: BTreeSet<&str> = item[method]["parameters"]
                 .as_array()
                 .into_iter()
                 .flatten()
@@ -725,7 +750,18 @@ fn the_openapi_document_describes_exactly_the_routes_served() {
                 .replace("{chain}", "2")
                 .replace("{address}", &alan)
                 .replace("{learner}", &alan);
-            let (code, _, body) = get(&base, &path).await;
+            let (code, body) = if route == "/rpc" {
+                let resp = client()
+                    .post(format!("{base}rpc"))
+                    .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "getHealth"}))
+                    .send()
+                    .await
+                    .expect("POST /rpc");
+                (resp.status().as_u16(), resp.text().await.expect("body"))
+            } else {
+                let (code, _, body) = get(&base, &path).await;
+                (code, body)
+            };
             assert!(
                 !(code == 404 && body.contains("no API route")),
                 "{route} is documented but not served: {body}"
@@ -820,6 +856,8 @@ fn a_read_only_replica_on_the_same_sqlite_file_serves_the_same_reads() {
     config.indexer.read_only = true;
     config.network = Network::Rpc(RpcNetwork {
         rpc_url: s.server.handle.rpc_url().to_string(),
+        fallback_rpc_urls: Vec::new(),
+        lag_switch: 5,
         network_passphrase: None,
         deployment: s.server.handle.deployment().clone(),
     });

@@ -157,6 +157,8 @@ fn scrape() -> String {
     let mut config = Config::for_tests(dir.path());
     config.network = Network::Rpc(RpcNetwork {
         rpc_url: net.url(),
+        fallback_rpc_urls: Vec::new(),
+        lag_switch: 5,
         network_passphrase: Some(passphrase),
         deployment: Deployment {
             contracts: [(

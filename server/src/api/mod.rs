@@ -19,6 +19,7 @@
 //! | `GET /api/rewards/{learner}` · `/api/pool` | rewards and the reward pool |
 //! | `GET /api/bridge` · `/bridge/outbound?sender=` · `/bridge/outbound/{nonce}` · `/bridge/inbound?recipient=` · `/bridge/inbound/{chain}/{nonce}` · `/bridge/validators` · `/bridge/chains` | the bridge |
 //! | `GET /api/events/unknown` | events kept raw |
+//! | `GET /api/recommendations/popular?limit=` | anonymous course recommendations, with reasons |
 //! | `GET /api/status` | indexer, store counts and checkpoint, network, demo |
 //! | `GET /api/openapi.json` | this API as OpenAPI 3.1 |
 
@@ -27,7 +28,7 @@ pub mod error;
 pub mod params;
 pub mod schema;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::{OriginalUri, State};
 use axum::http::{header, Method};
@@ -67,7 +68,9 @@ use params::{ApiPath, ApiQuery, Limit, Num, StrKey};
         (name = "rewards", description = "Learner rewards and the reward pool"),
         (name = "bridge", description = "The cross-chain bridge"),
         (name = "events", description = "Events kept raw"),
-        (name = "server", description = "Status, health, metrics and this document")
+        (name = "recommendations", description = "Anonymous course recommendations"),
+        (name = "server", description = "Status, health, metrics and this document"),
+        (name = "archive", description = "Every indexed event, kept forever, served as Stellar RPC's JSON-RPC (`getEvents`, `getHealth`, `getNetwork`, `getLatestLedger`) so any TeachLink indexer can sync from this server")
     ),
     components(schemas(ErrorBody))
 )]
@@ -114,6 +117,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(validators))
         .routes(routes!(chains))
         .routes(routes!(unknown_events))
+        .routes(routes!(popular))
         .routes(routes!(status))
         .routes(routes!(openapi))
         .fallback(not_found)
@@ -565,6 +569,117 @@ async fn unknown_events(
     let (limit, fetch) = fetch(q.limit);
     let rows = s.store.unknown_page(after.as_deref(), fetch).await?;
     Ok(Json(scope.page(rows, limit, |e| e.raw.id.clone())?))
+}
+
+// ---- recommendations ----
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PopularQuery {
+    /// How many courses, 1 to 200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    limit: Option<Limit>,
+}
+
+/// The body of `GET /api/recommendations/popular`.
+#[derive(Serialize)]
+struct Recommendations {
+    items: Vec<teachlink_recommend::Recommendation>,
+}
+
+/// Anonymous course recommendations, best first: teachlink-recommend's prior (how many
+/// learners took a course, its smoothed rating and completion rate), each course with its
+/// reasons. Personal recommendations are computed in the learner's browser by the same
+/// crate, from their own history; the server never sees it.
+#[utoipa::path(get, path = "/recommendations/popular", tag = "recommendations", params(PopularQuery),
+    responses((status = 200, description = "Courses, best first (one page, no cursor)",
+        body = schema::RecommendationList), ReadErrors))]
+async fn popular(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<PopularQuery>,
+) -> Result<Json<Recommendations>, ApiError> {
+    let limit = Limit::or_default(q.limit).get() as usize;
+    let model = recommender(&s).await?;
+    Ok(Json(Recommendations {
+        items: model.popular(limit),
+    }))
+}
+
+/// Rows per read when loading the store for the recommender.
+const LOAD_PAGE: u32 = 1_000;
+
+/// The recommender trained on everything indexed, rebuilt when the store has applied new
+/// events since (keyed by the store and its event count).
+async fn recommender(s: &AppState) -> Result<Arc<teachlink_recommend::Recommender>, ApiError> {
+    type Cached = (usize, u64, Arc<teachlink_recommend::Recommender>);
+    static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
+    let events = s.store.stats().await?.events;
+    let store = Arc::as_ptr(&s.store) as usize;
+    if let Ok(c) = CACHE.lock() {
+        if let Some((p, e, m)) = c.as_ref() {
+            if (*p, *e) == (store, events) {
+                return Ok(m.clone());
+            }
+        }
+    }
+    let mut state = teachlink_indexer::State::default();
+    let mut after = None;
+    loop {
+        let rows = s.store.tokens_page(None, None, after, LOAD_PAGE).await?;
+        after = rows.last().map(|t| t.id);
+        let done = rows.len() < LOAD_PAGE as usize;
+        state.tokens.extend(rows.into_iter().map(|t| (t.id, t)));
+        if done {
+            break;
+        }
+    }
+    let mut after = None;
+    loop {
+        let rows = s.store.escrows_page(None, None, after, LOAD_PAGE).await?;
+        after = rows.last().map(|x| x.id);
+        let done = rows.len() < LOAD_PAGE as usize;
+        state.escrows.extend(rows.into_iter().map(|x| (x.id, x)));
+        if done {
+            break;
+        }
+    }
+    let mut after = None;
+    loop {
+        let rows = s
+            .store
+            .completions_page(None, None, after, LOAD_PAGE)
+            .await?;
+        after = rows.last().map(|c| (c.course_id, c.learner));
+        let done = rows.len() < LOAD_PAGE as usize;
+        state
+            .completions
+            .extend(rows.into_iter().map(|c| ((c.course_id, c.learner), c)));
+        if done {
+            break;
+        }
+    }
+    let mut after = None;
+    loop {
+        let rows = s.store.contributions_page(None, after, LOAD_PAGE).await?;
+        after = rows.last().map(|c| c.id);
+        let done = rows.len() < LOAD_PAGE as usize;
+        state
+            .contributions
+            .extend(rows.into_iter().map(|c| (c.id, c)));
+        if done {
+            break;
+        }
+    }
+    let indexed = teachlink_recommend::from_indexer::from_state(&state);
+    let model = Arc::new(teachlink_recommend::Recommender::train(
+        &indexed.dataset,
+        &teachlink_recommend::HybridConfig::default(),
+    ));
+    if let Ok(mut c) = CACHE.lock() {
+        *c = Some((store, events, model.clone()));
+    }
+    Ok(model)
 }
 
 // ---- server ----

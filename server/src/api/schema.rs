@@ -545,3 +545,52 @@ pub struct UnknownEventPage {
     #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
+
+/// Why a course is recommended. `kind` says which reason; the other fields go with it:
+/// `taken_after` (learners who took or `completed` course `because` took this next),
+/// `same_tags` (shares `tags` with `because`), `similar_to` (similar title or licence),
+/// `popular` (`learners` took it), `highly_rated` (`mean` stars over `ratings`), `after`
+/// (in a learning path, after its `prerequisites`).
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    TakenAfter {
+        because: u64,
+        because_title: String,
+        completed: bool,
+    },
+    SameTags {
+        because: u64,
+        because_title: String,
+        tags: Vec<String>,
+    },
+    SimilarTo {
+        because: u64,
+        because_title: String,
+    },
+    Popular {
+        learners: u32,
+    },
+    HighlyRated {
+        mean: f32,
+        ratings: u32,
+    },
+    After {
+        prerequisites: Vec<u64>,
+    },
+}
+
+/// A recommended course (its content-token id) with its score and reasons, strongest first.
+#[derive(Serialize, ToSchema)]
+pub struct Recommendation {
+    pub item: u64,
+    pub title: String,
+    pub score: f32,
+    pub reasons: Vec<Reason>,
+}
+
+/// Recommended courses, best first.
+#[derive(Serialize, ToSchema)]
+pub struct RecommendationList {
+    pub items: Vec<Recommendation>,
+}

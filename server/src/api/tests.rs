@@ -364,6 +364,49 @@ fn every_entity_matches_its_documented_schema() {
 }
 
 #[test]
+fn recommendations_match_their_documented_schema() {
+    use teachlink_recommend::{Reason, Recommendation};
+    let doc = doc();
+    let reasons = vec![
+        Reason::TakenAfter {
+            because: 1,
+            because_title: "Rust".into(),
+            completed: true,
+        },
+        Reason::SameTags {
+            because: 2,
+            because_title: "Web".into(),
+            tags: vec!["rust".into()],
+        },
+        Reason::SimilarTo {
+            because: 3,
+            because_title: "Soroban".into(),
+        },
+        Reason::Popular { learners: 4 },
+        Reason::HighlyRated {
+            mean: 4.5,
+            ratings: 10,
+        },
+        Reason::After {
+            prerequisites: vec![1, 2],
+        },
+    ];
+    for r in &reasons {
+        check(&doc, "Reason", r);
+    }
+    check(
+        &doc,
+        "Recommendation",
+        &Recommendation {
+            item: 9,
+            title: "Stellar assets".into(),
+            score: 0.5,
+            reasons,
+        },
+    );
+}
+
+#[test]
 fn the_checker_catches_drift() {
     let doc = doc();
     let mut value = serde_json::to_value(Completion {

@@ -39,6 +39,8 @@ pub fn rpc_config(dir: &Path, rpc_url: String, d: &Deployment) -> Config {
     let mut config = Config::for_tests(dir);
     config.network = Network::Rpc(RpcNetwork {
         rpc_url,
+        fallback_rpc_urls: Vec::new(),
+        lag_switch: 5,
         network_passphrase: Some(d.network_passphrase.clone()),
         deployment: teachlink_indexer::Deployment {
             contracts: d.contracts.clone(),

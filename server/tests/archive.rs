@@ -1,0 +1,265 @@
+//! The archive (issue 10): the server keeps every indexed event and serves it as Stellar
+//! RPC's `getEvents` at `POST /rpc`, so an indexer syncs from the server past the window
+//! the RPC still keeps.
+//!
+//! Needs the contracts' Wasm (`scripts/build-contracts.sh`).
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use teachlink_indexer::store::MemoryStore;
+use teachlink_indexer::sync::{Backoff, TokioTimer};
+use teachlink_indexer::{Deployment, State, SyncConfig, Syncer};
+use teachlink_localnet::{deploy_teachlink, Localnet, LocalnetHandle};
+use teachlink_server::config::default_wasm_dir;
+use teachlink_server::demo::DemoState;
+
+use support::chain::{localnet_config, rpc_config};
+use support::harness::{client, require_wasm, rt, start_server, status, wait_for_events};
+
+/// Ledgers the test localnet keeps events for.
+const RETENTION: u32 = 300;
+
+/// A localnet keeping `RETENTION` ledgers, with the contracts and the demo; the demo's
+/// event count.
+fn small_window_localnet() -> (LocalnetHandle, teachlink_localnet::Deployment, u64) {
+    let net = Localnet::start(teachlink_localnet::Config {
+        retention_ledgers: RETENTION,
+        ..localnet_config(0, None)
+    })
+    .expect("localnet starts");
+    let deployment = net
+        .with_node(|n| deploy_teachlink(n, &default_wasm_dir()))
+        .expect("node")
+        .expect("contracts deploy");
+    let done =
+        teachlink_server::demo::run(&net, &deployment, &|| false, &|_| {}).expect("the demo runs");
+    let DemoState::Done { events, .. } = done else {
+        panic!("the demo did not complete: {done:?}")
+    };
+    (net, deployment, u64::from(events))
+}
+
+fn indexer_deployment(d: &teachlink_localnet::Deployment) -> Deployment {
+    Deployment {
+        contracts: d.contracts.clone(),
+        start_ledger: d.start_ledger,
+    }
+}
+
+/// Syncs a fresh memory store from `url` until caught up, `page_limit` events a page.
+async fn sync_fresh(
+    url: &str,
+    d: &Deployment,
+    page_limit: u32,
+) -> (MemoryStore, teachlink_indexer::Status) {
+    let store = MemoryStore::new();
+    let mut config = SyncConfig::new(url, d.clone());
+    config.page_limit = page_limit;
+    config.backoff = Backoff {
+        initial: Duration::from_millis(20),
+        max: Duration::from_millis(200),
+        max_attempts: Some(5),
+    };
+    let status = {
+        let mut syncer = Syncer::new(config, &store, TokioTimer::default()).expect("a syncer");
+        syncer.backfill().await.expect("the sync completes");
+        syncer.status().clone()
+    };
+    (store, status)
+}
+
+fn state(store: &MemoryStore) -> State {
+    store.snapshot().expect("the store").state
+}
+
+/// One JSON-RPC call to `url`; the whole response.
+async fn call(url: &str, method: &str, params: Value) -> Value {
+    client()
+        .post(url)
+        .json(&json!({ "jsonrpc": "2.0", "id": 7, "method": method, "params": params }))
+        .send()
+        .await
+        .expect("the request")
+        .json()
+        .await
+        .expect("a JSON answer")
+}
+
+#[test]
+fn an_indexer_syncs_past_the_rpcs_retention_window_from_the_servers_archive() {
+    require_wasm();
+    rt().block_on(async {
+        let (net, deployment, demo_events) = tokio::task::spawn_blocking(small_window_localnet)
+            .await
+            .expect("setup");
+        let d = indexer_deployment(&deployment);
+        let last_demo_ledger = net
+            .with_node(|n| n.latest().header.ledger_seq)
+            .expect("node");
+        assert!(
+            last_demo_ledger - deployment.start_ledger < RETENTION,
+            "the demo must fit in the window: {} ledgers",
+            last_demo_ledger - deployment.start_ledger
+        );
+
+        // The reference: everything, synced from the localnet while it still has it.
+        let (reference, ref_status) = sync_fresh(&net.url(), &d, 1_000).await;
+        assert_eq!(ref_status.gap, None);
+        assert_eq!(ref_status.events_indexed, demo_events);
+
+        // The server indexes the localnet and archives every event.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = start_server(rpc_config(dir.path(), net.url(), &deployment)).await;
+        let base = server.url();
+        let rpc = format!("{base}rpc");
+        wait_for_events(&base, "the demo indexed", Duration::from_secs(60), |n| {
+            n >= demo_events
+        })
+        .await;
+
+        // The window moves past every demo event, a few ledgers at a time with the server
+        // following the head (a server that falls out of the window records a gap, and
+        // its archive then starts after it).
+        let mut closed = 0;
+        let mut latest = last_demo_ledger;
+        while closed < RETENTION + 5 {
+            latest = net
+                .with_node(|n| {
+                    for _ in 0..20 {
+                        n.close_ledger().expect("closes");
+                    }
+                    n.latest().header.ledger_seq
+                })
+                .expect("node");
+            closed += 20;
+            support::harness::eventually(
+                "the server at the head",
+                Duration::from_secs(30),
+                || async {
+                    let v = status(&base).await;
+                    let at = v["indexer"]["status"]["indexed_ledger"]
+                        .as_u64()
+                        .unwrap_or(0);
+                    if at >= u64::from(latest) {
+                        Ok(())
+                    } else {
+                        Err(v.to_string())
+                    }
+                },
+            )
+            .await;
+        }
+        let oldest = net
+            .with_node(|n| n.oldest().header.ledger_seq)
+            .expect("node");
+        assert!(oldest > last_demo_ledger, "{oldest} <= {last_demo_ledger}");
+
+        // From the localnet alone: the gap, and none of the demo's events.
+        let (from_rpc, rpc_status) = sync_fresh(&net.url(), &d, 1_000).await;
+        let gap = rpc_status.gap.expect("a retention gap");
+        assert_eq!(gap.first_ledger, d.start_ledger);
+        assert_eq!(gap.last_ledger, oldest - 1);
+        assert_eq!(rpc_status.events_indexed, 0);
+        assert_ne!(state(&from_rpc), state(&reference));
+
+        // From the server's archive: every event, no gap, identical entities; small pages
+        // so that the cursors are used.
+        let (from_archive, archive_status) = sync_fresh(&rpc, &d, 7).await;
+        assert_eq!(archive_status.gap, None, "{archive_status:?}");
+        assert_eq!(archive_status.events_indexed, demo_events);
+        assert_eq!(archive_status.duplicate_events, 0);
+        assert!(archive_status.pages > demo_events / 7, "{archive_status:?}");
+        assert_eq!(state(&from_archive), state(&reference));
+
+        // The shapes of Stellar RPC.
+        let h = call(&rpc, "getHealth", json!({})).await;
+        assert_eq!(h["result"]["status"], "healthy", "{h}");
+        assert_eq!(h["result"]["oldestLedger"], d.start_ledger, "{h}");
+        assert!(
+            h["result"]["latestLedger"].as_u64() >= Some(u64::from(latest)),
+            "{h}"
+        );
+        let n = call(&rpc, "getNetwork", json!({})).await;
+        assert_eq!(
+            n["result"]["passphrase"], deployment.network_passphrase,
+            "{n}"
+        );
+        assert_eq!(
+            n["result"]["protocolVersion"],
+            teachlink_localnet::PROTOCOL_VERSION,
+            "{n}"
+        );
+        let l = call(&rpc, "getLatestLedger", json!({})).await;
+        assert_eq!(l["result"]["sequence"], h["result"]["latestLedger"], "{l}");
+        let page = call(
+            &rpc,
+            "getEvents",
+            json!({
+                "startLedger": d.start_ledger,
+                "filters": [{ "type": "contract", "contractIds": [d.contracts["escrow"]] }],
+                "pagination": { "limit": 2 },
+            }),
+        )
+        .await;
+        let events = page["result"]["events"].as_array().expect("events");
+        assert_eq!(events.len(), 2, "{page}");
+        for e in events {
+            assert_eq!(e["contractId"], d.contracts["escrow"], "{e}");
+            assert_eq!(e["type"], "contract");
+            assert!(e["topic"].as_array().is_some_and(|t| !t.is_empty()), "{e}");
+            assert!(e["value"].is_string() && e["txHash"].is_string(), "{e}");
+        }
+        assert_eq!(
+            page["result"]["cursor"], events[1]["id"],
+            "a full page ends at its last event"
+        );
+        // A cursor past the archive's head (another endpoint's): an empty page, same cursor.
+        let ahead = format!("{:019}-{:010}", (u64::from(latest) + 50) << 32, 0);
+        let page = call(
+            &rpc,
+            "getEvents",
+            json!({ "pagination": { "cursor": ahead } }),
+        )
+        .await;
+        assert_eq!(page["result"]["events"], json!([]), "{page}");
+        assert_eq!(page["result"]["cursor"], ahead.as_str(), "{page}");
+        // Errors as stellar-rpc answers them.
+        let code = |v: &Value| v["error"]["code"].as_i64();
+        let early = call(&rpc, "getEvents", json!({ "startLedger": 1 })).await;
+        assert_eq!(code(&early), Some(-32600), "{early}");
+        let both = call(
+            &rpc,
+            "getEvents",
+            json!({ "startLedger": d.start_ledger, "pagination": { "cursor": "1-0" } }),
+        )
+        .await;
+        assert_eq!(code(&both), Some(-32602), "{both}");
+        let topics = call(
+            &rpc,
+            "getEvents",
+            json!({ "startLedger": d.start_ledger, "filters": [{ "topics": [["*"]] }] }),
+        )
+        .await;
+        assert_eq!(code(&topics), Some(-32602), "{topics}");
+        let unknown = call(&rpc, "sendTransaction", json!({})).await;
+        assert_eq!(code(&unknown), Some(-32601), "{unknown}");
+        let garbage = client()
+            .post(&rpc)
+            .body("not json")
+            .send()
+            .await
+            .expect("answers")
+            .json::<Value>()
+            .await
+            .expect("JSON");
+        assert_eq!(code(&garbage), Some(-32700), "{garbage}");
+
+        server.shutdown().await.expect("clean shutdown");
+        tokio::task::spawn_blocking(move || net.shutdown())
+            .await
+            .expect("localnet stopped");
+    });
+}
