@@ -103,31 +103,16 @@ impl Transport for HttpTransport {
         body: &str,
         timeout_ms: u32,
     ) -> std::result::Result<(u16, String), String> {
-        let resp = self
+        let request = self
             .http
             .post(url)
             .header("content-type", "application/json")
-            .body(body.to_owned())
-            .timeout(Duration::from_millis(u64::from(timeout_ms)))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = resp.status().as_u16();
-        let text = resp.text().await.map_err(|e| e.to_string())?;
-        Ok((status, text))
+            .body(body.to_owned());
+        send(request, timeout_ms).await
     }
 
     async fn get(&self, url: &str, timeout_ms: u32) -> std::result::Result<(u16, String), String> {
-        let resp = self
-            .http
-            .get(url)
-            .timeout(Duration::from_millis(u64::from(timeout_ms)))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = resp.status().as_u16();
-        let text = resp.text().await.map_err(|e| e.to_string())?;
-        Ok((status, text))
+        send(self.http.get(url), timeout_ms).await
     }
 
     async fn sleep(&self, ms: u32) {
@@ -140,6 +125,21 @@ impl Transport for HttpTransport {
             .duration_since(UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     }
+}
+
+/// Sends with a timeout: the status and the body text, or why not.
+async fn send(
+    request: reqwest::RequestBuilder,
+    timeout_ms: u32,
+) -> std::result::Result<(u16, String), String> {
+    let resp = request
+        .timeout(Duration::from_millis(u64::from(timeout_ms)))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let text = resp.text().await.map_err(|e| e.to_string())?;
+    Ok((status, text))
 }
 
 /// A bridge's fixed settings that the daemon needs.

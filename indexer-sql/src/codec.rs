@@ -4,7 +4,6 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use teachlink_indexer::project::EscrowStatus;
 
 use crate::SqlError;
 
@@ -29,18 +28,6 @@ pub(crate) fn u32_from_sql(v: i64, what: &'static str) -> Result<u32, SqlError> 
         what,
         detail: format!("{v} is not a u32"),
     })
-}
-
-/// The `status` column's text.
-pub(crate) fn status_text(s: EscrowStatus) -> &'static str {
-    match s {
-        EscrowStatus::Open => "open",
-        EscrowStatus::Disputed => "disputed",
-        EscrowStatus::Released => "released",
-        EscrowStatus::Refunded => "refunded",
-        EscrowStatus::Cancelled => "cancelled",
-        EscrowStatus::Resolved => "resolved",
-    }
 }
 
 pub(crate) fn to_json<T: Serialize>(value: &T, what: &'static str) -> Result<String, SqlError> {

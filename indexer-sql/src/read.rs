@@ -18,7 +18,7 @@ use teachlink_indexer::project::{
 use teachlink_indexer::store::{Queries, StoreStats};
 use teachlink_indexer::Address;
 
-use crate::codec::{from_json, status_text, u64_to_sql};
+use crate::codec::{from_json, u64_to_sql};
 use crate::db::Param;
 use crate::{clamp_limit, SqlError, SqlStore};
 
@@ -234,7 +234,7 @@ fn escrows_sql(
             let p = q.bind(text(party));
             q.cond(format!("p.party = {p}"));
             if let Some(s) = status {
-                let p = q.bind(Param::Text(status_text(s).into()));
+                let p = q.bind(Param::Text(s.as_str().into()));
                 q.cond(format!("p.status = {p}"));
             }
             if let Some(a) = after {
@@ -249,7 +249,7 @@ fn escrows_sql(
         }
         None => {
             if let Some(s) = status {
-                let p = q.bind(Param::Text(status_text(s).into()));
+                let p = q.bind(Param::Text(s.as_str().into()));
                 q.cond(format!("status = {p}"));
             }
             if let Some(a) = after {

@@ -13,7 +13,7 @@ use teachlink_indexer::project::{
 use teachlink_indexer::store::{BatchOutcome, Checkpoint, Gap};
 use teachlink_indexer::EventId;
 
-use crate::codec::{from_json, status_text, to_json, u32_from_sql, u64_from_sql, u64_to_sql};
+use crate::codec::{from_json, to_json, u32_from_sql, u64_from_sql, u64_to_sql};
 use crate::db::{Column, IntRow, Param, Tx, Upsert};
 use crate::{Backend, Cached, SqlError, SqlStore};
 
@@ -294,7 +294,7 @@ async fn write_changes(tx: &mut Tx, state: &State, changes: &Changes) -> Result<
         vec![Column::Text(
             escrows
                 .iter()
-                .map(|x| status_text(x.status).to_string())
+                .map(|x| x.status.as_str().to_string())
                 .collect(),
         )],
     )?)
@@ -304,7 +304,7 @@ async fn write_changes(tx: &mut Tx, state: &State, changes: &Changes) -> Result<
     tx.update_party_status(
         escrows
             .iter()
-            .map(|x| (u64_to_sql(x.id), status_text(x.status)))
+            .map(|x| (u64_to_sql(x.id), x.status.as_str()))
             .collect(),
     )
     .await?;
@@ -315,7 +315,7 @@ async fn write_changes(tx: &mut Tx, state: &State, changes: &Changes) -> Result<
         for p in x.parties() {
             party_ids.push(u64_to_sql(x.id));
             party_names.push(p.to_string());
-            party_statuses.push(status_text(x.status).to_string());
+            party_statuses.push(x.status.as_str().to_string());
         }
     }
     tx.upsert(&Upsert {

@@ -50,6 +50,20 @@ pub enum EscrowStatus {
     Resolved,
 }
 
+impl EscrowStatus {
+    /// The status as one lowercase word: the SQL stores' column text, and what pages show.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscrowStatus::Open => "open",
+            EscrowStatus::Disputed => "disputed",
+            EscrowStatus::Released => "released",
+            EscrowStatus::Refunded => "refunded",
+            EscrowStatus::Cancelled => "cancelled",
+            EscrowStatus::Resolved => "resolved",
+        }
+    }
+}
+
 /// What the depositor asked for at creation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EscrowTerms {

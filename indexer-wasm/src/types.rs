@@ -95,6 +95,25 @@ impl EventId {
         (self.toid >> 32) as u32
     }
 
+    /// The last position inside `ledger`: stellar-rpc's "end of the scanned window" cursor,
+    /// which a server of events hands out when a page ends at a ledger's end.
+    pub fn end_of_ledger(ledger: u32) -> EventId {
+        EventId {
+            toid: (u64::from(ledger) << 32) | (TX_MASK << OP_BITS) | OP_MASK,
+            index: u32::MAX,
+        }
+    }
+
+    /// The transaction's application order in its ledger (from 1), as in the TOID.
+    pub fn transaction_index(&self) -> u32 {
+        ((self.toid >> OP_BITS) & TX_MASK) as u32
+    }
+
+    /// The operation's index in its transaction, as in the TOID.
+    pub fn operation_index(&self) -> u32 {
+        (self.toid & OP_MASK) as u32
+    }
+
     /// Whether this is stellar-rpc's "end of the scanned window" cursor: the largest
     /// position inside its ledger, so that ledger is fully covered.
     pub fn is_end_of_ledger(&self) -> bool {

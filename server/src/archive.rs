@@ -38,11 +38,6 @@ pub const LEDGER_SCAN_LIMIT: u32 = 10_000;
 /// Events per page when the request gives no limit (stellar-rpc's default).
 pub const DEFAULT_EVENTS_LIMIT: u32 = 100;
 
-const TX_BITS: u32 = 20;
-const OP_BITS: u32 = 12;
-const TX_MASK: u64 = (1 << TX_BITS) - 1;
-const OP_MASK: u64 = (1 << OP_BITS) - 1;
-
 /// A JSON-RPC error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RpcFault {
@@ -65,10 +60,7 @@ impl RpcFault {
 
 /// The last position inside `ledger`: stellar-rpc's "end of the scanned window" cursor.
 pub fn end_of(ledger: u32) -> EventId {
-    EventId {
-        toid: (u64::from(ledger) << 32) | (TX_MASK << OP_BITS) | OP_MASK,
-        index: u32::MAX,
-    }
+    EventId::end_of_ledger(ledger)
 }
 
 /// The archive's window: `(oldest, latest)`. Before anything is indexed the window is
@@ -279,8 +271,8 @@ fn event_json(e: &RawEvent) -> Value {
         "ledgerClosedAt": e.ledger_closed_at,
         "contractId": e.contract_id,
         "id": e.id,
-        "operationIndex": position.toid & OP_MASK,
-        "transactionIndex": (position.toid >> OP_BITS) & TX_MASK,
+        "operationIndex": position.operation_index(),
+        "transactionIndex": position.transaction_index(),
         "txHash": e.tx_hash,
         "topic": e.topic,
         "value": e.value,

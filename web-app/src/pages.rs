@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use teachlink_indexer::project::{ContentToken, Escrow, EscrowStatus};
+use teachlink_indexer::project::{ContentToken, Escrow};
 use teachlink_indexer::store::Queries as _;
 use teachlink_indexer::Address;
 use teachlink_recommend::from_indexer::from_state;
@@ -213,17 +213,6 @@ fn recommend_for(state: &teachlink_indexer::project::State, who: &Address) -> Ve
         .collect()
 }
 
-fn status_name(s: EscrowStatus) -> &'static str {
-    match s {
-        EscrowStatus::Open => "open",
-        EscrowStatus::Disputed => "disputed",
-        EscrowStatus::Released => "released",
-        EscrowStatus::Refunded => "refunded",
-        EscrowStatus::Cancelled => "cancelled",
-        EscrowStatus::Resolved => "resolved",
-    }
-}
-
 #[component]
 fn EscrowTable(escrows: Vec<Escrow>) -> impl IntoView {
     if escrows.is_empty() {
@@ -248,7 +237,7 @@ fn EscrowTable(escrows: Vec<Escrow>) -> impl IntoView {
                             <td>{course}</td>
                             <td>{amt}</td>
                             <td>{e.approved_weight} " / " {threshold}</td>
-                            <td class=format!("status {}", status_name(e.status))>{status_name(e.status)}</td>
+                            <td class=format!("status {}", e.status.as_str())>{e.status.as_str()}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -294,7 +283,7 @@ pub fn EscrowPage() -> impl IntoView {
                 <p>"This escrow is not indexed (yet): it may not exist, or syncing has not reached it."</p>
             }.into_any(),
             Some(Ok(Some(e))) => view! {
-                <h1>"Escrow #" {e.id} " · " {status_name(e.status)}</h1>
+                <h1>"Escrow #" {e.id} " · " {e.status.as_str()}</h1>
                 {e.terms.clone().map(|t| view! {
                     <dl class="facts">
                         <dt>"Course"</dt><dd>{t.course_id}</dd>
@@ -319,7 +308,7 @@ pub fn EscrowPage() -> impl IntoView {
                 </dl>
                 <h2>"History"</h2>
                 <ol>{e.history.iter().map(|h| view! {
-                    <li>{status_name(h.status)} " · ledger " {h.stamp.ledger} " · " {time(h.stamp.at)}</li>
+                    <li>{h.status.as_str()} " · ledger " {h.stamp.ledger} " · " {time(h.stamp.at)}</li>
                 }).collect_view()}</ol>
             }.into_any(),
         }}
