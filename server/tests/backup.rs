@@ -20,7 +20,7 @@ use teachlink_server::config::DatabaseUrl;
 use teachlink_server::demo::DemoState;
 use teachlink_server::Config;
 
-use support::chain::{account, own_localnet, rpc_config, submit, sym};
+use support::chain::{one_more_event, own_localnet, rpc_config};
 use support::harness::{client, get_json, require_wasm, rt, start_server, wait_for_events};
 
 const DEFAULT_PG_URL: &str = "postgres://teachlink:teachlink@127.0.0.1:5432/teachlink_test";
@@ -68,25 +68,6 @@ fn demo_chain() -> (LocalnetHandle, teachlink_localnet::Deployment, u64) {
         panic!("the demo did not complete: {done:?}")
     };
     (net, deployment, u64::from(events))
-}
-
-/// One more event on the chain (a role granted to a new account), in a closed ledger.
-async fn one_more_event(net: LocalnetHandle, rewards: String, who: &'static str) -> LocalnetHandle {
-    tokio::task::spawn_blocking(move || {
-        let root = net.with_node(|n| n.root_key().clone()).expect("root key");
-        let newcomer = teachlink_server::demo::key(who);
-        submit(
-            &net,
-            &root,
-            &rewards,
-            "grant_role",
-            vec![sym("issuer"), account(&newcomer)],
-            true,
-        );
-        net
-    })
-    .await
-    .expect("a call")
 }
 
 /// Every archived event of the server at `base`, through its `/rpc`.

@@ -13,7 +13,7 @@ use teachlink_server::config::Network;
 use teachlink_server::demo::DemoState;
 use teachlink_server::run;
 
-use support::chain::{account, localnet_config, own_localnet, rpc_config, submit, sym};
+use support::chain::{localnet_config, one_more_event, own_localnet, rpc_config};
 use support::harness::{
     client, eventually, get_json, require_wasm, rt, start_server, wait_for_events,
 };
@@ -100,21 +100,7 @@ fn the_indexer_fails_over_to_another_endpoint_of_the_same_chain_and_refuses_anot
         // A is killed: B goes on with the localnet, never with the other network.
         archive.shutdown().await.expect("A stops");
         let rewards = deployment.contracts["rewards"].clone();
-        let net = tokio::task::spawn_blocking(move || {
-            let root = net.with_node(|n| n.root_key().clone()).expect("root key");
-            let newcomer = teachlink_server::demo::key("after-failover");
-            submit(
-                &net,
-                &root,
-                &rewards,
-                "grant_role",
-                vec![sym("issuer"), account(&newcomer)],
-                true,
-            );
-            net
-        })
-        .await
-        .expect("a call");
+        let net = one_more_event(net, rewards, "after-failover").await;
         wait_for_events(
             &base,
             "B indexes the new event from the localnet",

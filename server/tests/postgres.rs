@@ -17,7 +17,7 @@ use teachlink_server::config::DatabaseUrl;
 use teachlink_server::demo::DemoState;
 use teachlink_server::{run, Config, ServerHandle};
 
-use support::chain::{account, own_localnet, rpc_config, submit, sym};
+use support::chain::{one_more_event, own_localnet, rpc_config};
 use support::harness::{
     eventually, get_json, indexer_running, require_wasm, rt, status, store_events, wait_for_events,
 };
@@ -221,21 +221,7 @@ fn two_servers_on_one_postgres_database_index_once_and_fail_over() {
         // …and indexes what happens next.
         let before = store_events(&status(survivor).await);
         let rewards = deployment.contracts["rewards"].clone();
-        let net = tokio::task::spawn_blocking(move || {
-            let root = net.with_node(|n| n.root_key().clone()).expect("root");
-            let newcomer = teachlink_server::demo::key("after-failover");
-            submit(
-                &net,
-                &root,
-                &rewards,
-                "grant_role",
-                vec![sym("issuer"), account(&newcomer)],
-                true,
-            );
-            net
-        })
-        .await
-        .expect("call");
+        let net = one_more_event(net, rewards, "after-failover").await;
         wait_for_events(
             survivor,
             "the new indexer indexes",

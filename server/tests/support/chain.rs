@@ -107,3 +107,26 @@ pub fn submit(
     })
     .expect("node")
 }
+
+/// One more event on the chain (a role granted to a new account), in a closed ledger.
+pub async fn one_more_event(
+    net: LocalnetHandle,
+    rewards: String,
+    who: &'static str,
+) -> LocalnetHandle {
+    tokio::task::spawn_blocking(move || {
+        let root = net.with_node(|n| n.root_key().clone()).expect("root key");
+        let newcomer = teachlink_server::demo::key(who);
+        submit(
+            &net,
+            &root,
+            &rewards,
+            "grant_role",
+            vec![sym("issuer"), account(&newcomer)],
+            true,
+        );
+        net
+    })
+    .await
+    .expect("a call")
+}
