@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::{Result, SdkError};
 use crate::js;
-use crate::rpc::{options_from_js, FetchTransport, RpcOptions, Transport};
+use crate::rpc::{options_from_js, retrying, FetchTransport, RpcOptions, Transport};
 
 /// A TeachLink server's REST API.
 pub struct Indexer<T: Transport> {
@@ -61,19 +61,10 @@ impl<T: Transport> Indexer<T> {
     /// GETs `/api` + `path`: the 2xx body's text, retried as configured.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<String> {
         let url = self.url(path, query);
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            match self.once(&url, attempt).await {
-                Err(e) if e.is_retryable() && attempt <= self.options.retries => {
-                    let factor = 1u32 << (attempt - 1).min(10);
-                    self.transport
-                        .sleep(self.options.retry_delay_ms.saturating_mul(factor))
-                        .await;
-                }
-                outcome => return outcome,
-            }
-        }
+        retrying(&self.transport, &self.options, |attempt| {
+            self.once(&url, attempt)
+        })
+        .await
     }
 
     async fn once(&self, url: &str, attempt: u32) -> Result<String> {

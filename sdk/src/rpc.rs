@@ -54,6 +54,32 @@ impl Default for RpcOptions {
     }
 }
 
+/// Runs `once(attempt)` (attempts count from 1) until it succeeds, fails for good, or the
+/// retries in `options` are spent, waiting `retry_delay_ms` doubled per retry in between:
+/// the one retry policy of every request the SDK makes.
+pub(crate) async fn retrying<T: Transport, R, Fut>(
+    transport: &T,
+    options: &RpcOptions,
+    mut once: impl FnMut(u32) -> Fut,
+) -> Result<R>
+where
+    Fut: std::future::Future<Output = Result<R>>,
+{
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        match once(attempt).await {
+            Err(e) if e.is_retryable() && attempt <= options.retries => {
+                let factor = 1u32 << (attempt - 1).min(10);
+                transport
+                    .sleep(options.retry_delay_ms.saturating_mul(factor))
+                    .await;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
 /// A Stellar RPC endpoint.
 pub struct Rpc<T: Transport> {
     url: String,
@@ -78,19 +104,10 @@ impl<T: Transport> Rpc<T> {
     pub async fn call(&self, method: &str, params: Value) -> Result<Value> {
         let body =
             json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            match self.once(&body, attempt).await {
-                Err(e) if e.is_retryable() && attempt <= self.options.retries => {
-                    let factor = 1u32 << (attempt - 1).min(10);
-                    self.transport
-                        .sleep(self.options.retry_delay_ms.saturating_mul(factor))
-                        .await;
-                }
-                outcome => return outcome,
-            }
-        }
+        retrying(&self.transport, &self.options, |attempt| {
+            self.once(&body, attempt)
+        })
+        .await
     }
 
     async fn once(&self, body: &str, attempt: u32) -> Result<Value> {
