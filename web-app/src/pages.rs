@@ -11,7 +11,7 @@ use teachlink_indexer::Address;
 use teachlink_recommend::from_indexer::from_state;
 use teachlink_recommend::hybrid::{HybridConfig, Recommendation, Recommender};
 
-use crate::view::{amount, from_store, progress, time, AddressLink};
+use crate::view::{amount, from_settled_store, from_store, progress, time, AddressLink};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -101,7 +101,7 @@ pub fn User() -> impl IntoView {
             ))
         }
     });
-    let recommended = from_store(move |s| {
+    let recommended = from_settled_store(move |s| {
         let who = parsed();
         async move {
             let Some(who) = who else {

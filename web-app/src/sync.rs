@@ -31,6 +31,9 @@ pub struct Progress {
     pub stored_events: u64,
     /// Bumped when the store has new data, so pages re-read it.
     pub revision: u64,
+    /// The revision last published while caught up (or on opening the store): what
+    /// computations over the whole store follow.
+    pub settled: u64,
     /// The network the data belongs to.
     pub passphrase: String,
 }
@@ -63,6 +66,7 @@ async fn run(progress: RwSignal<Progress>) {
         p.ready = true;
         p.stored_events = stored;
         p.revision += 1;
+        p.settled = p.revision;
         p.passphrase = config.passphrase.clone();
     });
 
@@ -111,6 +115,9 @@ async fn run(progress: RwSignal<Progress>) {
                     }
                     if publish {
                         p.revision += 1;
+                    }
+                    if caught_up {
+                        p.settled = p.revision;
                     }
                 });
                 if caught_up {

@@ -24,12 +24,35 @@ where
     F: Fn(Rc<IdbStore>) -> Fut + 'static,
     Fut: Future<Output = Result<T, String>> + 'static,
 {
+    read_when(|p| p.revision, read)
+}
+
+/// As [`from_store`], for computations over the whole store (recommendations): re-run only
+/// on data read while caught up, so a backfill does not redo them every second.
+pub fn from_settled_store<T, F, Fut>(read: F) -> LocalResource<Option<Result<T, String>>>
+where
+    T: 'static,
+    F: Fn(Rc<IdbStore>) -> Fut + 'static,
+    Fut: Future<Output = Result<T, String>> + 'static,
+{
+    read_when(|p| p.settled, read)
+}
+
+fn read_when<T, F, Fut>(
+    key: fn(&Progress) -> u64,
+    read: F,
+) -> LocalResource<Option<Result<T, String>>>
+where
+    T: 'static,
+    F: Fn(Rc<IdbStore>) -> Fut + 'static,
+    Fut: Future<Output = Result<T, String>> + 'static,
+{
     let progress = progress();
+    // A memo: the read follows `key` only, not every progress update of the sync loop.
+    let version = Memo::new(move |_| progress.with(key));
     LocalResource::new(move || {
-        // Tracks the revision: new data, new read.
-        let _ = progress.with(|p| p.revision);
-        let store = crate::db::get();
-        let fut = store.map(&read);
+        let _ = version.get();
+        let fut = crate::db::get().map(&read);
         async move {
             match fut {
                 Some(fut) => Some(fut.await),
