@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+# A one-shot build gains nothing from incremental caches; they only take disk.
+export CARGO_INCREMENTAL=0
 # PostgreSQL for the SQL store's and the server's tests (started if not running).
 export "$(scripts/postgres.sh)"
 echo "== cargo fmt --check"

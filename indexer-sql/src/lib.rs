@@ -30,7 +30,10 @@ mod codec;
 mod db;
 mod lock;
 mod read;
+mod snapshot;
 mod write;
+
+pub use snapshot::SnapshotParts;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -78,6 +81,8 @@ pub enum SqlError {
     Encode { what: &'static str, detail: String },
     #[error("the database did not answer within {0:?}")]
     Timeout(Duration),
+    #[error("a snapshot is imported only into an empty store; this one is indexed through ledger {ledger}")]
+    NotEmpty { ledger: u32 },
     #[error("indexer lock file {path}: {source}")]
     LockFile {
         path: PathBuf,

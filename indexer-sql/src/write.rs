@@ -10,6 +10,7 @@ use teachlink_indexer::project::{
     Escrow, InboundTransfer, LearnerRewards, OutboundTransfer, Pool, Profile, State, UnknownEvent,
     Validator,
 };
+use teachlink_indexer::snapshot::EventChain;
 use teachlink_indexer::store::{BatchOutcome, Checkpoint, Gap};
 use teachlink_indexer::EventId;
 
@@ -19,7 +20,7 @@ use crate::{Backend, Cached, SqlError, SqlStore};
 
 const META_COLUMNS: &str = "generation, checkpoint_ledger, cursor_toid, cursor_index, \
      applied_toid, applied_index, events, orphans, unknown, gaps";
-const META_INTS: usize = 9;
+pub(crate) const META_INTS: usize = 9;
 
 /// The `meta` row, decoded.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,7 +33,7 @@ pub(crate) struct Meta {
     pub unknown: u64,
 }
 
-fn meta_sql(for_update: bool) -> String {
+pub(crate) fn meta_sql(for_update: bool) -> String {
     format!(
         "SELECT {META_COLUMNS} FROM meta WHERE id = 1{}",
         if for_update { " FOR UPDATE" } else { "" }
@@ -57,7 +58,7 @@ fn event_id(
     }
 }
 
-fn decode_meta(row: Option<(IntRow, Option<String>)>) -> Result<Meta, SqlError> {
+pub(crate) fn decode_meta(row: Option<(IntRow, Option<String>)>) -> Result<Meta, SqlError> {
     let Some((ints, gaps)) = row else {
         return Err(SqlError::Corrupt {
             what: "meta",
@@ -123,6 +124,16 @@ impl SqlStore {
         let (outcome, changes) = cached.state.apply_batch(events);
         write_changes(&mut tx, &cached.state, &changes).await?;
         tx.upsert(&archive).await?;
+        if !raw.is_empty() {
+            let mut chain = read_chain(&mut tx).await?;
+            for event in raw {
+                chain.push(event).map_err(|e| SqlError::Encode {
+                    what: "event chain",
+                    detail: e.to_string(),
+                })?;
+            }
+            write_chain(&mut tx, &chain).await?;
+        }
         let generation = meta.generation.wrapping_add(1);
         write_meta(&mut tx, &cached.state, checkpoint, generation).await?;
         tx.commit().await?;
@@ -132,7 +143,27 @@ impl SqlStore {
     }
 }
 
-async fn write_meta(
+/// The archive's hash chain, as committed (the genesis before any event).
+pub(crate) async fn read_chain(tx: &mut Tx) -> Result<EventChain, SqlError> {
+    let texts = tx
+        .texts("SELECT COALESCE(event_chain, '') FROM meta WHERE id = 1")
+        .await?;
+    match texts.first().map(String::as_str) {
+        None | Some("") => Ok(EventChain::genesis()),
+        Some(text) => from_json(text, "event chain"),
+    }
+}
+
+pub(crate) async fn write_chain(tx: &mut Tx, chain: &EventChain) -> Result<(), SqlError> {
+    tx.execute(
+        "UPDATE meta SET event_chain = $1 WHERE id = 1",
+        &[Param::Text(to_json(chain, "event chain")?)],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn write_meta(
     tx: &mut Tx,
     state: &State,
     checkpoint: &Checkpoint,
@@ -184,7 +215,7 @@ async fn load<K: Ord, V: DeserializeOwned>(
 }
 
 /// The whole committed state, read inside `tx` (so it matches `meta`, read there too).
-async fn load_state(tx: &mut Tx, meta: &Meta) -> Result<State, SqlError> {
+pub(crate) async fn load_state(tx: &mut Tx, meta: &Meta) -> Result<State, SqlError> {
     Ok(State {
         escrows: load(tx, "escrows", "escrow", |x: &Escrow| x.id).await?,
         tokens: load(tx, "tokens", "token", |t: &ContentToken| t.id).await?,
@@ -282,7 +313,11 @@ fn u64_keyed<V: serde::Serialize>(
 }
 
 /// Writes the entities `changes` names, as `state` holds them.
-async fn write_changes(tx: &mut Tx, state: &State, changes: &Changes) -> Result<(), SqlError> {
+pub(crate) async fn write_changes(
+    tx: &mut Tx,
+    state: &State,
+    changes: &Changes,
+) -> Result<(), SqlError> {
     let escrows = changed(&state.escrows, &changes.escrows);
     tx.upsert(&u64_keyed(
         "escrows",

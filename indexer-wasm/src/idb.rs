@@ -36,6 +36,7 @@ use crate::project::{
     Escrow, EscrowStatus, InboundTransfer, Keyed, LearnerRewards, OutboundTransfer, Pool, Profile,
     State, UnknownEvent, Validator,
 };
+use crate::snapshot::Snapshot;
 use crate::store::{
     BatchOutcome, Checkpoint, MemoryStore, MemoryStoreError, Queries, Store, StoreStats,
 };
@@ -93,6 +94,8 @@ const ALL: [&str; 16] = [
 pub enum IdbError {
     #[error("IndexedDB: {0}")]
     Db(String),
+    #[error("a snapshot is imported only into an empty store; this one is indexed through ledger {ledger}")]
+    NotEmpty { ledger: u32 },
 }
 
 impl From<indexed_db_futures::error::Error> for IdbError {
@@ -427,6 +430,46 @@ fn replay(images: Images<'_>, state: &mut State, pending: &mut Changes) {
     upsert(images.unknown, &mut state.unknown, &mut pending.unknown);
 }
 
+/// Entities per log record when importing a snapshot: records of a few MiB.
+const IMPORT_CHUNK: usize = 10_000;
+
+/// Every entity of `state` as log records of at most `per` entities each.
+fn image_chunks(state: &State, per: usize) -> Vec<Images<'_>> {
+    let mut out: Vec<Images<'_>> = Vec::new();
+    let mut n = per;
+    macro_rules! add {
+        ($($field:ident),*) => {$(
+            for x in state.$field.values() {
+                if n == per {
+                    out.push(Images::default());
+                    n = 0;
+                }
+                if let Some(last) = out.last_mut() {
+                    last.$field.push(Cow::Borrowed(x));
+                }
+                n += 1;
+            }
+        )*};
+    }
+    add!(
+        escrows,
+        tokens,
+        profiles,
+        completions,
+        contributions,
+        rewards,
+        pools,
+        contracts,
+        outbound,
+        inbound,
+        validators,
+        chains,
+        bridges,
+        unknown
+    );
+    out
+}
+
 fn merge(into: &mut Changes, from: Changes) {
     into.escrows.extend(from.escrows);
     into.tokens.extend(from.tokens);
@@ -683,6 +726,36 @@ impl IdbStore {
         put(&tx.object_store(META)?, META_KEY.to_string(), &meta, |_| {})?;
         self.commit(tx, meta, true).await?;
         Ok(written)
+    }
+
+    /// Imports a verified snapshot ([`crate::snapshot::decode`]) into this empty database,
+    /// in one readwrite transaction: the entities go in as log records (a few large puts
+    /// rather than one per entity, materialised into the indexed records once the syncer
+    /// has caught up, as after a backfill) with the meta record holding the snapshot's
+    /// checkpoint, so a sync started next resumes after it. A database that holds
+    /// anything refuses ([`IdbError::NotEmpty`]); a failed import leaves it empty.
+    pub async fn import_snapshot(&self, snapshot: &Snapshot) -> Result<(), IdbError> {
+        let tx = self.tx(TransactionMode::Readwrite)?;
+        let meta = read_meta(&tx).await?;
+        if meta != Meta::default() {
+            return Err(IdbError::NotEmpty {
+                ledger: meta.checkpoint.map_or(0, |c| c.ledger),
+            });
+        }
+        let state = &snapshot.state;
+        let mut meta = meta.with(state, Some(snapshot.checkpoint().clone()));
+        let log = tx.object_store(LOG)?;
+        for chunk in image_chunks(state, IMPORT_CHUNK) {
+            let record = json(&chunk)?;
+            meta.log_bytes += record.len() as u64;
+            log.put(js(&Rec::new(num(meta.log_next), record))?)
+                .primitive()?;
+            meta.log_next += 1;
+        }
+        put(&tx.object_store(META)?, META_KEY.to_string(), &meta, |_| {})?;
+        *self.cache.borrow_mut() = None;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Answers a query from memory while the log holds changes (`mem`), else from the

@@ -712,6 +712,30 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The keys of every entity of `state`: what a store writes to hold all of it (an
+    /// imported snapshot).
+    pub fn all(state: &State) -> Changes {
+        fn keys<K: Ord + Clone, V>(map: &BTreeMap<K, V>) -> BTreeSet<K> {
+            map.keys().cloned().collect()
+        }
+        Changes {
+            escrows: keys(&state.escrows),
+            tokens: keys(&state.tokens),
+            profiles: keys(&state.profiles),
+            completions: keys(&state.completions),
+            contributions: keys(&state.contributions),
+            rewards: keys(&state.rewards),
+            pools: keys(&state.pools),
+            contracts: keys(&state.contracts),
+            outbound: keys(&state.outbound),
+            inbound: keys(&state.inbound),
+            validators: keys(&state.validators),
+            chains: keys(&state.chains),
+            bridges: keys(&state.bridges),
+            unknown: keys(&state.unknown),
+        }
+    }
 }
 
 impl State {

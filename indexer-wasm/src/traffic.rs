@@ -361,25 +361,41 @@ pub fn unknown(meta: &EventMeta, n: usize) -> Decoded {
 
 /// `count` events in chain order; one in 211 did not decode. `learners` as in [`cycle`].
 pub fn stream_with(count: usize, learners: u32) -> Vec<Decoded> {
-    let mut bodies = Vec::with_capacity(count + 32);
-    let mut n = 0;
-    while bodies.len() < count {
-        cycle(n, learners, &mut bodies);
-        n += 1;
-    }
-    bodies.truncate(count);
-    bodies
-        .into_iter()
-        .enumerate()
-        .map(|(i, (contract, body))| {
-            let meta = meta(i, contract);
-            if i % 211 == 105 {
-                unknown(&meta, i)
-            } else {
-                Decoded::Event(Event { meta, body })
-            }
-        })
-        .collect()
+    pages(count, learners, count).flatten().collect()
+}
+
+/// [`stream_with`] in pages of `page` events, made as they are taken: a million events
+/// without holding them all.
+pub fn pages(count: usize, learners: u32, page: usize) -> impl Iterator<Item = Vec<Decoded>> {
+    let page = page.max(1);
+    let mut bodies = std::collections::VecDeque::new();
+    let (mut n, mut i) = (0, 0);
+    std::iter::from_fn(move || {
+        if i >= count {
+            return None;
+        }
+        let take = page.min(count - i);
+        while bodies.len() < take {
+            let mut more = Vec::new();
+            cycle(n, learners, &mut more);
+            n += 1;
+            bodies.extend(more);
+        }
+        let out = bodies
+            .drain(..take)
+            .map(|(contract, body)| {
+                let meta = meta(i, contract);
+                let event = if i % 211 == 105 {
+                    unknown(&meta, i)
+                } else {
+                    Decoded::Event(Event { meta, body })
+                };
+                i += 1;
+                event
+            })
+            .collect();
+        Some(out)
+    })
 }
 
 /// [`stream_with`] 5,000 learners.

@@ -121,6 +121,14 @@ pub struct Args {
     /// replica holds it (only the holder indexes).
     #[arg(long, env = "TEACHLINK_LOCK_RETRY_MS", default_value_t = 5000)]
     pub lock_retry_ms: u64,
+    /// Bootstrap an empty store from this snapshot (a file, or the URL of another
+    /// server's `/api/snapshot`), verified, before syncing on from the RPC; ignored when
+    /// the store already holds data. A snapshot that fails verification stops the start.
+    #[arg(long, env = "TEACHLINK_SNAPSHOT")]
+    pub snapshot: Option<String>,
+    /// The SHA-256 the snapshot must have (as published beside it), if known.
+    #[arg(long, env = "TEACHLINK_SNAPSHOT_SHA256", requires = "snapshot")]
+    pub snapshot_sha256: Option<String>,
 }
 
 /// Something wrong in the configuration.
@@ -239,6 +247,16 @@ pub struct IndexerOptions {
     pub read_only: bool,
     /// Between attempts to take the indexing lock while another replica holds it.
     pub lock_retry: Duration,
+    /// Where to bootstrap an empty store from (`--snapshot`), and its pinned SHA-256.
+    pub snapshot: Option<SnapshotSource>,
+}
+
+/// A snapshot to bootstrap from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotSource {
+    /// A file path, or an `http(s)://` URL.
+    pub location: String,
+    pub sha256: Option<String>,
 }
 
 /// When /health turns degraded or error.
@@ -470,6 +488,10 @@ impl Config {
                 progress_every: Duration::from_secs(5),
                 read_only: args.read_only,
                 lock_retry: Duration::from_millis(args.lock_retry_ms.max(1)),
+                snapshot: args.snapshot.clone().map(|location| SnapshotSource {
+                    location,
+                    sha256: args.snapshot_sha256.clone(),
+                }),
             },
             health: HealthThresholds {
                 lag_degraded: args.health_lag_degraded,
@@ -507,6 +529,7 @@ impl Config {
                 progress_every: Duration::from_secs(5),
                 read_only: false,
                 lock_retry: Duration::from_millis(200),
+                snapshot: None,
             },
             health: HealthThresholds {
                 lag_degraded: 10,

@@ -29,6 +29,7 @@ pub mod failover;
 pub mod health;
 pub mod indexer;
 pub mod metrics;
+pub mod snapshot;
 pub mod store;
 
 use std::future::{Future, IntoFuture};
@@ -70,6 +71,8 @@ pub enum ServerError {
     Demo(#[source] std::io::Error),
     #[error(transparent)]
     Store(#[from] store::OpenError),
+    #[error(transparent)]
+    Snapshot(#[from] snapshot::BootstrapError),
     #[error("the RPC at {url} serves {found:?}, not the configured network {expected:?}")]
     PassphraseMismatch {
         url: String,
@@ -296,6 +299,17 @@ pub async fn run(
     // A read-only replica never empties a database: others may be serving it.
     let fresh = matches!(config.network, Network::Localnet(_)) && !config.indexer.read_only;
     let store = Arc::new(store::open(&config.database, fresh).await?);
+    if let (Some(source), false) = (&config.indexer.snapshot, config.indexer.read_only) {
+        let passphrase = network.network_passphrase.as_deref();
+        match snapshot::bootstrap(&store, source, passphrase, &deployment).await {
+            Ok(Some(s)) => tracing::info!(snapshot = %s, "bootstrapped the store from a snapshot"),
+            Ok(None) => tracing::info!("the store already holds data: --snapshot is not used"),
+            Err(e) => {
+                store.close().await;
+                return Err(e.into());
+            }
+        }
+    }
 
     // The sync loop, while this replica holds the indexing lock.
     let (stop_tx, stop_rx) = watch::channel(false);

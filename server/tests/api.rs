@@ -62,7 +62,7 @@ fn conforms(doc: &Value, template: &str, status: u16, body: &Value) {
 }
 
 /// Every route of issue 5, as documented.
-const ROUTES: [&str; 24] = [
+const ROUTES: [&str; 25] = [
     "/health",
     "/metrics",
     "/api/escrows",
@@ -86,8 +86,9 @@ const ROUTES: [&str; 24] = [
     "/api/recommendations/popular",
     "/api/status",
     "/api/openapi.json",
-    // Issue 10: the archive, as Stellar RPC's JSON-RPC.
+    // Issue 10: the archive, as Stellar RPC's JSON-RPC, and snapshots.
     "/rpc",
+    "/api/snapshot",
 ];
 
 #[test]

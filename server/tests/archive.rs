@@ -12,42 +12,11 @@ use serde_json::{json, Value};
 use teachlink_indexer::store::MemoryStore;
 use teachlink_indexer::sync::{Backoff, TokioTimer};
 use teachlink_indexer::{Deployment, State, SyncConfig, Syncer};
-use teachlink_localnet::{deploy_teachlink, Localnet, LocalnetHandle};
-use teachlink_server::config::default_wasm_dir;
-use teachlink_server::demo::DemoState;
 
-use support::chain::{localnet_config, rpc_config};
-use support::harness::{client, require_wasm, rt, start_server, status, wait_for_events};
-
-/// Ledgers the test localnet keeps events for.
-const RETENTION: u32 = 300;
-
-/// A localnet keeping `RETENTION` ledgers, with the contracts and the demo; the demo's
-/// event count.
-fn small_window_localnet() -> (LocalnetHandle, teachlink_localnet::Deployment, u64) {
-    let net = Localnet::start(teachlink_localnet::Config {
-        retention_ledgers: RETENTION,
-        ..localnet_config(0, None)
-    })
-    .expect("localnet starts");
-    let deployment = net
-        .with_node(|n| deploy_teachlink(n, &default_wasm_dir()))
-        .expect("node")
-        .expect("contracts deploy");
-    let done =
-        teachlink_server::demo::run(&net, &deployment, &|| false, &|_| {}).expect("the demo runs");
-    let DemoState::Done { events, .. } = done else {
-        panic!("the demo did not complete: {done:?}")
-    };
-    (net, deployment, u64::from(events))
-}
-
-fn indexer_deployment(d: &teachlink_localnet::Deployment) -> Deployment {
-    Deployment {
-        contracts: d.contracts.clone(),
-        start_ledger: d.start_ledger,
-    }
-}
+use support::chain::{
+    indexer_deployment, move_window_past, rpc_config, small_window_localnet, RETENTION,
+};
+use support::harness::{client, require_wasm, rt, start_server, wait_for_events};
 
 /// Syncs a fresh memory store from `url` until caught up, `page_limit` events a page.
 async fn sync_fresh(
@@ -120,38 +89,8 @@ fn an_indexer_syncs_past_the_rpcs_retention_window_from_the_servers_archive() {
         })
         .await;
 
-        // The window moves past every demo event, a few ledgers at a time with the server
-        // following the head (a server that falls out of the window records a gap, and
-        // its archive then starts after it).
-        let mut closed = 0;
-        let mut latest = last_demo_ledger;
-        while closed < RETENTION + 5 {
-            latest = net
-                .with_node(|n| {
-                    for _ in 0..20 {
-                        n.close_ledger().expect("closes");
-                    }
-                    n.latest().header.ledger_seq
-                })
-                .expect("node");
-            closed += 20;
-            support::harness::eventually(
-                "the server at the head",
-                Duration::from_secs(30),
-                || async {
-                    let v = status(&base).await;
-                    let at = v["indexer"]["status"]["indexed_ledger"]
-                        .as_u64()
-                        .unwrap_or(0);
-                    if at >= u64::from(latest) {
-                        Ok(())
-                    } else {
-                        Err(v.to_string())
-                    }
-                },
-            )
-            .await;
-        }
+        // The window moves past every demo event, with the server following the head.
+        let latest = move_window_past(&net, &base).await;
         let oldest = net
             .with_node(|n| n.oldest().header.ledger_seq)
             .expect("node");

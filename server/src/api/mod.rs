@@ -119,6 +119,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unknown_events))
         .routes(routes!(popular))
         .routes(routes!(status))
+        .routes(routes!(crate::snapshot::snapshot_handler))
         .routes(routes!(openapi))
         .fallback(not_found)
 }

@@ -2,6 +2,7 @@
 //! config for indexing one, and contract calls signed with test keys.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use ed25519_dalek::SigningKey;
 use stellar_xdr::{
@@ -10,6 +11,7 @@ use stellar_xdr::{
 use teachlink_localnet::node::{sign_envelope, Node, Submission};
 use teachlink_localnet::{deploy_teachlink, Deployment, Localnet, LocalnetHandle};
 use teachlink_server::config::{default_wasm_dir, Network, RpcNetwork};
+use teachlink_server::demo::DemoState;
 use teachlink_server::Config;
 
 /// A localnet on `port` (0: a free one) closing ledgers on demand, keeping its state in
@@ -129,4 +131,71 @@ pub async fn one_more_event(
     })
     .await
     .expect("a call")
+}
+
+/// Ledgers the test localnet keeps events for.
+pub const RETENTION: u32 = 300;
+
+/// A localnet keeping `RETENTION` ledgers, with the contracts and the demo; the demo's
+/// event count.
+pub fn small_window_localnet() -> (LocalnetHandle, teachlink_localnet::Deployment, u64) {
+    let net = Localnet::start(teachlink_localnet::Config {
+        retention_ledgers: RETENTION,
+        ..localnet_config(0, None)
+    })
+    .expect("localnet starts");
+    let deployment = net
+        .with_node(|n| deploy_teachlink(n, &default_wasm_dir()))
+        .expect("node")
+        .expect("contracts deploy");
+    let done =
+        teachlink_server::demo::run(&net, &deployment, &|| false, &|_| {}).expect("the demo runs");
+    let DemoState::Done { events, .. } = done else {
+        panic!("the demo did not complete: {done:?}")
+    };
+    (net, deployment, u64::from(events))
+}
+
+pub fn indexer_deployment(d: &teachlink_localnet::Deployment) -> teachlink_indexer::Deployment {
+    teachlink_indexer::Deployment {
+        contracts: d.contracts.clone(),
+        start_ledger: d.start_ledger,
+    }
+}
+
+/// Closes ledgers until the window of [`small_window_localnet`] has moved past every
+/// ledger it held, 20 at a time with the server at `base` following the head (a server
+/// that falls out of the window records a gap, and its archive then starts after it);
+/// returns the latest ledger.
+pub async fn move_window_past(net: &LocalnetHandle, base: &str) -> u32 {
+    let mut closed = 0;
+    let mut latest = 0;
+    while closed < RETENTION + 5 {
+        latest = net
+            .with_node(|n| {
+                for _ in 0..20 {
+                    n.close_ledger().expect("closes");
+                }
+                n.latest().header.ledger_seq
+            })
+            .expect("node");
+        closed += 20;
+        crate::support::harness::eventually(
+            "the server at the head",
+            Duration::from_secs(30),
+            || async {
+                let v = crate::support::harness::status(base).await;
+                let at = v["indexer"]["status"]["indexed_ledger"]
+                    .as_u64()
+                    .unwrap_or(0);
+                if at >= u64::from(latest) {
+                    Ok(())
+                } else {
+                    Err(v.to_string())
+                }
+            },
+        )
+        .await;
+    }
+    latest
 }

@@ -1,0 +1,89 @@
+//! Owns the SQL store's side of snapshots ([`teachlink_indexer::snapshot`]): reading the
+//! whole state, checkpoint and event chain at one committed batch for export, and
+//! importing a verified snapshot into an empty database in one transaction.
+
+use teachlink_indexer::project::{Changes, State};
+use teachlink_indexer::snapshot::{EventChain, Snapshot};
+use teachlink_indexer::store::Checkpoint;
+
+use crate::write::{
+    decode_meta, load_state, meta_sql, read_chain, write_chain, write_changes, write_meta,
+    META_INTS,
+};
+use crate::{Backend, SqlError, SqlStore};
+
+/// What a snapshot is made of, as of one committed batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotParts {
+    pub state: State,
+    pub checkpoint: Checkpoint,
+    pub chain: EventChain,
+}
+
+impl SqlStore {
+    /// The committed state with its checkpoint and event chain, all as of the same batch
+    /// (read in a write transaction that takes the meta row first, so no batch commits in
+    /// between); `None` before the first batch.
+    pub async fn snapshot_parts(&self) -> Result<Option<SnapshotParts>, SqlError> {
+        let mut tx = self.pool.begin_write().await?;
+        let for_update = self.backend() == Backend::Postgres;
+        let meta = decode_meta(tx.ints_text(&meta_sql(for_update), META_INTS).await?)?;
+        let Some(checkpoint) = meta.checkpoint.clone() else {
+            return Ok(None);
+        };
+        let state = load_state(&mut tx, &meta).await?;
+        let chain = read_chain(&mut tx).await?;
+        // Dropped without commit: it wrote nothing.
+        drop(tx);
+        Ok(Some(SnapshotParts {
+            state,
+            checkpoint,
+            chain,
+        }))
+    }
+
+    /// Imports a verified snapshot ([`teachlink_indexer::snapshot::decode`]) into this
+    /// empty store, in one transaction: every entity, the counters, the checkpoint (sync
+    /// resumes after it) and the event chain (the archive's chain continues from it; the
+    /// archive itself starts at the snapshot). A store that holds anything refuses
+    /// ([`SqlError::NotEmpty`]); a failed import leaves it as it was.
+    pub async fn import_snapshot(&self, snapshot: &Snapshot) -> Result<(), SqlError> {
+        let mut writer = self.writer.lock().await;
+        *writer = None;
+        let mut tx = self.pool.begin_write().await?;
+        let for_update = self.backend() == Backend::Postgres;
+        let meta = decode_meta(tx.ints_text(&meta_sql(for_update), META_INTS).await?)?;
+        if meta.checkpoint.is_some() || meta.events > 0 || meta.unknown > 0 {
+            return Err(SqlError::NotEmpty {
+                ledger: meta.checkpoint.map_or(0, |c| c.ledger),
+            });
+        }
+        let state = &snapshot.state;
+        write_changes(&mut tx, state, &Changes::all(state)).await?;
+        write_meta(
+            &mut tx,
+            state,
+            snapshot.checkpoint(),
+            meta.generation.wrapping_add(1),
+        )
+        .await?;
+        write_chain(&mut tx, &snapshot.header.chain).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The archive's event chain as committed: what a snapshot exported now would carry.
+    pub async fn event_chain(&self) -> Result<EventChain, SqlError> {
+        let text = self
+            .pool
+            .text(
+                "SELECT COALESCE(event_chain, '') FROM meta WHERE id = 1",
+                &[],
+            )
+            .await?;
+        match text.as_deref() {
+            None | Some("") => Ok(EventChain::genesis()),
+            Some(text) => crate::codec::from_json(text, "event chain"),
+        }
+    }
+}

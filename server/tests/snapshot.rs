@@ -1,0 +1,245 @@
+//! Snapshots (issue 10): a server exports its entities, checkpoint and event chain at
+//! `GET /api/snapshot`; a fresh server started with `--snapshot` imports it (verified)
+//! and continues from the RPC, also when the RPC no longer holds the history; a tampered
+//! or unpinned snapshot stops the start and leaves the store empty.
+//!
+//! Needs the contracts' Wasm (`scripts/build-contracts.sh`).
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use teachlink_indexer::decode::RawEvent;
+use teachlink_indexer::snapshot::{self, EventChain, Expected, Snapshot, SnapshotError};
+use teachlink_indexer::store::{Queries, Store};
+use teachlink_indexer_sql::SqlStore;
+use teachlink_server::config::SnapshotSource;
+use teachlink_server::snapshot::{gunzip_if_compressed, gzip, BootstrapError, SHA256_HEADER};
+use teachlink_server::{Config, ServerError};
+
+use support::chain::{
+    indexer_deployment, move_window_past, one_more_event, rpc_config, small_window_localnet,
+};
+use support::harness::{client, eventually, require_wasm, rt, start_server, status};
+
+/// The snapshot `base` serves: (decompressed bytes, the SHA-256 it was published with).
+async fn fetch_snapshot(base: &str) -> (Vec<u8>, String) {
+    let response = client()
+        .get(format!("{base}api/snapshot"))
+        .send()
+        .await
+        .expect("the snapshot request");
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(headers["content-type"], "application/x-ndjson");
+    let sha256 = headers[SHA256_HEADER].to_str().expect("ASCII").to_string();
+    let body = response.bytes().await.expect("the body").to_vec();
+    let raw = gunzip_if_compressed(body).expect("gzip");
+    (raw, sha256)
+}
+
+fn expect_refused(result: Result<teachlink_server::ServerHandle, ServerError>) -> SnapshotError {
+    match result {
+        Err(ServerError::Snapshot(BootstrapError::Refused { source, .. })) => source,
+        Err(other) => panic!("refused for another reason: {other}"),
+        Ok(_) => panic!("a server started from a bad snapshot"),
+    }
+}
+
+/// The store of a server's data directory, opened after the server is gone.
+async fn store_in(dir: &Path) -> SqlStore {
+    let url = format!("sqlite://{}", dir.join("teachlink.db").display());
+    SqlStore::connect(&url).await.expect("the database opens")
+}
+
+/// The config of a server in `dir` that bootstraps from `location`.
+fn bootstrapping(base: Config, location: String, sha256: Option<String>) -> Config {
+    let mut config = base;
+    config.indexer.snapshot = Some(SnapshotSource { location, sha256 });
+    config
+}
+
+/// Every event `rpc` (a Stellar RPC JSON-RPC endpoint) has from `start_ledger`, in order.
+async fn all_events(rpc: &str, start_ledger: u32) -> Vec<RawEvent> {
+    let mut out = Vec::new();
+    let mut params = json!({ "startLedger": start_ledger, "pagination": { "limit": 500 } });
+    loop {
+        let v: Value = client()
+            .post(rpc)
+            .json(&json!({ "jsonrpc": "2.0", "id": 1, "method": "getEvents", "params": params }))
+            .send()
+            .await
+            .expect("getEvents")
+            .json()
+            .await
+            .expect("JSON");
+        let events: Vec<RawEvent> =
+            serde_json::from_value(v["result"]["events"].clone()).expect("events");
+        if events.is_empty() {
+            return out;
+        }
+        out.extend(events);
+        params = json!({ "pagination": { "cursor": v["result"]["cursor"], "limit": 500 } });
+    }
+}
+
+fn indexed_ledger(status: &Value) -> u64 {
+    status["indexer"]["status"]["indexed_ledger"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_fresh_server_starts_from_a_verified_snapshot_past_the_rpcs_window() {
+    require_wasm();
+    rt().block_on(async {
+        let (net, deployment, demo_events) = tokio::task::spawn_blocking(small_window_localnet)
+            .await
+            .expect("setup");
+        let d = indexer_deployment(&deployment);
+        let passphrase = deployment.network_passphrase.clone();
+
+        // Server A indexes the demo and follows the head while the RPC's window moves on.
+        let dir_a = tempfile::tempdir().expect("temp dir");
+        let a = start_server(rpc_config(dir_a.path(), net.url(), &deployment)).await;
+        let base_a = a.url();
+        support::harness::wait_for_events(
+            &base_a,
+            "A indexed the demo",
+            Duration::from_secs(60),
+            |n| n >= demo_events,
+        )
+        .await;
+        let latest = move_window_past(&net, &base_a).await;
+
+        // Its snapshot: verified against the hash it was published with, at the head, and
+        // its event chain is the one anyone recomputes from the archive's events.
+        let (raw, sha256) = fetch_snapshot(&base_a).await;
+        let expected = Expected {
+            network_passphrase: &passphrase,
+            contracts: Some(&d.contracts),
+            sha256: Some(&sha256),
+        };
+        let snap: Snapshot = snapshot::decode(&raw, &expected).expect("a valid snapshot");
+        assert!(snap.header.checkpoint.ledger >= latest, "{snap}");
+        assert_eq!(snap.header.events, demo_events);
+        assert_eq!(snap.header.chain.events, demo_events);
+        let mut chain = EventChain::genesis();
+        for e in all_events(&format!("{base_a}rpc"), d.start_ledger).await {
+            chain.push(&e).expect("an RPC event id");
+        }
+        assert_eq!(chain, snap.header.chain);
+        eprintln!("snapshot: {} bytes of NDJSON, {snap}", raw.len());
+
+        // A tampered file (one digit of one amount) stops the start; nothing is imported.
+        let text = String::from_utf8(raw.clone()).expect("UTF-8");
+        let at = text.find("\"amount\":").expect("an amount") + "\"amount\":".len();
+        let digit = at
+            + text[at..]
+                .find(|c: char| c.is_ascii_digit())
+                .expect("a digit");
+        let mut tampered = raw.clone();
+        tampered[digit] = if tampered[digit] == b'7' { b'8' } else { b'7' };
+        let dir_b = tempfile::tempdir().expect("temp dir");
+        let file = dir_b.path().join("tampered.ndjson.gz");
+        std::fs::write(&file, gzip(&tampered).expect("gzip")).expect("written");
+        let config = rpc_config(dir_b.path(), net.url(), &deployment);
+        let refused = teachlink_server::run(
+            bootstrapping(config, file.display().to_string(), None),
+            std::future::pending(),
+        )
+        .await;
+        let reason = expect_refused(refused);
+        assert!(
+            matches!(reason, SnapshotError::HashMismatch { .. }),
+            "{reason}"
+        );
+        eprintln!("tampered: {reason}");
+        // The intact file, pinned to another hash (a forger's own, consistent file):
+        // refused too.
+        std::fs::write(&file, gzip(&raw).expect("gzip")).expect("written");
+        let config = rpc_config(dir_b.path(), net.url(), &deployment);
+        let refused = teachlink_server::run(
+            bootstrapping(config, file.display().to_string(), Some("ab".repeat(32))),
+            std::future::pending(),
+        )
+        .await;
+        assert!(matches!(
+            expect_refused(refused),
+            SnapshotError::NotPinned { .. }
+        ));
+        let b_store = store_in(dir_b.path()).await;
+        assert_eq!(b_store.cursor().await.expect("cursor"), None);
+        assert_eq!(b_store.stats().await.expect("stats").events, 0);
+        b_store.close().await;
+
+        // Server C starts from A's URL, pinned, with only the moved-on RPC behind it: it
+        // has every entity A has, and follows the chain from the snapshot's checkpoint.
+        let dir_c = tempfile::tempdir().expect("temp dir");
+        let config = rpc_config(dir_c.path(), net.url(), &deployment);
+        let c = start_server(bootstrapping(
+            config,
+            format!("{base_a}api/snapshot"),
+            Some(sha256.clone()),
+        ))
+        .await;
+        let base_c = c.url();
+        let v = status(&base_c).await;
+        assert_eq!(support::harness::store_events(&v), demo_events, "{v}");
+        let (raw_c, _) = fetch_snapshot(&base_c).await;
+        let snap_c = snapshot::decode(
+            &raw_c,
+            &Expected {
+                sha256: None,
+                ..expected.clone()
+            },
+        )
+        .expect("C's snapshot");
+        assert_eq!(snap_c.state, snap.state);
+        assert_eq!(snap_c.header.chain, snap.header.chain);
+
+        // A new event: both index it; C's chain continues from the snapshot's head to the
+        // same head as A's, and their entities stay identical.
+        let net = one_more_event(net, d.contracts["rewards"].clone(), "snapshot newcomer").await;
+        for base in [&base_a, &base_c] {
+            eventually("the new event indexed", Duration::from_secs(30), || async {
+                let v = status(base).await;
+                if support::harness::store_events(&v) > demo_events {
+                    Ok(())
+                } else {
+                    Err(v.to_string())
+                }
+            })
+            .await;
+        }
+        let no_pin = Expected {
+            sha256: None,
+            ..expected.clone()
+        };
+        let after_a = snapshot::decode(&fetch_snapshot(&base_a).await.0, &no_pin).expect("A");
+        let after_c = snapshot::decode(&fetch_snapshot(&base_c).await.0, &no_pin).expect("C");
+        assert_eq!(after_c.header.chain, after_a.header.chain);
+        assert_eq!(after_c.header.chain.events, demo_events + 1);
+        assert_eq!(after_c.state, after_a.state);
+        assert!(indexed_ledger(&status(&base_c).await) > u64::from(latest));
+
+        // Restarted with a snapshot that no longer exists: the store holds data, so the
+        // flag is not used and C resumes where it was.
+        c.shutdown().await.expect("C stops");
+        let config = rpc_config(dir_c.path(), net.url(), &deployment);
+        let c = start_server(bootstrapping(
+            config,
+            dir_c.path().join("gone.ndjson.gz").display().to_string(),
+            None,
+        ))
+        .await;
+        let v = status(&c.url()).await;
+        assert_eq!(support::harness::store_events(&v), demo_events + 1, "{v}");
+        c.shutdown().await.expect("C stops");
+        a.shutdown().await.expect("A stops");
+        drop(net);
+    });
+}
