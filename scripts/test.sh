@@ -17,8 +17,9 @@ echo "== cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 echo "== indexer for the browser (wasm32-unknown-unknown)"
 cargo clippy --locked -p teachlink-indexer --target wasm32-unknown-unknown --all-targets -- -D warnings
-echo "== recommender and web app for the browser (wasm32-unknown-unknown)"
-cargo clippy --locked -p teachlink-recommend -p teachlink-web-app --target wasm32-unknown-unknown --all-targets -- -D warnings
+echo "== recommender, web app and the SDK's light indexer for the browser (wasm32-unknown-unknown)"
+cargo clippy --locked -p teachlink-recommend -p teachlink-web-app -p teachlink-sdk \
+  --features teachlink-sdk/light-indexer --target wasm32-unknown-unknown --all-targets -- -D warnings
 echo "== contract wasm (release)"
 scripts/build-contracts.sh
 echo "== web app (release Wasm into web-app/dist; web-app/tests/browser.rs drives it)"

@@ -450,6 +450,27 @@ impl Queries for SqlStore {
             .await
     }
 
+    async fn tokens(
+        &self,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<ContentToken>, SqlError> {
+        // Pages of at most MAX_LIMIT rows (what one SELECT returns) until `limit`.
+        let mut out: Vec<ContentToken> = Vec::new();
+        let mut after = after;
+        while out.len() < limit {
+            let want = u32::try_from(limit - out.len()).unwrap_or(u32::MAX);
+            let page = self.tokens_page(None, None, after, want).await?;
+            let short = page.len() < clamp_limit(want) as usize;
+            after = page.last().map(|t| t.id);
+            out.extend(page);
+            if short {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
     async fn profile(&self, learner: &Address) -> Result<Option<Profile>, SqlError> {
         self.get(
             "profile",

@@ -385,7 +385,10 @@ async fn answers<S: Queries>(s: &S, p: &Probe) -> Vec<(String, String)> {
     }
     for id in &p.tokens {
         ask!(format!("token({id})"), s.token(*id));
+        ask!(format!("tokens(after {id}, 2)"), s.tokens(Some(*id), 2));
     }
+    ask!("tokens(all)".to_string(), s.tokens(None, 100_000));
+    ask!("tokens(first 3)".to_string(), s.tokens(None, 3));
     for id in &p.contributions {
         ask!(format!("contribution({id})"), s.contribution(*id));
     }

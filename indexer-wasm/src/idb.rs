@@ -25,7 +25,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
-use indexed_db_futures::KeyPath;
+use indexed_db_futures::{KeyPath, KeyRange};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -931,6 +931,37 @@ impl Queries for IdbStore {
         self.query(
             async |m| m.tokens_by_creator(creator).await,
             async |tx| by_index(tx, TOKENS, "creator", creator.to_string()).await,
+        )
+        .await
+    }
+
+    async fn tokens(
+        &self,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<ContentToken>, IdbError> {
+        self.query(
+            async |m| m.tokens(after, limit).await,
+            async |tx| {
+                // Keys are zero-padded ids: key order is id order.
+                let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+                let tokens = tx.object_store(TOKENS)?;
+                let all = tokens.get_all();
+                let recs: Vec<Rec<String>> = match after {
+                    Some(a) => all
+                        .with_query::<String, _>(KeyRange::LowerBound(num(a), true))
+                        .with_limit(limit)
+                        .serde()?
+                        .await?
+                        .collect::<Result<_, _>>()?,
+                    None => all
+                        .with_limit(limit)
+                        .serde()?
+                        .await?
+                        .collect::<Result<_, _>>()?,
+                };
+                recs.iter().map(|r| unjson(&r.v)).collect()
+            },
         )
         .await
     }

@@ -111,6 +111,13 @@ pub trait Queries: Store {
     async fn token(&self, id: u64) -> Result<Option<ContentToken>, Self::Error>;
     async fn tokens_by_owner(&self, owner: &Address) -> Result<Vec<ContentToken>, Self::Error>;
     async fn tokens_by_creator(&self, creator: &Address) -> Result<Vec<ContentToken>, Self::Error>;
+    /// Every content token by id, after `after` (exclusive), at most `limit`: the
+    /// catalogue a learner browses, a page at a time.
+    async fn tokens(
+        &self,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<ContentToken>, Self::Error>;
 
     async fn profile(&self, learner: &Address) -> Result<Option<Profile>, Self::Error>;
     async fn completions_by_course(&self, course_id: u64) -> Result<Vec<Completion>, Self::Error>;
@@ -283,6 +290,21 @@ impl MemoryStore {
         }
     }
 
+    /// Replaces everything this store holds with `state` at `checkpoint` (an imported
+    /// snapshot), indexes included, in one step under the lock.
+    pub fn replace(
+        &self,
+        state: State,
+        checkpoint: Option<Checkpoint>,
+    ) -> Result<(), MemoryStoreError> {
+        let fresh = MemoryStore::from_state(state, checkpoint)
+            .inner
+            .into_inner()
+            .map_err(|_| MemoryStoreError::Poisoned)?;
+        *self.lock()? = fresh;
+        Ok(())
+    }
+
     /// Runs `f` on the projections (under the lock: keep it short).
     pub fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, MemoryStoreError> {
         Ok(f(&self.lock()?.state))
@@ -453,6 +475,22 @@ impl Queries for MemoryStore {
     async fn tokens_by_creator(&self, creator: &Address) -> Result<Vec<ContentToken>, Self::Error> {
         let c = self.lock()?;
         Ok(c.tokens_in(c.tokens_by_creator.get(creator)))
+    }
+
+    async fn tokens(
+        &self,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<ContentToken>, Self::Error> {
+        use std::ops::Bound;
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let c = self.lock()?;
+        Ok(c.state
+            .tokens
+            .range((from, Bound::Unbounded))
+            .take(limit)
+            .map(|(_, t)| t.clone())
+            .collect())
     }
 
     async fn profile(&self, learner: &Address) -> Result<Option<Profile>, Self::Error> {

@@ -62,6 +62,14 @@ where
         out.push_str(&v);
         out.push('\n');
     };
+    put(
+        "catalogue",
+        format!("{:?}", s.tokens(None, 1_000).await.unwrap()),
+    );
+    put(
+        "catalogue after 1",
+        format!("{:?}", s.tokens(Some(1), 2).await.unwrap()),
+    );
     for id in 0..6 {
         put("escrow", format!("{:?}", s.escrow(id).await.unwrap()));
     }

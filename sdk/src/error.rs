@@ -76,6 +76,15 @@ pub enum SdkError {
     /// decodeEvents got input that is not getEvents JSON or a deployment.
     #[error("invalid events input: {0}")]
     Events(String),
+    /// The light indexer's store (IndexedDB or memory) failed or refused.
+    #[error("indexer store: {0}")]
+    Store(String),
+    /// The light indexer's sync gave up (the RPC, after retries; a refused deployment).
+    #[error("sync: {0}")]
+    Sync(String),
+    /// A snapshot failed verification; nothing was imported.
+    #[error("snapshot refused: {0}")]
+    Snapshot(String),
 }
 
 impl SdkError {
@@ -101,6 +110,9 @@ impl SdkError {
             SdkError::NothingToSign(_) => "nothing_to_sign",
             SdkError::Events(_) => "invalid_events",
             SdkError::Api { .. } => "api_error",
+            SdkError::Store(_) => "store_error",
+            SdkError::Sync(_) => "sync_error",
+            SdkError::Snapshot(_) => "snapshot_refused",
         }
     }
 

@@ -11,6 +11,7 @@
 //! | [`clients`] | `ContentClient`, `ReputationClient`, `RewardsClient` |
 //! | [`events`] | `decodeEvents`, by the indexer's decoder |
 //! | [`indexer`] | `IndexerClient`: the TeachLink server's REST API |
+//! | `light` | `LightIndexer`: sync into IndexedDB or memory, and queries (feature `light-indexer`) |
 //! | [`error`] | `SdkError`: typed errors with stable codes, thrown as `TeachLinkError` |
 //! | [`js`] | values across the JavaScript boundary |
 //! | `typings` | the TypeScript types of the plain objects |
@@ -22,6 +23,9 @@ pub mod events;
 pub mod indexer;
 pub mod invoke;
 pub mod js;
+/// The light indexer (feature `light-indexer`: the package's `@teachlink/sdk/indexer`).
+#[cfg(all(feature = "light-indexer", target_arch = "wasm32"))]
+pub mod light;
 pub mod rpc;
 pub mod signer;
 pub mod tx;

@@ -16,7 +16,7 @@ export type ErrorCode =
   | "malformed_response" | "account_not_found" | "simulation_failed" | "contract_error"
   | "transaction_rejected" | "transaction_failed" | "timeout" | "wallet_refused"
   | "wallet_error" | "network_mismatch" | "missing_authorization" | "nothing_to_sign"
-  | "invalid_events" | "api_error";
+  | "invalid_events" | "api_error" | "store_error" | "sync_error" | "snapshot_refused";
 
 /** Every error the SDK throws: an `Error` named `TeachLinkError` with a stable `code`. */
 export interface TeachLinkError extends Error {

@@ -333,6 +333,26 @@ fn packed_npm_package_drives_localnet() {
             .expect("node starts");
         assert!(status.success(), "the IndexerClient tests failed: {status}");
     });
+    // 6b. LightIndexer (`@teachlink/sdk/indexer`) in Node.js: synced from the server's
+    //     localnet into memory it answers what the REST API answers; the server's
+    //     snapshot imports, verified.
+    std::fs::copy(
+        root.join("sdk/tests/js/light-indexer.api.mjs"),
+        consumer.join("light-indexer.api.mjs"),
+    )
+    .unwrap();
+    timed("node --test light-indexer.api.mjs (LightIndexer)", || {
+        let status = Command::new("node")
+            .args(["--test", "--test-reporter=spec", "light-indexer.api.mjs"])
+            .current_dir(&consumer)
+            .env("TEACHLINK_INDEXER_URL", server.url())
+            .env("TEACHLINK_SERVER_RPC_URL", server.rpc_url())
+            .env("TEACHLINK_PEOPLE", &people_file)
+            .env("TEACHLINK_DEMO_EVENTS", demo_events.to_string())
+            .status()
+            .expect("node starts");
+        assert!(status.success(), "the LightIndexer tests failed: {status}");
+    });
 
     // 7. The package's browser build in headless Chromium against the same localnet, and
     //    examples/sdk-web against the server (sdk/tests/browser/run.mjs: the installed
@@ -357,4 +377,8 @@ fn packed_npm_package_drives_localnet() {
 }
 
 /// The pages sdk/tests/browser/run.mjs runs in headless Chromium.
-const BROWSER_PAGES: &[&str] = &["tests/escrow.html", "tests/sdk-web.html"];
+const BROWSER_PAGES: &[&str] = &[
+    "tests/escrow.html",
+    "tests/sdk-web.html",
+    "tests/light-indexer.html",
+];

@@ -78,7 +78,10 @@ async function passThrough(req, res, upstream, rest) {
       body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
     });
     const text = Buffer.from(await up.arrayBuffer());
-    res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
+    // fetch has undone any content encoding; TeachLink's own headers go through.
+    const headers = { 'content-type': up.headers.get('content-type') ?? 'application/json' };
+    for (const [k, v] of up.headers) if (k.startsWith('x-teachlink-')) headers[k] = v;
+    res.writeHead(up.status, headers);
     res.end(text);
   } catch (e) {
     res.writeHead(502, { 'content-type': 'text/plain' });
