@@ -9,8 +9,9 @@
 #
 #   scripts/sdk-bench.sh [--events N] [--runs RUNS] [--skip-build] [--opt-level L]
 #
-# --opt-level L builds the Wasm at opt-level L instead of the package's `z` (in
-# target/sdk-opt<L>, so the default build is left alone), and measures that.
+# --opt-level L builds the browser's Wasm at opt-level L instead of the package's `z` (in
+# target/sdk-opt<L>, so the default build is left alone), and measures that. The decode
+# figure is the Node.js build's, at opt-level 3 either way (scripts/build-sdk.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,5 +60,5 @@ rm -f "$work"/teachlink-sdk-*.tgz
 tarball=$(ls -t "$work"/teachlink-sdk-*.tgz | head -1)
 (cd "$work/node" && npm ci "${npm_flags[@]}" && npm install --no-save "${npm_flags[@]}" "$tarball")
 
-echo "Wasm opt-level ${opt_level:-z}; $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+echo "Wasm opt-level: browser ${opt_level:-z}, Node.js ${TEACHLINK_SDK_NODE_OPT_LEVEL:-3}; $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 (cd "$work/node" && node decode.mjs "$work/data" "$runs")
