@@ -9,7 +9,8 @@ use ed25519_dalek::{Signer as _, SigningKey, Verifier as _, VerifyingKey};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use stellar_xdr::{
-    AccountId, ContractEventBody, DecoratedSignature, DiagnosticEvent, Hash, HashIdPreimage,
+    AccountId, Asset, ContractEventBody, ContractId, ContractIdPreimage, DecoratedSignature,
+    DiagnosticEvent, Hash, HashIdPreimage, HashIdPreimageContractId,
     HashIdPreimageSorobanAuthorization, HashIdPreimageSorobanAuthorizationWithAddress,
     HostFunction, Int128Parts, InvokeContractArgs, InvokeHostFunctionOp, Limits, Memo,
     MuxedAccount, Operation, OperationBody, OperationResult, OperationResultTr, Preconditions,
@@ -109,6 +110,20 @@ pub fn parse_secret(s: &str) -> Result<SigningKey> {
 
 pub fn secret_strkey(key: &SigningKey) -> String {
     stellar_strkey::ed25519::PrivateKey(key.to_bytes()).to_string()
+}
+
+/// The contract id (`C…`) of the native asset's (lumens') Stellar Asset Contract on the
+/// network with this passphrase: what escrows and reward pools in XLM name as their token.
+/// It is derived, not looked up: sha256 of the `ContractId` preimage for `Asset::Native`.
+pub fn native_asset_contract_id(passphrase: &str) -> Result<String> {
+    let preimage = HashIdPreimage::ContractId(HashIdPreimageContractId {
+        network_id: Hash(network_id(passphrase)),
+        contract_id_preimage: ContractIdPreimage::Asset(Asset::Native),
+    });
+    let bytes = preimage
+        .to_xdr(Limits::none())
+        .map_err(|e| SdkError::xdr("contract id preimage", e))?;
+    Ok(ScAddress::Contract(ContractId(Hash(sha256(&bytes)))).to_string())
 }
 
 // ---------------------------------------------------------------- ScVal building
@@ -720,8 +735,7 @@ pub fn result_summary(result_b64: &str) -> String {
 mod tests {
     use super::*;
     use stellar_xdr::{
-        ContractId, SorobanAddressCredentials, SorobanAuthorizedFunction,
-        SorobanAuthorizedInvocation,
+        SorobanAddressCredentials, SorobanAuthorizedFunction, SorobanAuthorizedInvocation,
     };
 
     fn key(n: u8) -> SigningKey {
@@ -749,6 +763,15 @@ mod tests {
                 sub_invocations: Default::default(),
             },
         }
+    }
+
+    #[test]
+    fn the_native_asset_contract_is_derived_from_the_passphrase() {
+        // The lumens' Stellar Asset Contract on the public test network, as published.
+        assert_eq!(
+            native_asset_contract_id("Test SDF Network ; September 2015").unwrap(),
+            "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC"
+        );
     }
 
     #[test]

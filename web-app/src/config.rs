@@ -1,8 +1,26 @@
 //! Owns where the app reads the chain from: the RPC URL, the network passphrase and the
-//! TeachLink contracts, as the serving TeachLink server reports them at `/api/status`.
+//! TeachLink contracts, as the serving TeachLink server reports them at `/api/status`;
+//! transactions go to the same RPC, network and contracts.
+
+use std::cell::RefCell;
 
 use serde::Deserialize;
 use teachlink_indexer::sync::Deployment;
+
+thread_local! {
+    /// What the sync loop loaded, for the forms that send transactions.
+    static LOADED: RefCell<Option<AppConfig>> = const { RefCell::new(None) };
+}
+
+/// Keeps the loaded configuration for [`loaded`].
+pub fn set_loaded(config: AppConfig) {
+    LOADED.with(|c| *c.borrow_mut() = Some(config));
+}
+
+/// The configuration, once the sync loop has loaded it.
+pub fn loaded() -> Option<AppConfig> {
+    LOADED.with(|c| c.borrow().clone())
+}
 
 /// What the app needs to sync.
 #[derive(Clone, Debug, PartialEq, Eq)]

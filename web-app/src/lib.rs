@@ -1,21 +1,29 @@
 //! teachlink-web-app: the TeachLink web app. Leptos, rendered in the browser; its data
 //! is the browser's own IndexedDB, kept in sync with the chain by the light indexer
 //! (`teachlink-indexer`), so everything already indexed stays readable offline and the
-//! server is only needed to learn where the chain and the contracts are.
+//! server is only needed to learn where the chain and the contracts are. Writes (paying
+//! for a course, approving, releasing, minting) are signed by the connected wallet and sent
+//! through the SDK (`teachlink-sdk`); their effect shows once the sync has indexed it.
 //!
 //! | module | owns |
 //! |---|---|
 //! | [`config`] | where the RPC and the contracts are (the server's `/api/status`) |
+//! | [`bootstrap`] | a new browser's store started from the server's verified snapshot |
 //! | [`db`] | the one IndexedDB store of this page |
 //! | [`sync`] | the sync loop and the progress every page shows |
 //! | [`pages`] | the routes: home, a user, an escrow, a token |
+//! | [`flows`] | the forms that write: pay for a course, act on an escrow, mint a course |
+//! | [`submit`] | sending through the SDK's contract clients, signed by the wallet; the status line |
 //! | [`view`] | small shared pieces: addresses, amounts, times, the sync bar |
 //! | [`wallet`] | connecting a SEP-43 (Freighter-shaped) wallet, network checked |
 #![cfg(target_arch = "wasm32")]
 
+pub mod bootstrap;
 pub mod config;
 pub mod db;
+pub mod flows;
 pub mod pages;
+pub mod submit;
 pub mod sync;
 pub mod view;
 pub mod wallet;
@@ -43,6 +51,7 @@ fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"TeachLink"</A>
                 <nav aria-label="Main">
                     <A href="/">"Home"</A>
+                    <A href="/mint">"Mint a course"</A>
                 </nav>
                 <wallet::WalletButton/>
             </header>
@@ -53,6 +62,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/users/:address") view=pages::User/>
                     <Route path=path!("/escrows/:id") view=pages::EscrowPage/>
                     <Route path=path!("/tokens/:id") view=pages::TokenPage/>
+                    <Route path=path!("/mint") view=flows::MintPage/>
                 </Routes>
             </main>
         </Router>

@@ -1,6 +1,8 @@
 //! Owns the routes: home (find a user, an escrow or a token), a user (reputation, credit
 //! score, escrows, content, completions, rewards), an escrow (terms, approvals, history)
-//! and a token (metadata, provenance). Every page reads the browser's IndexedDB only.
+//! and a token (metadata, provenance). Every page reads the browser's IndexedDB only; the
+//! forms that write ([`crate::flows`]) sit beside what they change, outside the part that
+//! re-renders when the sync brings new data, so their inputs and status survive it.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,6 +13,7 @@ use teachlink_indexer::Address;
 use teachlink_recommend::from_indexer::from_state;
 use teachlink_recommend::hybrid::{HybridConfig, Recommendation, Recommender};
 
+use crate::flows::{EscrowActions, PayForCourse};
 use crate::view::{amount, from_settled_store, from_store, progress, time, AddressLink};
 
 #[component]
@@ -81,6 +84,7 @@ fn param(name: &'static str) -> impl Fn() -> Option<String> + Copy {
 
 #[component]
 pub fn User() -> impl IntoView {
+    let me = crate::submit::connected();
     let address = param("address");
     let parsed = move || address().and_then(|a| a.parse::<Address>().ok());
     let data = from_store(move |s| {
@@ -160,6 +164,9 @@ pub fn User() -> impl IntoView {
                 <section aria-labelledby="cre">
                     <h2 id="cre">"Content created"</h2>
                     <TokenList tokens=created/>
+                    {move || (me() == Some(who)).then(|| view! {
+                        <p><A href="/mint">"Mint a new course"</A></p>
+                    })}
                 </section>
                 <section aria-labelledby="cmp">
                     <h2 id="cmp">"Course completions"</h2>
@@ -275,6 +282,7 @@ pub fn EscrowPage() -> impl IntoView {
             s.escrow(id).await.map_err(|e| e.to_string())
         }
     });
+    let current = Memo::new(move |_| escrow.get().flatten().and_then(Result::ok).flatten());
     view! {
         {move || match escrow.get().flatten() {
             None => view! { <p>"Reading the local database…"</p> }.into_any(),
@@ -305,6 +313,17 @@ pub fn EscrowPage() -> impl IntoView {
                     <dd>{e.depositor.map(|a| view! { <AddressLink address=a/> })}</dd>
                     <dt>"Teacher (beneficiary)"</dt>
                     <dd>{e.beneficiary.map(|a| view! { <AddressLink address=a/> })}</dd>
+                    <dt>"Arbitrator"</dt>
+                    <dd>{match e.terms.as_ref().and_then(|t| t.arbitrator) {
+                        Some(a) => view! { <AddressLink address=a/> }.into_any(),
+                        None => view! { "none" }.into_any(),
+                    }}</dd>
+                    {e.dispute_reason.clone().map(|r| view! {
+                        <dt>"Dispute reason"</dt><dd>{r}</dd>
+                    })}
+                    {e.resolution.map(|r| view! {
+                        <dt>"Resolution"</dt><dd>{format!("{r:?}")}</dd>
+                    })}
                 </dl>
                 <h2>"History"</h2>
                 <ol>{e.history.iter().map(|h| view! {
@@ -312,6 +331,9 @@ pub fn EscrowPage() -> impl IntoView {
                 }).collect_view()}</ol>
             }.into_any(),
         }}
+        <Show when=move || current.with(Option::is_some)>
+            <EscrowActions escrow=current/>
+        </Show>
     }
 }
 
@@ -327,6 +349,15 @@ pub fn TokenPage() -> impl IntoView {
             s.token(id).await.map_err(|e| e.to_string())
         }
     });
+    let creator = Memo::new(move |_| {
+        token
+            .get()
+            .flatten()
+            .and_then(Result::ok)
+            .flatten()
+            .and_then(|t| t.creator)
+    });
+    let token_id = Memo::new(move |_| id().and_then(|i| i.parse::<u64>().ok()));
     view! {
         {move || match token.get().flatten() {
             None => view! { <p>"Reading the local database…"</p> }.into_any(),
@@ -356,6 +387,9 @@ pub fn TokenPage() -> impl IntoView {
                 }.into_any()
             }
         }}
+        <Show when=move || creator.with(Option::is_some)>
+            <PayForCourse token_id=token_id creator=creator/>
+        </Show>
     }
 }
 

@@ -13,6 +13,7 @@ use teachlink_indexer::sync::{
     BrowserTimer, RpcClient, Start, Status, Step, SyncConfig, Syncer, Timer as _,
 };
 
+use crate::bootstrap::{self, Bootstrap};
 use crate::config::{self, AppConfig};
 use crate::db;
 
@@ -36,6 +37,9 @@ pub struct Progress {
     pub settled: u64,
     /// The network the data belongs to.
     pub passphrase: String,
+    /// How this browser's store was started, when it was started from the server's
+    /// snapshot on this visit (or that was tried and failed).
+    pub bootstrap: Option<Bootstrap>,
 }
 
 /// Starts the loop; the signal it updates.
@@ -53,6 +57,7 @@ async fn run(progress: RwSignal<Progress>) {
         Ok(c) => c,
         Err(e) => return progress.update(|p| p.fatal = Some(e)),
     };
+    config::set_loaded(config.clone());
     let name = db::database_name(&chain_identity(&config).await);
     let store = match IdbStore::open(&name).await {
         Ok(s) => Rc::new(s),
@@ -60,6 +65,14 @@ async fn run(progress: RwSignal<Progress>) {
             return progress.update(|p| p.fatal = Some(format!("cannot open IndexedDB: {e}")))
         }
     };
+    // A new browser starts from the server's snapshot rather than from the first ledger.
+    if matches!(store.cursor().await, Ok(None)) {
+        let outcome = bootstrap::from_server(&config, &store).await;
+        if let Bootstrap::Refused(reason) | Bootstrap::Unavailable(reason) = &outcome {
+            leptos::logging::warn!("not started from the server's snapshot: {reason}");
+        }
+        progress.update(|p| p.bootstrap = Some(outcome));
+    }
     db::set(store.clone());
     let stored = store.stats().await.map_or(0, |s| s.events);
     progress.update(|p| {
@@ -83,11 +96,17 @@ async fn run(progress: RwSignal<Progress>) {
     // New data committed but not yet shown: pages re-read at most once a second while
     // backfilling, and at once when caught up.
     let mut unpublished = false;
+    // Events the syncer has stored so far: a page of new events at the head comes back as
+    // `CaughtUp`, not `Page`, so new data is told by this count growing.
+    let mut indexed = syncer.status().events_indexed;
     loop {
         match syncer.step().await {
             Ok(step) => {
                 let caught_up = step == Step::CaughtUp;
+                let now_indexed = syncer.status().events_indexed;
+                unpublished |= now_indexed != indexed;
                 unpublished |= matches!(step, Step::Page { events } if events > 0);
+                indexed = now_indexed;
                 let now = timer.now_ms();
                 let publish = unpublished && (caught_up || now - published >= REFRESH_MS);
                 if publish {

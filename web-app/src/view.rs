@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use teachlink_indexer::idb::IdbStore;
 use teachlink_indexer::Address;
 
+use crate::bootstrap::Bootstrap;
 use crate::sync::Progress;
 
 /// The sync progress from context.
@@ -54,12 +55,35 @@ where
         let _ = version.get();
         let fut = crate::db::get().map(&read);
         async move {
-            match fut {
-                Some(fut) => Some(fut.await),
-                None => None,
+            let read = fut?.await;
+            if read.is_ok() {
+                mark_first_data();
             }
+            Some(read)
         }
     })
+}
+
+/// Marks `teachlink-first-data` in the page's performance timeline, once per page load:
+/// when a page first read indexed data from the store (`scripts/web-bench.sh` reads the
+/// mark's time after a reload).
+fn mark_first_data() {
+    use leptos::web_sys::js_sys::{Function, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    thread_local! {
+        static MARKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if MARKED.with(|m| m.replace(true)) {
+        return;
+    }
+    let Ok(performance) = Reflect::get(&window(), &JsValue::from_str("performance")) else {
+        return;
+    };
+    if let Ok(mark) = Reflect::get(&performance, &JsValue::from_str("mark")) {
+        if let Some(mark) = mark.dyn_ref::<Function>() {
+            let _ = mark.call1(&performance, &JsValue::from_str("teachlink-first-data"));
+        }
+    }
 }
 
 /// The bar under the header: backfill progress, then "up to date", and the banners for an
@@ -99,9 +123,24 @@ pub fn SyncBar() -> impl IntoView {
     };
     let offline = move || progress.with(|p| p.offline.clone());
     let gap = move || progress.with(|p| p.status.gap);
+    let bootstrap = move || progress.with(|p| p.bootstrap.clone());
     view! {
         <section class="sync" aria-label="Sync status">
             <p role="status" aria-live="polite">{label}</p>
+            {move || match bootstrap() {
+                Some(Bootstrap::Imported { ledger, events }) => Some(view! {
+                    <p class="note">
+                        "Started from the server's verified snapshot at ledger " {ledger}
+                        " (" {events} " events), then from the chain."
+                    </p>
+                }.into_any()),
+                Some(Bootstrap::Refused(reason)) => Some(view! {
+                    <p class="banner warn" role="alert">
+                        "The server's snapshot was refused (" {reason} "): syncing from the chain instead."
+                    </p>
+                }.into_any()),
+                Some(Bootstrap::Unavailable(_)) | None => None,
+            }}
             <progress max="1" value=move || fraction().to_string() aria-label="Indexed share of the chain"></progress>
             {move || offline().map(|e| view! {
                 <p class="banner warn" role="alert">

@@ -1,7 +1,8 @@
 //! Owns the connection to the learner's or teacher's wallet: a browser extension that
 //! speaks SEP-43 (the Freighter shape: `getAddress`, `getNetwork`, `signTransaction`,
 //! `signAuthEntry`), found on `window.freighterApi`. Connecting reads the address and
-//! checks the wallet is on this app's network; nothing is signed here.
+//! checks the wallet is on this app's network; signing is [`crate::submit`]'s, through the
+//! SDK's wallet signer.
 
 use leptos::prelude::*;
 use leptos::web_sys::js_sys::{Function, Promise, Reflect};
@@ -24,12 +25,17 @@ pub enum WalletState {
     Failed(String),
 }
 
-/// Asks the wallet for its address and network; refuses another network than `passphrase`.
-pub async fn connect(passphrase: &str) -> Result<String, String> {
-    let wallet = Reflect::get(&leptos::prelude::window(), &WALLET_GLOBAL.into())
+/// The wallet extension's SEP-43 object, as it is now (a wallet may be injected late).
+pub fn find() -> Result<JsValue, String> {
+    Reflect::get(&leptos::prelude::window(), &WALLET_GLOBAL.into())
         .ok()
         .filter(|w| w.is_object())
-        .ok_or("No Stellar wallet found in this browser. Install a SEP-43 wallet such as Freighter, then reload.")?;
+        .ok_or_else(|| "No Stellar wallet found in this browser. Install a SEP-43 wallet such as Freighter, then reload.".into())
+}
+
+/// Asks the wallet for its address and network; refuses another network than `passphrase`.
+pub async fn connect(passphrase: &str) -> Result<String, String> {
+    let wallet = find()?;
     let network = call(&wallet, "getNetwork").await?;
     let theirs = string_field(&network, "networkPassphrase")
         .ok_or("The wallet did not say which network it is on.")?;

@@ -2,7 +2,11 @@
 //! by a real server whose embedded localnet runs the contracts and the demo data set. The
 //! app syncs the chain into the browser's IndexedDB and every check reads the page:
 //! a teacher's escrows and content, an escrow's history, the data surviving a reload, and
-//! going offline — the banner shows, and pages still open from IndexedDB.
+//! going offline — the banner shows, and pages still open from IndexedDB. Then the writes,
+//! signed by a test wallet that holds real keys and signs with `@stellar/stellar-sdk`
+//! (npm, loaded into the page), not with our SDK: a learner pays for a course, the teacher
+//! approves and releases, a refusing wallet sends nothing, and the teacher mints a course —
+//! every new state read back from the page, which reads IndexedDB.
 // Native only: it drives the browser from outside.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -11,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use teachlink_server::{run, Config};
+use teachlink_server::{run, Config, ServerHandle};
 
 fn dist() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist")
@@ -154,6 +158,16 @@ impl Browser {
         .await;
     }
 
+    async fn clear(&self, css: &str) {
+        let id = self.element(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            json!({}),
+        )
+        .await;
+    }
+
     async fn type_into(&self, css: &str, text: &str) {
         let id = self.element(css).await;
         self.cmd(
@@ -162,6 +176,26 @@ impl Browser {
             json!({ "text": text }),
         )
         .await;
+    }
+
+    /// Waits until an element matches `css`.
+    async fn present(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while self
+            .run_js(
+                "return document.querySelector(arguments[0]) !== null",
+                json!([css]),
+            )
+            .await
+            != Value::Bool(true)
+        {
+            assert!(
+                Instant::now() < deadline,
+                "no {css} on the page:\n{}",
+                self.text().await
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
     }
 
     /// Chromium's network emulation: offline makes every request fail, like a lost link.
@@ -178,14 +212,22 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Ends the session, which closes Chromium (killing ChromeDriver alone leaves it running).
+    async fn quit(self) {
+        let _ = self.http.delete(&self.base).send().await;
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
+/// The server with the built web app, its embedded localnet and the demo data set, once
+/// the demo is done: the server, its base URL, the demo's people and the data directory.
+async fn demo_server() -> (ServerHandle, String, Value, tempfile::TempDir) {
     assert!(
         dist().join("teachlink_web_app_bg.wasm").is_file(),
         "no built web app in {}: run scripts/build-web.sh first",
@@ -209,12 +251,21 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
             .unwrap();
         // Before the store is open the server answers 503 with a plain reason.
         let status: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-        if status["demo"]["state"] == "done" {
+        // The demo done and indexed: a new browser then starts from the server's snapshot.
+        if status["demo"]["state"] == "done"
+            && status["store"]["events"].as_u64() >= status["demo"]["events"].as_u64()
+        {
             break status["demo"]["people"].clone();
         }
         assert!(Instant::now() < deadline, "demo not done: {body}");
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
+    (server, base, people, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
+    let (server, base, people, _dir) = demo_server().await;
     let account = |name: &str| {
         people
             .as_array()
@@ -231,8 +282,15 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
 
     // Connecting a wallet: none installed, one on another network, one that refuses, and
     // one on this network, which leads to its account's page.
+    // A new browser: its IndexedDB starts from the server's verified snapshot.
     browser.go(&format!("{base}/")).await;
-    browser.shows(&["Up to date", "Connect wallet"]).await;
+    browser
+        .shows(&[
+            "Up to date",
+            "Connect wallet",
+            "Started from the server's verified snapshot at ledger",
+        ])
+        .await;
     browser.click(".wallet button").await;
     browser.shows(&["No Stellar wallet found"]).await;
     let inject = "const [address, passphrase, refuse] = arguments;
@@ -335,6 +393,345 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
     // The count is the store's, kept across reloads, not this visit's.
     assert!(!home.contains(" 0 events indexed"), "{home}");
 
-    drop(browser);
+    browser.quit().await;
     server.shutdown().await.expect("clean shutdown");
+}
+
+/// The browser build of `@stellar/stellar-sdk` (npm, installed by scripts/setup.sh): the test
+/// wallet signs with it, independently of the TeachLink SDK the app uses.
+fn stellar_sdk_bundle() -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/js/node_modules/@stellar/stellar-sdk/dist/stellar-sdk-minimal.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (scripts/setup.sh installs it with npm)",
+            path.display()
+        )
+    })
+}
+
+/// A demo participant's secret seed (S…): the demo's keys are sha256 of their names.
+fn demo_secret(name: &str) -> String {
+    stellar_strkey::ed25519::PrivateKey(teachlink_server::demo::key(name).to_bytes()).to_string()
+}
+
+/// A SEP-43 (Freighter-shaped) wallet at `window.freighterApi` holding `secret`, signing
+/// with `@stellar/stellar-sdk`: transactions by `TransactionBuilder.fromXDR` + `sign`, auth
+/// entries by signing the sha256 of the preimage. `refuse` makes signTransaction reject as
+/// a user who says no; `delay_ms` keeps the wallet "open" that long before it answers.
+async fn inject_wallet(
+    browser: &Browser,
+    bundle: &str,
+    secret: &str,
+    passphrase: &str,
+    refuse: bool,
+    delay_ms: u64,
+) {
+    let loaded = browser
+        .run_js(
+            "if (!window.StellarSdk) {
+                 const s = document.createElement('script');
+                 s.textContent = arguments[0];
+                 document.head.appendChild(s);
+             }
+             return typeof window.StellarSdk.Keypair;",
+            json!([bundle]),
+        )
+        .await;
+    assert_eq!(loaded, "function", "@stellar/stellar-sdk did not load");
+    browser
+        .run_js(
+            "const [secret, passphrase, refuse, delayMs] = arguments;
+            const S = window.StellarSdk;
+            const kp = S.Keypair.fromSecret(secret);
+            const wait = () => new Promise((r) => setTimeout(r, delayMs));
+            window.freighterApi = {
+                isConnected: async () => ({ isConnected: true }),
+                getAddress: async () => ({ address: kp.publicKey() }),
+                getNetwork: async () => ({ network: 'STANDALONE', networkPassphrase: passphrase }),
+                signTransaction: async (xdr, opts) => {
+                    await wait();
+                    if (refuse) throw { message: 'User declined', code: -4 };
+                    if (opts.networkPassphrase !== passphrase) throw { message: 'wrong network' };
+                    const tx = S.TransactionBuilder.fromXDR(xdr, opts.networkPassphrase);
+                    tx.sign(kp);
+                    return { signedTxXdr: tx.toXDR(), signerAddress: kp.publicKey() };
+                },
+                signAuthEntry: async (preimageXdr, opts) => {
+                    await wait();
+                    if (refuse) throw { message: 'User declined', code: -4 };
+                    const preimage = S.xdr.HashIdPreimage.fromXDR(preimageXdr, 'base64');
+                    const signature = kp.sign(S.hash(preimage.toXDR()));
+                    return { signedAuthEntry: signature.toString('base64'), signerAddress: kp.publicKey() };
+                },
+            };",
+            json!([secret, passphrase, refuse, delay_ms]),
+        )
+        .await;
+}
+
+/// Opens `query`'s page (an escrow number, `t7`, an account) from the home page's search
+/// box: client-side navigation, so the connected wallet stays connected.
+async fn open(browser: &Browser, query: &str) {
+    browser.click("header a.brand").await;
+    browser.shows(&["events indexed in this browser"]).await;
+    browser.clear("#find").await;
+    browser.type_into("#find", query).await;
+    browser.click("form.find button").await;
+}
+
+/// The escrow as the server's own indexer has it (not the page): what the chain holds.
+async fn api_escrow(base: &str, id: u64) -> Value {
+    reqwest::get(format!("{base}/api/escrows/{id}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_learner_pays_the_teacher_approves_and_releases_and_mints_signed_by_a_wallet() {
+    let started = Instant::now();
+    let bundle = stellar_sdk_bundle();
+    let (server, base, people, _dir) = demo_server().await;
+    let account = |name: &str| {
+        people
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["account"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    let passphrase = "Standalone Network ; February 2017";
+    // Grace teaches "Rust for the web" (token 2); Edsger, a learner, pays for it.
+    let (grace, edsger) = (account("grace"), account("edsger"));
+    let connected = |a: &str| format!("Connected: {}…{}", &a[..5], &a[a.len() - 5..]);
+    let browser = Browser::start().await;
+
+    // The learner connects and pays; the wallet takes a moment, which the page shows.
+    browser.go(&format!("{base}/")).await;
+    browser.shows(&["Up to date", "Connect wallet"]).await;
+    inject_wallet(
+        &browser,
+        &bundle,
+        &demo_secret("edsger"),
+        passphrase,
+        false,
+        1500,
+    )
+    .await;
+    browser.click(".wallet button").await;
+    browser
+        .shows(&[connected(&edsger).as_str(), "Account"])
+        .await;
+    open(&browser, "t2").await;
+    browser
+        .shows(&[
+            "Rust for the web",
+            "Pay for this course",
+            "Approvals needed",
+        ])
+        .await;
+    let signers = browser
+        .run_js(
+            "return document.querySelector('#pay-signers').value",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        signers,
+        format!("{grace} 1"),
+        "the teacher signs by default"
+    );
+    browser.clear("#pay-amount").await;
+    browser.type_into("#pay-amount", "12.5").await;
+    browser.click("#pay").await;
+    browser.shows(&["Waiting for your wallet to sign"]).await;
+    browser
+        .shows(&["Confirmed in ledger", "Open escrow #4"])
+        .await;
+    browser.click("a[href='/escrows/4']").await;
+    let page = browser
+        .shows(&[
+            "Escrow #4 · open",
+            "0 of 1",
+            "12.5",
+            "not yet",
+            "Your actions",
+        ])
+        .await;
+    assert!(page.contains("Nothing for your account to do"), "{page}");
+    let no_approve = browser
+        .run_js(
+            "return document.querySelector('#approve') === null",
+            json!([]),
+        )
+        .await;
+    assert_eq!(no_approve, true, "the learner is not a signer");
+
+    // The teacher, whose wallet refuses to sign: a clear error, and nothing is sent.
+    browser.go(&format!("{base}/")).await;
+    browser.shows(&["Up to date", "Connect wallet"]).await;
+    inject_wallet(
+        &browser,
+        &bundle,
+        &demo_secret("grace"),
+        passphrase,
+        true,
+        0,
+    )
+    .await;
+    browser.click(".wallet button").await;
+    browser.shows(&[connected(&grace).as_str()]).await;
+    open(&browser, "4").await;
+    browser.shows(&["Escrow #4 · open", "0 of 1"]).await;
+    browser.present("#approve").await;
+    browser.click("#approve").await;
+    browser
+        .shows(&[
+            "Your wallet did not sign, so nothing was sent",
+            "User declined",
+        ])
+        .await;
+    // A few ledgers later the escrow is as it was, on the page and on the chain.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let page = browser.shows(&["Escrow #4 · open", "0 of 1"]).await;
+    assert!(!page.contains("Confirmed in ledger"), "{page}");
+    let chain = api_escrow(&base, 4).await;
+    assert_eq!(chain["approved_weight"], 0, "{chain}");
+    assert_eq!(
+        chain["approvals"].as_array().map(Vec::len),
+        Some(0),
+        "{chain}"
+    );
+
+    // The same teacher with a wallet that signs: approve, then release.
+    inject_wallet(
+        &browser,
+        &bundle,
+        &demo_secret("grace"),
+        passphrase,
+        false,
+        0,
+    )
+    .await;
+    browser.click("#approve").await;
+    browser.shows(&["Confirmed in ledger"]).await;
+    // On the chain (as the server's own indexer sees it) first, then on the page.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let chain = api_escrow(&base, 4).await;
+        if chain["approved_weight"] == 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the approval is not on chain: {chain}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    browser.shows(&["1 of 1", " · approved"]).await;
+    browser.present("#release").await;
+    browser.click("#release").await;
+    browser.shows(&["Escrow #4 · released"]).await;
+    let chain = api_escrow(&base, 4).await;
+    assert_eq!(chain["status"], "Released", "{chain}");
+
+    // The teacher mints a course; its page shows it from IndexedDB.
+    browser.click("a[href='/mint']").await;
+    browser.shows(&["Mint a course", "Title"]).await;
+    browser
+        .type_into("#mint-title", "Zero-knowledge proofs for teachers")
+        .await;
+    browser
+        .type_into("#mint-uri", "ipfs://teachlink-test/zk-teachers")
+        .await;
+    browser.type_into("#mint-tags", "zk, crypto").await;
+    browser.click("#mint").await;
+    browser
+        .shows(&["Confirmed in ledger", "Open token #4"])
+        .await;
+    browser.click("a[href='/tokens/4']").await;
+    let page = browser
+        .shows(&[
+            "Zero-knowledge proofs for teachers",
+            "zk, crypto",
+            "5.00 %",
+            "This is your own course",
+        ])
+        .await;
+    assert!(page.contains("cc_by"), "{page}");
+
+    // The learner pays for that new course with an arbitrator, then disputes it; the
+    // arbitrator splits the money.
+    let ken = account("ken");
+    browser.go(&format!("{base}/")).await;
+    browser.shows(&["Up to date", "Connect wallet"]).await;
+    inject_wallet(
+        &browser,
+        &bundle,
+        &demo_secret("edsger"),
+        passphrase,
+        false,
+        0,
+    )
+    .await;
+    browser.click(".wallet button").await;
+    browser.shows(&[connected(&edsger).as_str()]).await;
+    open(&browser, "t4").await;
+    browser
+        .shows(&["Zero-knowledge proofs for teachers", "Pay for this course"])
+        .await;
+    browser.present("#pay-arbitrator").await;
+    browser.type_into("#pay-arbitrator", &ken).await;
+    browser.click("#pay").await;
+    browser
+        .shows(&["Confirmed in ledger", "Open escrow #5"])
+        .await;
+    browser.click("a[href='/escrows/5']").await;
+    browser.shows(&["Escrow #5 · open", "0 of 1"]).await;
+    browser.present("#dispute-reason").await;
+    browser
+        .type_into("#dispute-reason", "The course link is broken")
+        .await;
+    browser.click("#dispute").await;
+    browser
+        .shows(&[
+            "Escrow #5 · disputed",
+            "Dispute reason",
+            "The course link is broken",
+        ])
+        .await;
+    browser.go(&format!("{base}/")).await;
+    browser.shows(&["Up to date", "Connect wallet"]).await;
+    inject_wallet(&browser, &bundle, &demo_secret("ken"), passphrase, false, 0).await;
+    browser.click(".wallet button").await;
+    browser.shows(&[connected(&ken).as_str()]).await;
+    open(&browser, "5").await;
+    browser.shows(&["Escrow #5 · disputed"]).await;
+    browser.present("#resolution").await;
+    browser
+        .run_js(
+            "const s = document.querySelector('#resolution');
+             s.value = 'Split';
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            json!([]),
+        )
+        .await;
+    browser.present("#split").await;
+    browser.clear("#split").await;
+    browser.type_into("#split", "40").await;
+    browser.click("#resolve").await;
+    browser
+        .shows(&["Escrow #5 · resolved", "Resolution", "Split(4000)"])
+        .await;
+    let chain = api_escrow(&base, 5).await;
+    assert_eq!(chain["status"], "Resolved", "{chain}");
+
+    browser.quit().await;
+    server.shutdown().await.expect("clean shutdown");
+    println!("wallet flows passed in {:?}", started.elapsed());
 }
