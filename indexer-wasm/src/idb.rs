@@ -824,6 +824,29 @@ impl Store for IdbStore {
     ) -> Result<BatchOutcome, IdbError> {
         let tx = self.tx(TransactionMode::Readwrite)?;
         let meta = read_meta(&tx).await?;
+        if events.is_empty() {
+            // Only the checkpoint moves (ledgers without events): no entity changes, so
+            // the writer's copy of the state is not needed (and not loaded: after a
+            // reload that would read every record before the first page can).
+            let moved = Meta {
+                checkpoint: Some(checkpoint.clone()),
+                ..meta.clone()
+            };
+            put(
+                &tx.object_store(META)?,
+                META_KEY.to_string(),
+                &moved,
+                |_| {},
+            )?;
+            tx.commit().await?;
+            // A writer's copy that matched the database still does.
+            if let Some(c) = self.cache.borrow_mut().as_mut() {
+                if c.committed && c.meta == meta {
+                    c.meta = moved;
+                }
+            }
+            return Ok(BatchOutcome::default());
+        }
         self.writer_cache(&tx, &meta).await?;
         let staged = (|| {
             let mut cache = self.cache.borrow_mut();

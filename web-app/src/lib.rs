@@ -51,6 +51,7 @@ fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"TeachLink"</A>
                 <nav aria-label="Main">
                     <A href="/">"Home"</A>
+                    <A href="/content">"Courses"</A>
                     <A href="/mint">"Mint a course"</A>
                 </nav>
                 <wallet::WalletButton/>
@@ -63,6 +64,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/escrows/:id") view=pages::EscrowPage/>
                     <Route path=path!("/tokens/:id") view=pages::TokenPage/>
                     <Route path=path!("/mint") view=flows::MintPage/>
+                    <Route path=path!("/content") view=pages::ContentPage/>
                 </Routes>
             </main>
         </Router>

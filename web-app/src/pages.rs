@@ -1,6 +1,6 @@
-//! Owns the routes: home (find a user, an escrow or a token), a user (reputation, credit
-//! score, escrows, content, completions, rewards), an escrow (terms, approvals, history)
-//! and a token (metadata, provenance). Every page reads the browser's IndexedDB only; the
+//! Owns the routes: home (find a user, an escrow or a token), the content catalogue, a
+//! user (reputation, credit score, escrows, content, completions, rewards), an escrow
+//! (terms, approvals, history) and a token (metadata, provenance). Every page reads the browser's IndexedDB only; the
 //! forms that write ([`crate::flows`]) sit beside what they change, outside the part that
 //! re-renders when the sync brings new data, so their inputs and status survive it.
 
@@ -107,12 +107,19 @@ pub fn User() -> impl IntoView {
     });
     let recommended = from_settled_store(move |s| {
         let who = parsed();
+        // Only once the account's own data is shown: the model reads the whole store,
+        // which must not hold up the page's first render.
+        let shown = data.with(|d| matches!(d, Some(Some(Ok(_)))));
         async move {
             let Some(who) = who else {
                 return Err("not an account or contract address".to_string());
             };
+            if !shown {
+                return Ok(None);
+            }
             s.with_state(|state| recommend_for(state, &who))
                 .await
+                .map(Some)
                 .map_err(|e| e.to_string())
         }
     });
@@ -140,10 +147,10 @@ pub fn User() -> impl IntoView {
                     <h2 id="rec">"Recommended next"</h2>
                     <p class="muted">"Computed in this browser from the chain; your history stays here."</p>
                     {move || match recommended.get().flatten() {
-                        None => view! { <p>"Computing…"</p> }.into_any(),
+                        None | Some(Ok(None)) => view! { <p>"Computing…"</p> }.into_any(),
                         Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
-                        Some(Ok(list)) if list.is_empty() => view! { <p>"No courses to recommend yet."</p> }.into_any(),
-                        Some(Ok(list)) => view! {
+                        Some(Ok(Some(list))) if list.is_empty() => view! { <p>"No courses to recommend yet."</p> }.into_any(),
+                        Some(Ok(Some(list))) => view! {
                             <ol class="recs">{list.into_iter().map(|r| view! {
                                 <li>
                                     <A href=format!("/tokens/{}", r.item)>{r.title.clone()}</A>
@@ -390,6 +397,70 @@ pub fn TokenPage() -> impl IntoView {
         <Show when=move || creator.with(Option::is_some)>
             <PayForCourse token_id=token_id creator=creator/>
         </Show>
+    }
+}
+
+/// Courses and material shown per catalogue page.
+const CATALOGUE_PAGE: usize = 24;
+
+/// The content catalogue: every tokenized course and material, a page at a time, with
+/// its title, creator, licence and tags (provenance on the token's own page).
+#[component]
+pub fn ContentPage() -> impl IntoView {
+    // The last id of each earlier page: "Previous" pops, "Next" pushes.
+    let (pages, set_pages) = signal(Vec::<u64>::new());
+    let tokens = from_store(move |s| {
+        let after = pages.with(|p| p.last().copied());
+        async move {
+            // One more than shown, to know whether a next page exists.
+            s.tokens(after, CATALOGUE_PAGE + 1)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    });
+    view! {
+        <h1>"Courses and material"</h1>
+        {move || match tokens.get().flatten() {
+            None => view! { <p>"Reading the local database…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() && pages.with(Vec::is_empty) => {
+                view! { <p>"No content is indexed yet."</p> }.into_any()
+            }
+            Some(Ok(mut list)) => {
+                let more = list.len() > CATALOGUE_PAGE;
+                list.truncate(CATALOGUE_PAGE);
+                let last = list.last().map(|t| t.id);
+                view! {
+                    <table class="catalogue">
+                        <caption class="visually-hidden">"Tokenized content"</caption>
+                        <thead><tr>
+                            <th scope="col">"Title"</th><th scope="col">"Creator"</th>
+                            <th scope="col">"Licence"</th><th scope="col">"Tags"</th>
+                        </tr></thead>
+                        <tbody>{list.into_iter().map(|t| {
+                            let (title, licence, tags) = t.mint.as_ref().map_or_else(
+                                || (format!("Token {}", t.id), String::new(), String::new()),
+                                |m| (m.title.clone(), m.licence.clone(), m.tags.join(", ")),
+                            );
+                            view! { <tr>
+                                <td><A href=format!("/tokens/{}", t.id)>{title}</A></td>
+                                <td>{t.creator.map(|a| view! { <AddressLink address=a/> })}</td>
+                                <td>{licence}</td>
+                                <td>{tags}</td>
+                            </tr> }
+                        }).collect_view()}</tbody>
+                    </table>
+                    <nav class="pager" aria-label="Catalogue pages">
+                        <button type="button" disabled=move || pages.with(Vec::is_empty)
+                            on:click=move |_| set_pages.update(|p| { p.pop(); })>"Previous"</button>
+                        <button type="button" disabled=!more
+                            on:click=move |_| if let Some(id) = last {
+                                set_pages.update(|p| p.push(id));
+                            }>"Next"</button>
+                    </nav>
+                }.into_any()
+            }
+        }}
     }
 }
 

@@ -25,7 +25,7 @@ where
     F: Fn(Rc<IdbStore>) -> Fut + 'static,
     Fut: Future<Output = Result<T, String>> + 'static,
 {
-    read_when(|p| p.revision, read)
+    read_when(|p| p.revision, true, read)
 }
 
 /// As [`from_store`], for computations over the whole store (recommendations): re-run only
@@ -36,11 +36,13 @@ where
     F: Fn(Rc<IdbStore>) -> Fut + 'static,
     Fut: Future<Output = Result<T, String>> + 'static,
 {
-    read_when(|p| p.settled, read)
+    read_when(|p| p.settled, false, read)
 }
 
+/// `first_data`: a successful read marks the page's first render of indexed data.
 fn read_when<T, F, Fut>(
     key: fn(&Progress) -> u64,
+    first_data: bool,
     read: F,
 ) -> LocalResource<Option<Result<T, String>>>
 where
@@ -56,7 +58,7 @@ where
         let fut = crate::db::get().map(&read);
         async move {
             let read = fut?.await;
-            if read.is_ok() {
+            if first_data && read.is_ok() {
                 mark_first_data();
             }
             Some(read)

@@ -378,6 +378,22 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
     browser.go(&format!("{base}/escrows/1")).await;
     browser.shows(&["Escrow #1 · released", "History"]).await;
 
+    // The catalogue: every course with its creator and licence, each linking to its page.
+    browser.click("a[href='/content']").await;
+    let catalogue = browser
+        .shows(&[
+            "Courses and material",
+            "Soroban smart contracts 101",
+            "Rust for the web",
+            "soroban, rust",
+        ])
+        .await;
+    assert!(!catalogue.contains("No content"), "{catalogue}");
+    browser.click("table.catalogue a[href='/tokens/1']").await;
+    browser
+        .shows(&["Soroban smart contracts 101", "Provenance"])
+        .await;
+
     // Offline: the banner, and pages still open from what is indexed.
     browser.offline(true).await;
     browser.shows(&["cannot be reached"]).await;
