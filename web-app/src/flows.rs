@@ -13,8 +13,8 @@ use teachlink_indexer::Address;
 use wasm_bindgen::JsValue;
 
 use crate::submit::{
-    connected, content_client, escrow_client, native_token, now_secs, parse_fixed, send, Stage,
-    StageLine,
+    connected, content_client, escrow_client, native_token, now_secs, parse_fixed, rewards_client,
+    send, Stage, StageLine,
 };
 
 /// Stellar amounts have 7 decimals.
@@ -436,6 +436,40 @@ fn content_hash(given: &str, uri: &str) -> Result<String, String> {
 }
 
 /// `/mint`: a teacher mints a course as a content token.
+/// "Claim": pays the connected learner their unclaimed rewards (on their own page, when
+/// there is something to claim).
+#[component]
+pub fn ClaimRewards(
+    /// The page's account and what it has unclaimed, as indexed.
+    #[prop(into)]
+    unclaimed: Signal<Option<(Address, i128)>>,
+) -> impl IntoView {
+    let me = connected();
+    let stage = RwSignal::new(Stage::Idle);
+    let mine = move || {
+        unclaimed
+            .get()
+            .filter(|(who, amount)| Some(*who) == me() && *amount > 0)
+    };
+    let claim = move |_| {
+        send(stage, move |signer| async move {
+            let client = rewards_client().map_err(|e| JsValue::from_str(&e))?;
+            client.claim(signer).await
+        });
+    };
+    view! {
+        <section aria-labelledby="claim-title" class="flow">
+            <h2 id="claim-title" class="visually-hidden">"Claim rewards"</h2>
+            <Show when=move || mine().is_some()>
+                <button id="claim" type="button" disabled=move || stage.with(Stage::busy) on:click=claim>
+                    "Claim " {move || mine().map(|(_, a)| crate::view::amount(a))}
+                </button>
+            </Show>
+            <StageLine stage=stage/>
+        </section>
+    }
+}
+
 #[component]
 pub fn MintPage() -> impl IntoView {
     let me = connected();

@@ -13,7 +13,7 @@ use teachlink_indexer::Address;
 use teachlink_recommend::from_indexer::from_state;
 use teachlink_recommend::hybrid::{HybridConfig, Recommendation, Recommender};
 
-use crate::flows::{EscrowActions, PayForCourse};
+use crate::flows::{ClaimRewards, EscrowActions, PayForCourse};
 use crate::view::{amount, from_settled_store, from_store, progress, time, AddressLink};
 
 #[component]
@@ -104,6 +104,14 @@ pub fn User() -> impl IntoView {
                 s.rewards(&who).await.map_err(e)?,
             ))
         }
+    });
+    let unclaimed = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(Some(Ok((who, .., rewards)))) => {
+                Some((*who, rewards.as_ref().map_or(0, |r| r.unclaimed)))
+            }
+            _ => None,
+        })
     });
     let recommended = from_settled_store(move |s| {
         let who = parsed();
@@ -200,6 +208,7 @@ pub fn User() -> impl IntoView {
                 </section>
             }.into_any(),
         }}
+        <ClaimRewards unclaimed=unclaimed/>
     }
 }
 

@@ -10,7 +10,7 @@ use std::future::Future;
 use leptos::prelude::*;
 use leptos::web_sys::js_sys::{Function, Object, Promise, Reflect};
 use teachlink_indexer::Address;
-use teachlink_sdk::clients::ContentClient;
+use teachlink_sdk::clients::{ContentClient, RewardsClient};
 use teachlink_sdk::escrow::EscrowClient;
 use teachlink_sdk::rpc::RpcClient;
 use wasm_bindgen::closure::Closure;
@@ -90,6 +90,18 @@ pub fn content_client() -> Result<ContentClient, String> {
     let c = loaded_config()?;
     ContentClient::new(
         &contract_id(&c, "content")?,
+        &rpc(&c)?,
+        c.passphrase.clone(),
+        JsValue::UNDEFINED,
+    )
+    .map_err(|e| describe(&e))
+}
+
+/// The rewards contract's client on this app's network.
+pub fn rewards_client() -> Result<RewardsClient, String> {
+    let c = loaded_config()?;
+    RewardsClient::new(
+        &contract_id(&c, "rewards")?,
         &rpc(&c)?,
         c.passphrase.clone(),
         JsValue::UNDEFINED,

@@ -747,6 +747,42 @@ async fn a_learner_pays_the_teacher_approves_and_releases_and_mints_signed_by_a_
     let chain = api_escrow(&base, 5).await;
     assert_eq!(chain["status"], "Resolved", "{chain}");
 
+    // Barbara, a learner with 5 XLM of rewards unclaimed, claims them from her own page;
+    // the page shows the claim from IndexedDB.
+    let barbara = account("barbara");
+    browser.go(&format!("{base}/")).await;
+    browser.shows(&["Up to date", "Connect wallet"]).await;
+    inject_wallet(
+        &browser,
+        &bundle,
+        &demo_secret("barbara"),
+        passphrase,
+        false,
+        0,
+    )
+    .await;
+    browser.click(".wallet button").await;
+    browser.shows(&[connected(&barbara).as_str()]).await;
+    open(&browser, &barbara).await;
+    browser.shows(&["Rewards", "Unclaimed", "Claim 5"]).await;
+    browser.click("#claim").await;
+    browser.shows(&["Confirmed in ledger"]).await;
+    // Once the sync has the claim: nothing left to claim, 5 claimed.
+    let facts = "return [...document.querySelectorAll('#rew + dl dd')].map((d) => d.textContent)";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while browser.run_js(facts, json!([])).await != json!(["0", "5"]) {
+        assert!(Instant::now() < deadline, "{}", browser.text().await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(!browser.text().await.contains("Claim 5"));
+    let rewards = reqwest::get(format!("{base}/api/rewards/{barbara}"))
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(rewards["unclaimed"], "0", "{rewards}");
+
     browser.quit().await;
     server.shutdown().await.expect("clean shutdown");
     println!("wallet flows passed in {:?}", started.elapsed());
