@@ -82,6 +82,7 @@ def main(base, out):
     people = {p["name"]: p["account"] for p in status["demo"]["people"]}
     pages = [
         ("home", "/", ["Up to date", "events indexed"]),
+        ("content", "/content", ["Courses and material", "Soroban smart contracts 101"]),
         ("teacher", f"/users/{people['ada']}", ["Escrows", "released", "Content created"]),
         ("learner", f"/users/{people['alan']}", ["Recommended next", "popular"]),
         ("escrow", "/escrows/1", ["Escrow #1", "History"]),
