@@ -41,6 +41,11 @@ use crate::types::EventId;
 /// The format this module writes and the only one it reads.
 pub const FORMAT: &str = "teachlink-snapshot/1";
 
+/// The HTTP header a server sends a snapshot's SHA-256 in (its trailer's), to pin it.
+pub const SHA256_HEADER: &str = "x-teachlink-snapshot-sha256";
+/// The HTTP header a server sends a snapshot's ledger in.
+pub const LEDGER_HEADER: &str = "x-teachlink-snapshot-ledger";
+
 /// Why a snapshot was refused. Nothing is imported from a refused snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SnapshotError {

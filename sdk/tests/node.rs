@@ -206,6 +206,9 @@ fn packed_npm_package_drives_localnet() {
         if name.ends_with(".test.mjs") {
             std::fs::copy(&path, consumer.join(&name)).unwrap();
             tests.push(name);
+        } else if name == "support.mjs" {
+            // The tests' shared helpers.
+            std::fs::copy(&path, consumer.join(&name)).unwrap();
         }
     }
     tests.sort();

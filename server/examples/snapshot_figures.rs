@@ -60,7 +60,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Export, as GET /api/snapshot does: read, encode, compress.
     let start = Instant::now();
-    let encoded = teachlink_server::snapshot::export(&seeded, NETWORK, &deployment)
+    let (encoded, _) = teachlink_server::snapshot::export(&seeded, NETWORK, &deployment)
         .await?
         .ok_or("the database holds nothing: seed it first")?;
     let export_ms = ms(start);
@@ -125,7 +125,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // The imported store exports the very same snapshot.
-    let again = teachlink_server::snapshot::export(&fresh, NETWORK, &deployment)
+    let (again, _) = teachlink_server::snapshot::export(&fresh, NETWORK, &deployment)
         .await?
         .ok_or("nothing imported")?;
     if again.sha256 != encoded.sha256 {

@@ -12,6 +12,7 @@ use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use teachlink_indexer::snapshot::{self, Encoded, Expected, Snapshot, SnapshotError};
+pub use teachlink_indexer::snapshot::{LEDGER_HEADER, SHA256_HEADER};
 use teachlink_indexer::store::Store;
 use teachlink_indexer::Deployment;
 use teachlink_indexer_sql::{SqlError, SqlStore};
@@ -19,11 +20,6 @@ use teachlink_indexer_sql::{SqlError, SqlStore};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::app::AppState;
 use crate::config::SnapshotSource;
-
-/// The response header carrying the snapshot's SHA-256 (its trailer's), to pin it.
-pub const SHA256_HEADER: &str = "x-teachlink-snapshot-sha256";
-/// The response header carrying the ledger the snapshot is at.
-pub const LEDGER_HEADER: &str = "x-teachlink-snapshot-ledger";
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
@@ -63,16 +59,17 @@ pub fn gunzip_if_compressed(bytes: Vec<u8>) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The snapshot of `store` now, for the network `passphrase` and `deployment`; `None`
-/// before the first batch.
+/// The snapshot of `store` now, for the network `passphrase` and `deployment`, and the
+/// ledger it is at; `None` before the first batch.
 pub async fn export(
     store: &SqlStore,
     passphrase: &str,
     deployment: &Deployment,
-) -> Result<Option<Encoded>, ExportError> {
+) -> Result<Option<(Encoded, u32)>, ExportError> {
     let Some(parts) = store.snapshot_parts().await? else {
         return Ok(None);
     };
+    let ledger = parts.checkpoint.ledger;
     let passphrase = passphrase.to_string();
     let contracts = deployment.contracts.clone();
     let encoded = tokio::task::spawn_blocking(move || {
@@ -86,7 +83,7 @@ pub async fn export(
     })
     .await
     .map_err(|e| ExportError::Task(e.to_string()))??;
-    Ok(Some(encoded))
+    Ok(Some((encoded, ledger)))
 }
 
 /// Why a snapshot could not be exported.
@@ -115,21 +112,13 @@ pub async fn snapshot_handler(State(state): State<AppState>) -> Result<Response,
         .network_passphrase
         .clone()
         .ok_or_else(|| ApiError::store("the network passphrase is not known yet"))?;
-    let encoded = match export(&state.store, &passphrase, &state.deployment).await {
-        Ok(Some(encoded)) => encoded,
-        Ok(None) => return Err(ApiError::not_found("nothing is indexed yet")),
-        Err(ExportError::Store(e)) => return Err(ApiError::store(e)),
-        Err(e) => return Err(ApiError::internal(e.to_string())),
-    };
-    let ledger = state
-        .store
-        .cursor()
-        .await
-        .ok()
-        .flatten()
-        .map(|c| c.ledger)
-        .unwrap_or_default();
-    let Encoded { bytes, sha256 } = encoded;
+    let (Encoded { bytes, sha256 }, ledger) =
+        match export(&state.store, &passphrase, &state.deployment).await {
+            Ok(Some(exported)) => exported,
+            Ok(None) => return Err(ApiError::not_found("nothing is indexed yet")),
+            Err(ExportError::Store(e)) => return Err(ApiError::store(e)),
+            Err(e) => return Err(ApiError::internal(e.to_string())),
+        };
     let body = tokio::task::spawn_blocking(move || gzip(&bytes))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?

@@ -16,7 +16,9 @@ use teachlink_localnet::Localnet;
 use teachlink_server::demo::DemoState;
 use teachlink_server::{run, Config, METRIC_NAMES};
 
-use support::chain::{account, localnet_config, own_localnet, rpc_config, submit, sym};
+use support::chain::{
+    account, localnet_config, one_more_event, own_localnet, rpc_config, submit, sym,
+};
 use support::harness::{
     client, demo_done, eventually, get, get_json, post_json, require_wasm, rt, start_server,
     status, store_events, wait_for_events, TestServer,
@@ -404,20 +406,7 @@ fn health_is_degraded_while_the_rpc_is_down_and_recovers_when_it_returns() {
             health("ok"),
         )
         .await;
-        let newcomer = teachlink_server::demo::key("after-restart");
-        let net = tokio::task::spawn_blocking(move || {
-            submit(
-                &net,
-                &root,
-                &rewards,
-                "grant_role",
-                vec![sym("issuer"), account(&newcomer)],
-                true,
-            );
-            net
-        })
-        .await
-        .expect("call");
+        let net = one_more_event(net, rewards.clone(), "after-restart").await;
         wait_for_events(&base, "indexing resumes", Duration::from_secs(10), |n| {
             n == 2
         })

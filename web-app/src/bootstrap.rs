@@ -6,12 +6,9 @@
 //! deployment's first ledger.
 
 use teachlink_indexer::idb::IdbStore;
-use teachlink_indexer::snapshot::{self, Expected};
+use teachlink_indexer::snapshot::{self, Expected, SHA256_HEADER};
 
 use crate::config::AppConfig;
-
-/// The header the server sends the snapshot's SHA-256 in.
-const SHA256_HEADER: &str = "x-teachlink-snapshot-sha256";
 
 /// What became of the attempt, for the sync bar.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -496,6 +496,39 @@ async fn open(browser: &Browser, query: &str) {
     browser.click("form.find button").await;
 }
 
+/// From the home page, connects the wallet of demo person `name` (see [`inject_wallet`]) and
+/// waits until the header shows it connected.
+#[allow(clippy::too_many_arguments)]
+async fn connect_as(
+    browser: &Browser,
+    base: &str,
+    bundle: &str,
+    name: &str,
+    address: &str,
+    passphrase: &str,
+    refuse: bool,
+    delay_ms: u64,
+) {
+    browser.go(&format!("{base}/")).await;
+    browser.shows(&["Up to date", "Connect wallet"]).await;
+    inject_wallet(
+        browser,
+        bundle,
+        &demo_secret(name),
+        passphrase,
+        refuse,
+        delay_ms,
+    )
+    .await;
+    browser.click(".wallet button").await;
+    let connected = format!(
+        "Connected: {}…{}",
+        &address[..5],
+        &address[address.len() - 5..]
+    );
+    browser.shows(&[connected.as_str()]).await;
+}
+
 /// The escrow as the server's own indexer has it (not the page): what the chain holds.
 async fn api_escrow(base: &str, id: u64) -> Value {
     reqwest::get(format!("{base}/api/escrows/{id}"))
@@ -524,25 +557,14 @@ async fn a_learner_pays_the_teacher_approves_and_releases_and_mints_signed_by_a_
     let passphrase = "Standalone Network ; February 2017";
     // Grace teaches "Rust for the web" (token 2); Edsger, a learner, pays for it.
     let (grace, edsger) = (account("grace"), account("edsger"));
-    let connected = |a: &str| format!("Connected: {}…{}", &a[..5], &a[a.len() - 5..]);
     let browser = Browser::start().await;
 
     // The learner connects and pays; the wallet takes a moment, which the page shows.
-    browser.go(&format!("{base}/")).await;
-    browser.shows(&["Up to date", "Connect wallet"]).await;
-    inject_wallet(
-        &browser,
-        &bundle,
-        &demo_secret("edsger"),
-        passphrase,
-        false,
-        1500,
+    connect_as(
+        &browser, &base, &bundle, "edsger", &edsger, passphrase, false, 1500,
     )
     .await;
-    browser.click(".wallet button").await;
-    browser
-        .shows(&[connected(&edsger).as_str(), "Account"])
-        .await;
+    browser.shows(&["Account"]).await;
     open(&browser, "t2").await;
     browser
         .shows(&[
@@ -589,19 +611,10 @@ async fn a_learner_pays_the_teacher_approves_and_releases_and_mints_signed_by_a_
     assert_eq!(no_approve, true, "the learner is not a signer");
 
     // The teacher, whose wallet refuses to sign: a clear error, and nothing is sent.
-    browser.go(&format!("{base}/")).await;
-    browser.shows(&["Up to date", "Connect wallet"]).await;
-    inject_wallet(
-        &browser,
-        &bundle,
-        &demo_secret("grace"),
-        passphrase,
-        true,
-        0,
+    connect_as(
+        &browser, &base, &bundle, "grace", &grace, passphrase, true, 0,
     )
     .await;
-    browser.click(".wallet button").await;
-    browser.shows(&[connected(&grace).as_str()]).await;
     open(&browser, "4").await;
     browser.shows(&["Escrow #4 · open", "0 of 1"]).await;
     browser.present("#approve").await;
@@ -684,19 +697,10 @@ async fn a_learner_pays_the_teacher_approves_and_releases_and_mints_signed_by_a_
     // The learner pays for that new course with an arbitrator, then disputes it; the
     // arbitrator splits the money.
     let ken = account("ken");
-    browser.go(&format!("{base}/")).await;
-    browser.shows(&["Up to date", "Connect wallet"]).await;
-    inject_wallet(
-        &browser,
-        &bundle,
-        &demo_secret("edsger"),
-        passphrase,
-        false,
-        0,
+    connect_as(
+        &browser, &base, &bundle, "edsger", &edsger, passphrase, false, 0,
     )
     .await;
-    browser.click(".wallet button").await;
-    browser.shows(&[connected(&edsger).as_str()]).await;
     open(&browser, "t4").await;
     browser
         .shows(&["Zero-knowledge proofs for teachers", "Pay for this course"])
@@ -721,11 +725,7 @@ async fn a_learner_pays_the_teacher_approves_and_releases_and_mints_signed_by_a_
             "The course link is broken",
         ])
         .await;
-    browser.go(&format!("{base}/")).await;
-    browser.shows(&["Up to date", "Connect wallet"]).await;
-    inject_wallet(&browser, &bundle, &demo_secret("ken"), passphrase, false, 0).await;
-    browser.click(".wallet button").await;
-    browser.shows(&[connected(&ken).as_str()]).await;
+    connect_as(&browser, &base, &bundle, "ken", &ken, passphrase, false, 0).await;
     open(&browser, "5").await;
     browser.shows(&["Escrow #5 · disputed"]).await;
     browser.present("#resolution").await;
@@ -750,19 +750,10 @@ async fn a_learner_pays_the_teacher_approves_and_releases_and_mints_signed_by_a_
     // Barbara, a learner with 5 XLM of rewards unclaimed, claims them from her own page;
     // the page shows the claim from IndexedDB.
     let barbara = account("barbara");
-    browser.go(&format!("{base}/")).await;
-    browser.shows(&["Up to date", "Connect wallet"]).await;
-    inject_wallet(
-        &browser,
-        &bundle,
-        &demo_secret("barbara"),
-        passphrase,
-        false,
-        0,
+    connect_as(
+        &browser, &base, &bundle, "barbara", &barbara, passphrase, false, 0,
     )
     .await;
-    browser.click(".wallet button").await;
-    browser.shows(&[connected(&barbara).as_str()]).await;
     open(&browser, &barbara).await;
     browser.shows(&["Rewards", "Unclaimed", "Claim 5"]).await;
     browser.click("#claim").await;

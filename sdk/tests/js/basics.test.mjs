@@ -9,23 +9,11 @@ import {
   RpcClient,
   WalletSigner,
   decodeEvents,
-  isTeachLinkError,
   networkId,
 } from '@teachlink/sdk';
+import { fails } from './support.mjs';
 
 const PASSPHRASE = 'Standalone Network ; February 2017';
-
-async function fails(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(isTeachLinkError(e), `not a TeachLinkError: ${e}`);
-    assert.equal(e.name, 'TeachLinkError');
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected a ${code} error`);
-}
 
 test('keypairs: strkeys, the localnet root key, signatures', () => {
   const root = Keypair.fromSecret(process.env.TEACHLINK_ROOT_SECRET);

@@ -14,14 +14,8 @@ import init, {
   RpcClient,
   WalletSigner,
   decodeEvents,
-  isTeachLinkError,
 } from '@teachlink/sdk';
-
-function env(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through cargo test -p teachlink-sdk --test node`);
-  return v;
-}
+import { env, fails } from './support.mjs';
 
 const deployment = JSON.parse(readFileSync(env('TEACHLINK_DEPLOYMENT'), 'utf8'));
 const friendbot = env('TEACHLINK_FRIENDBOT_URL');
@@ -48,19 +42,6 @@ function walletOf(kp, overrides = {}) {
     signAuthEntry: (preimage, opts) => kp.signAuthEntry(preimage, opts),
     ...overrides,
   };
-}
-
-/** Awaits a promise that must fail with a TeachLinkError of `code`; returns the error. */
-async function fails(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(isTeachLinkError(e), `not a TeachLinkError: ${e}`);
-    assert.ok(e instanceof Error);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected a ${code} error`);
 }
 
 function terms(overrides = {}) {

@@ -6,12 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { IndexerClient, isTeachLinkError } from '@teachlink/sdk';
-
-function env(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through cargo test -p teachlink-sdk --test node`);
-  return v;
-}
+import { env, fails } from './support.mjs';
 
 const base = env('TEACHLINK_INDEXER_URL');
 const people = JSON.parse(readFileSync(env('TEACHLINK_PEOPLE'), 'utf8'));
@@ -21,17 +16,6 @@ async function raw(path) {
   const res = await fetch(new URL(path, base));
   assert.equal(res.status, 200, path);
   return res.json();
-}
-
-async function fails(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(isTeachLinkError(e), `not a TeachLinkError: ${e}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected a ${code} error`);
 }
 
 before(async () => {

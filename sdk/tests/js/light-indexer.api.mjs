@@ -7,13 +7,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { LightIndexer, isTeachLinkError } from '@teachlink/sdk/indexer';
-
-function env(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through cargo test -p teachlink-sdk --test node`);
-  return v;
-}
+import { LightIndexer } from '@teachlink/sdk/indexer';
+import { env, fails } from './support.mjs';
 
 const base = env('TEACHLINK_INDEXER_URL');
 const rpcUrl = env('TEACHLINK_SERVER_RPC_URL');
@@ -26,17 +21,6 @@ async function rest(path) {
   const res = await fetch(new URL(path, base));
   assert.equal(res.status, 200, path);
   return res.json();
-}
-
-async function fails(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(isTeachLinkError(e), `not a TeachLinkError: ${e}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected a ${code} error`);
 }
 
 /** The server's snapshot: its bytes (fetch undoes the gzip encoding) and published hash. */
