@@ -7,11 +7,12 @@
 //! to rebuild the Wasm and refresh docs/benchmarks.md.
 use teachlink_tests::{
     fixtures::{
-        bridge::{BridgeWorld, AMOUNT as BRIDGE_AMOUNT, REMOTE},
+        bridge::{BridgeWorld, AMOUNT as BRIDGE_AMOUNT, REMOTE, TIMEOUT, UNBONDING_PERIOD},
         content::ContentWorld,
         escrow::EscrowWorld,
         reputation::ReputationWorld,
         rewards::{RewardsWorld, REWARD},
+        START_TIME,
     },
     measure, wasm_path, Build, Cost, CONTRACTS,
 };
@@ -199,6 +200,63 @@ fn bridge_rows() -> Vec<Row> {
             forged.amount += 1;
             let conflicting = w.signed(3, &forged);
             cost(&w.world.env, || w.client.slash(&honest, &conflicting))
+        }),
+        row("bridge", "activate_validator", |b| {
+            let w = BridgeWorld::new(b, 4);
+            w.register(4);
+            cost(&w.world.env, || {
+                w.client.activate_validator(&w.validators[4])
+            })
+        }),
+        row("bridge", "deactivate_validator", |b| {
+            let w = BridgeWorld::new(b, 4);
+            cost(&w.world.env, || {
+                w.client.deactivate_validator(&w.validators[3])
+            })
+        }),
+        row("bridge", "begin_unbonding", |b| {
+            let w = BridgeWorld::new(b, 4);
+            cost(&w.world.env, || w.client.begin_unbonding(&w.validators[3]))
+        }),
+        row("bridge", "withdraw_stake", |b| {
+            let w = BridgeWorld::new(b, 4);
+            w.client.begin_unbonding(&w.validators[3]);
+            w.world.set_time(START_TIME + UNBONDING_PERIOD);
+            cost(&w.world.env, || w.client.withdraw_stake(&w.validators[3]))
+        }),
+        row("bridge", "refund", |b| {
+            let w = BridgeWorld::new(b, 4);
+            let nonce = w.lock();
+            w.world.set_time(START_TIME + 2 * TIMEOUT);
+            cost(&w.world.env, || w.client.refund(&w.user, &nonce))
+        }),
+        row("bridge", "fund", |b| {
+            let w = BridgeWorld::new(b, 4);
+            cost(&w.world.env, || w.client.fund(&w.user, &BRIDGE_AMOUNT))
+        }),
+        row("bridge", "set_chain_limits", |b| {
+            let w = BridgeWorld::new(b, 4);
+            cost(&w.world.env, || {
+                w.client
+                    .set_chain_limits(&REMOTE, &BRIDGE_AMOUNT, &(2 * BRIDGE_AMOUNT))
+            })
+        }),
+        row("bridge", "pause_chain", |b| {
+            let w = BridgeWorld::new(b, 4);
+            cost(&w.world.env, || {
+                w.client.pause_chain(&w.world.admin, &REMOTE)
+            })
+        }),
+        row("bridge", "resume_chain", |b| {
+            let w = BridgeWorld::new(b, 4);
+            w.client.pause_chain(&w.world.admin, &REMOTE);
+            cost(&w.world.env, || {
+                w.client.resume_chain(&w.world.admin, &REMOTE)
+            })
+        }),
+        row("bridge", "pause (whole bridge)", |b| {
+            let w = BridgeWorld::new(b, 4);
+            cost(&w.world.env, || w.client.pause(&w.world.admin))
         }),
     ]
 }
