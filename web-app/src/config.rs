@@ -1,10 +1,12 @@
 //! Owns where the app reads the chain from: the RPC URL, the network passphrase and the
 //! TeachLink contracts, as the serving TeachLink server reports them at `/api/status`;
-//! transactions go to the same RPC, network and contracts.
+//! transactions go to the same RPC, network and contracts. The last configuration is
+//! remembered in `localStorage`, so a reload opens its IndexedDB store before the server
+//! answers, and the app keeps syncing from the RPC while the server is away.
 
 use std::cell::RefCell;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use teachlink_indexer::sync::Deployment;
 
 thread_local! {
@@ -23,7 +25,7 @@ pub fn loaded() -> Option<AppConfig> {
 }
 
 /// What the app needs to sync.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppConfig {
     pub rpc_url: String,
     pub passphrase: String,
@@ -71,6 +73,36 @@ pub async fn load() -> Result<AppConfig, String> {
         deployment: status.deployment,
         local: status.network.mode == "localnet",
     })
+}
+
+/// The configuration this browser last synced with, and the database it used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remembered {
+    pub config: AppConfig,
+    pub database: String,
+}
+
+/// Where [`Remembered`] is kept in `localStorage`.
+const REMEMBERED_KEY: &str = "teachlink-last-config";
+
+/// What [`remember`] kept, if anything readable is there.
+pub fn remembered() -> Option<Remembered> {
+    let text = local_storage()?.get_item(REMEMBERED_KEY).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+/// Keeps `r` for the next visit. Failing to (storage full or disabled) only costs the next
+/// reload its head start.
+pub fn remember(r: &Remembered) {
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(r)) {
+        if storage.set_item(REMEMBERED_KEY, &text).is_err() {
+            leptos::logging::warn!("could not remember the configuration in localStorage");
+        }
+    }
+}
+
+fn local_storage() -> Option<leptos::web_sys::Storage> {
+    leptos::prelude::window().local_storage().ok().flatten()
 }
 
 fn web_origin() -> Result<String, String> {

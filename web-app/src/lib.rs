@@ -37,6 +37,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    view::mark("teachlink-start");
     leptos::mount::mount_to_body(App);
 }
 

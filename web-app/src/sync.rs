@@ -14,7 +14,7 @@ use teachlink_indexer::sync::{
 };
 
 use crate::bootstrap::{self, Bootstrap};
-use crate::config::{self, AppConfig};
+use crate::config::{self, AppConfig, Remembered};
 use crate::db;
 
 /// What the pages know about syncing.
@@ -53,36 +53,9 @@ pub fn start() -> RwSignal<Progress> {
 const REFRESH_MS: f64 = 1_000.0;
 
 async fn run(progress: RwSignal<Progress>) {
-    let config = match config::load().await {
-        Ok(c) => c,
-        Err(e) => return progress.update(|p| p.fatal = Some(e)),
+    let Some((config, store)) = open_store(progress).await else {
+        return;
     };
-    config::set_loaded(config.clone());
-    let name = db::database_name(&chain_identity(&config).await);
-    let store = match IdbStore::open(&name).await {
-        Ok(s) => Rc::new(s),
-        Err(e) => {
-            return progress.update(|p| p.fatal = Some(format!("cannot open IndexedDB: {e}")))
-        }
-    };
-    // A new browser starts from the server's snapshot rather than from the first ledger.
-    if matches!(store.cursor().await, Ok(None)) {
-        let outcome = bootstrap::from_server(&config, &store).await;
-        if let Bootstrap::Refused(reason) | Bootstrap::Unavailable(reason) = &outcome {
-            leptos::logging::warn!("not started from the server's snapshot: {reason}");
-        }
-        progress.update(|p| p.bootstrap = Some(outcome));
-    }
-    db::set(store.clone());
-    let stored = store.stats().await.map_or(0, |s| s.events);
-    progress.update(|p| {
-        p.ready = true;
-        p.stored_events = stored;
-        p.revision += 1;
-        p.settled = p.revision;
-        p.passphrase = config.passphrase.clone();
-    });
-
     let mut sync_config = SyncConfig::new(config.rpc_url.clone(), config.deployment.clone());
     // Give up a step after a few failures so the page can say the RPC is unreachable;
     // this loop then tries again.
@@ -158,31 +131,115 @@ async fn run(progress: RwSignal<Progress>) {
     }
 }
 
+/// Opens this network's store. A reload opens the store this browser used last at once, so
+/// pages read before the server has answered; the server's `/api/status` then confirms it
+/// or names another network or chain (a restarted localnet), whose store replaces it. With
+/// no server, the remembered configuration syncs straight from the RPC. `None` when there
+/// is nothing to sync (reported as fatal).
+async fn open_store(progress: RwSignal<Progress>) -> Option<(AppConfig, Rc<IdbStore>)> {
+    let mut current = None;
+    if let Some(remembered) = config::remembered() {
+        match IdbStore::open(&remembered.database).await {
+            // An emptied store (site data cleared) goes the new browser's way below.
+            Ok(store) if !matches!(store.cursor().await, Ok(None)) => {
+                let store = Rc::new(store);
+                show_store(progress, &remembered.config, &store).await;
+                current = Some((remembered, store));
+            }
+            Ok(_) => {}
+            Err(e) => leptos::logging::warn!("reopening the last IndexedDB store: {e}"),
+        }
+    }
+    let config = match config::load().await {
+        Ok(config) => config,
+        Err(e) => {
+            let Some((remembered, store)) = current else {
+                progress.update(|p| p.fatal = Some(e));
+                return None;
+            };
+            progress
+                .update(|p| p.offline = Some(format!("{e}; syncing with the last known settings")));
+            return Some((remembered.config, store));
+        }
+    };
+    // `None`: the chain cannot be told right now (its RPC is away).
+    let identity = chain_identity(&config).await;
+    if let Some((remembered, store)) = current {
+        let same_chain = identity
+            .as_deref()
+            .is_none_or(|i| db::database_name(i) == remembered.database);
+        if remembered.config == config && same_chain {
+            return Some((config, store));
+        }
+    }
+    let database = db::database_name(&identity.unwrap_or_else(|| fallback_identity(&config)));
+    let store = match IdbStore::open(&database).await {
+        Ok(s) => Rc::new(s),
+        Err(e) => {
+            progress.update(|p| p.fatal = Some(format!("cannot open IndexedDB: {e}")));
+            return None;
+        }
+    };
+    // A new browser starts from the server's snapshot rather than from the first ledger.
+    if matches!(store.cursor().await, Ok(None)) {
+        let outcome = bootstrap::from_server(&config, &store).await;
+        if let Bootstrap::Refused(reason) | Bootstrap::Unavailable(reason) = &outcome {
+            leptos::logging::warn!("not started from the server's snapshot: {reason}");
+        }
+        progress.update(|p| p.bootstrap = Some(outcome));
+    }
+    show_store(progress, &config, &store).await;
+    config::remember(&Remembered {
+        config: config.clone(),
+        database,
+    });
+    Some((config, store))
+}
+
+/// Makes `store` the one pages read, and tells them. Its event count follows: the pages'
+/// own reads come first.
+async fn show_store(progress: RwSignal<Progress>, config: &AppConfig, store: &Rc<IdbStore>) {
+    config::set_loaded(config.clone());
+    db::set(store.clone());
+    crate::view::mark("teachlink-store-open");
+    progress.update(|p| {
+        p.ready = true;
+        p.revision += 1;
+        p.settled = p.revision;
+        p.passphrase = config.passphrase.clone();
+    });
+    let stored = store.stats().await.map_or(0, |s| s.events);
+    progress.update(|p| p.stored_events = stored);
+}
+
 /// What tells one chain from another with the same passphrase and contract ids: a
 /// localnet starts a new chain on every run, deploying at the same ids, and its first
 /// event's close time differs. Public networks never restart, so their passphrase and
 /// contracts are enough (and the first ledger may be out of the RPC's window).
-async fn chain_identity(config: &AppConfig) -> String {
+async fn chain_identity(config: &AppConfig) -> Option<String> {
+    let mut identity = fallback_identity(config);
+    if !config.local {
+        return Some(identity);
+    }
+    let ids: Vec<String> = config.deployment.contracts.values().cloned().collect();
+    let rpc = RpcClient::new(config.rpc_url.clone()).ok()?;
+    let page = rpc
+        .get_events(&ids, Start::Ledger(config.deployment.start_ledger), 1)
+        .await
+        .ok()?;
+    if let Some(event) = page.events.into_iter().next() {
+        identity.push('@');
+        identity.push_str(&event.ledger_closed_at);
+    }
+    Some(identity)
+}
+
+/// The network and the contracts, without the chain's first event.
+fn fallback_identity(config: &AppConfig) -> String {
     let mut identity = config.passphrase.clone();
     for id in config.deployment.contracts.values() {
         identity.push('/');
         identity.push_str(id);
-    }
-    if !config.local {
-        return identity;
-    }
-    let ids: Vec<String> = config.deployment.contracts.values().cloned().collect();
-    let first = match RpcClient::new(config.rpc_url.clone()) {
-        Ok(rpc) => rpc
-            .get_events(&ids, Start::Ledger(config.deployment.start_ledger), 1)
-            .await
-            .ok()
-            .and_then(|page| page.events.into_iter().next()),
-        Err(_) => None,
-    };
-    if let Some(event) = first {
-        identity.push('@');
-        identity.push_str(&event.ledger_closed_at);
     }
     identity
 }

@@ -70,21 +70,18 @@ where
 /// when a page first read indexed data from the store (`scripts/web-bench.sh` reads the
 /// mark's time after a reload).
 fn mark_first_data() {
-    use leptos::web_sys::js_sys::{Function, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
     thread_local! {
         static MARKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
-    if MARKED.with(|m| m.replace(true)) {
-        return;
+    if !MARKED.with(|m| m.replace(true)) {
+        mark("teachlink-first-data");
     }
-    let Ok(performance) = Reflect::get(&window(), &JsValue::from_str("performance")) else {
-        return;
-    };
-    if let Ok(mark) = Reflect::get(&performance, &JsValue::from_str("mark")) {
-        if let Some(mark) = mark.dyn_ref::<Function>() {
-            let _ = mark.call1(&performance, &JsValue::from_str("teachlink-first-data"));
-        }
+}
+
+/// Adds `name` to the page's performance timeline (what `scripts/web-bench.sh` reports).
+pub fn mark(name: &str) {
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark(name);
     }
 }
 

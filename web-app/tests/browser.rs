@@ -213,6 +213,22 @@ impl Browser {
 }
 
 impl Browser {
+    /// Makes requests to URLs matching `patterns` (`*` wildcards) fail, through the
+    /// DevTools protocol: one server route away while the rest answers.
+    async fn block(&self, patterns: &[&str]) {
+        for (cmd, params) in [
+            ("Network.enable", json!({})),
+            ("Network.setBlockedURLs", json!({ "urls": patterns })),
+        ] {
+            self.cmd(
+                reqwest::Method::POST,
+                "/goog/cdp/execute",
+                json!({ "cmd": cmd, "params": params }),
+            )
+            .await;
+        }
+    }
+
     /// Ends the session, which closes Chromium (killing ChromeDriver alone leaves it running).
     async fn quit(self) {
         let _ = self.http.delete(&self.base).send().await;
@@ -408,6 +424,15 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
     assert!(!home.contains("cannot be reached"), "{home}");
     // The count is the store's, kept across reloads, not this visit's.
     assert!(!home.contains(" 0 events indexed"), "{home}");
+
+    // Without the server's /api/status a reload opens the store the last visit used and
+    // syncs from the RPC with the settings it remembered.
+    browser.block(&["*/api/status"]).await;
+    browser.go(&format!("{base}/users/{ada}")).await;
+    let page = browser.shows(&["Escrows", "#1", "released"]).await;
+    assert!(!page.contains("Cannot sync"), "{page}");
+    browser.shows(&["Up to date", "events indexed"]).await;
+    browser.block(&[]).await;
 
     browser.quit().await;
     server.shutdown().await.expect("clean shutdown");
