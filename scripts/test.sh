@@ -20,6 +20,8 @@ cargo clippy --locked -p teachlink-indexer --target wasm32-unknown-unknown --all
 echo "== recommender, web app and the SDK's light indexer for the browser (wasm32-unknown-unknown)"
 cargo clippy --locked -p teachlink-recommend -p teachlink-web-app -p teachlink-sdk \
   --features teachlink-sdk/light-indexer --target wasm32-unknown-unknown --all-targets -- -D warnings
+echo "== the SDK without its JavaScript API, as the web app links it (wasm32-unknown-unknown)"
+cargo clippy --locked -p teachlink-sdk --no-default-features --target wasm32-unknown-unknown -- -D warnings
 echo "== contract wasm (release)"
 scripts/build-contracts.sh
 echo "== web app (release Wasm into web-app/dist; web-app/tests/browser.rs drives it)"

@@ -2,6 +2,7 @@
 //! sees as `error.code` on an ordinary `Error` (named `TeachLinkError`), plus the fields a
 //! caller can act on (the contract error code, the transaction hash, who must still sign).
 
+#[cfg(feature = "js")]
 use wasm_bindgen::JsValue;
 
 /// Every way an SDK call can fail.
@@ -144,6 +145,7 @@ impl SdkError {
 
     /// The JavaScript `Error`: `name` `TeachLinkError`, `message`, `code`, and the extra
     /// fields of the variant. Only callable where JavaScript runs.
+    #[cfg(feature = "js")]
     pub fn to_js(&self) -> JsValue {
         let err = js_sys::Error::new(&self.to_string());
         err.set_name("TeachLinkError");
@@ -190,6 +192,7 @@ impl SdkError {
     }
 }
 
+#[cfg(feature = "js")]
 impl From<SdkError> for JsValue {
     fn from(e: SdkError) -> JsValue {
         e.to_js()

@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use teachlink_indexer::decode::{ContractKind, Decoder, RawEvent};
 use teachlink_indexer::{Address, Decoded, Deployment, Event};
+#[cfg(feature = "js")]
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Result, SdkError};
+#[cfg(feature = "js")]
 use crate::js;
 
 /// An event kept raw because it did not decode.
@@ -119,6 +121,7 @@ pub fn decode_bytes(events: &[u8], deployment: Option<&str>) -> Result<DecodedEv
 /// an object or JSON text) into typed TeachLink events. With `deployment` (localnet's
 /// deployment file: `{ contracts: { escrow: "C…", … } }`), each event is accepted only from
 /// the contract that emits it.
+#[cfg(feature = "js")]
 #[wasm_bindgen(js_name = decodeEvents, unchecked_return_type = "DecodedEvents")]
 pub fn decode_events(
     #[wasm_bindgen(unchecked_param_type = "string | GetEventsResult | RawEvent[]")] events: JsValue,

@@ -1,16 +1,15 @@
-//! Owns `IndexerClient`: the TeachLink server's REST API (`/api`, described by
-//! `/api/openapi.json`), read through `fetch` with the RPC client's retries (transport
-//! errors, 429 and 5xx), its lists paged by the server's opaque cursors, and its
-//! `{"error": {"code", "message"}}` answers thrown as typed `api_error`s. The bodies reach
-//! JavaScript exactly as the server sends them (the indexer's JSON forms), typed by the
-//! interfaces in `typings`.
-
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+//! Owns the client of the TeachLink server's REST API (`IndexerClient` in JavaScript):
+//! `/api`, described by `/api/openapi.json`, read through `fetch` with the RPC client's
+//! retries (transport errors, 429 and 5xx), its lists paged by the server's opaque cursors,
+//! and its `{"error": {"code", "message"}}` answers thrown as typed `api_error`s. The
+//! bodies reach JavaScript exactly as the server sends them (the indexer's JSON forms),
+//! typed by the interfaces in `typings`.
 
 use crate::error::{Result, SdkError};
-use crate::js;
-use crate::rpc::{options_from_js, retrying, FetchTransport, RpcOptions, Transport};
+use crate::rpc::{retrying, RpcOptions, Transport};
+
+#[cfg(feature = "js")]
+pub use self::bindings::IndexerClient;
 
 /// A TeachLink server's REST API.
 pub struct Indexer<T: Transport> {
@@ -105,196 +104,209 @@ fn api_error(status: u16, body: &str) -> SdkError {
     }
 }
 
-// ---------------------------------------------------------------- JavaScript class
+/// Owns the JavaScript class `IndexerClient`: query objects read into query pairs, the
+/// server's JSON bodies handed to JavaScript as they come.
+#[cfg(feature = "js")]
+mod bindings {
+    use wasm_bindgen::{prelude::*, JsCast};
 
-/// The TeachLink server's REST API (the indexed escrows, tokens, profiles, completions,
-/// contributions and rewards), fetch-based, for Node.js ≥ 20 and browsers.
-#[wasm_bindgen]
-pub struct IndexerClient {
-    inner: std::rc::Rc<Indexer<FetchTransport>>,
-}
+    use super::{encode, Indexer};
+    use crate::error::{Result, SdkError};
+    use crate::js;
+    use crate::rpc::{options_from_js, FetchTransport};
 
-/// The query pairs of a JavaScript options object: only `allowed` keys (anything else is an
-/// `invalid_argument`), missing values skipped, integers as decimal text.
-fn query(v: &JsValue, allowed: &[&'static str]) -> Result<Vec<(&'static str, String)>> {
-    if js::is_missing(v) {
-        return Ok(Vec::new());
+    /// The TeachLink server's REST API (the indexed escrows, tokens, profiles, completions,
+    /// contributions and rewards), fetch-based, for Node.js ≥ 20 and browsers.
+    #[wasm_bindgen]
+    pub struct IndexerClient {
+        inner: std::rc::Rc<Indexer<FetchTransport>>,
     }
-    if !v.is_object() {
-        return Err(SdkError::invalid("query", "expected an object"));
-    }
-    for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !allowed.contains(&key.as_str()) && !js::is_missing(&js::get(v, &key)) {
-            return Err(SdkError::invalid(
-                "query",
-                format!(
-                    "unknown parameter {key:?} (expected {})",
-                    allowed.join(", ")
-                ),
-            ));
+
+    /// The query pairs of a JavaScript options object: only `allowed` keys (anything else is an
+    /// `invalid_argument`), missing values skipped, integers as decimal text.
+    fn query(v: &JsValue, allowed: &[&'static str]) -> Result<Vec<(&'static str, String)>> {
+        if js::is_missing(v) {
+            return Ok(Vec::new());
         }
-    }
-    let mut out = Vec::new();
-    for &key in allowed {
-        let value = js::get(v, key);
-        if js::is_missing(&value) {
-            continue;
+        if !v.is_object() {
+            return Err(SdkError::invalid("query", "expected an object"));
         }
-        let text = match value.as_string() {
-            Some(s) => s,
-            None => js::integer(&value, key)?.to_string(),
-        };
-        out.push((key, text));
-    }
-    Ok(out)
-}
-
-fn id_of(v: &JsValue) -> Result<String> {
-    Ok(js::u64_of(v, "id")?.to_string())
-}
-
-fn parsed(text: String) -> std::result::Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&text).map_err(|_| {
-        SdkError::Malformed("the indexer answered something that is not JSON".into()).into()
-    })
-}
-
-const PAGE: [&str; 2] = ["limit", "cursor"];
-
-impl IndexerClient {
-    async fn read(
-        &self,
-        path: &str,
-        q: &[(&str, String)],
-    ) -> std::result::Result<JsValue, JsValue> {
-        parsed(self.inner.get(path, q).await?)
-    }
-}
-
-#[wasm_bindgen]
-impl IndexerClient {
-    /// `url`: the TeachLink server's root (`http://127.0.0.1:8080/`; in a browser also a
-    /// same-origin path such as `/`); requests go to `url` + `api/…`. `options`: as
-    /// `RpcClient`'s (`retries`, `retryDelayMs`, `timeoutMs`).
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        url: String,
-        #[wasm_bindgen(unchecked_optional_param_type = "RpcOptions")] options: JsValue,
-    ) -> std::result::Result<IndexerClient, JsValue> {
-        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
-            return Err(
-                SdkError::invalid("url", "expected an http(s) URL or an absolute path").into(),
-            );
+        for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !allowed.contains(&key.as_str()) && !js::is_missing(&js::get(v, &key)) {
+                return Err(SdkError::invalid(
+                    "query",
+                    format!(
+                        "unknown parameter {key:?} (expected {})",
+                        allowed.join(", ")
+                    ),
+                ));
+            }
         }
-        let options = options_from_js(&options)?;
-        Ok(IndexerClient {
-            inner: std::rc::Rc::new(Indexer::new(&url, FetchTransport, options)),
+        let mut out = Vec::new();
+        for &key in allowed {
+            let value = js::get(v, key);
+            if js::is_missing(&value) {
+                continue;
+            }
+            let text = match value.as_string() {
+                Some(s) => s,
+                None => js::integer(&value, key)?.to_string(),
+            };
+            out.push((key, text));
+        }
+        Ok(out)
+    }
+
+    fn id_of(v: &JsValue) -> Result<String> {
+        Ok(js::u64_of(v, "id")?.to_string())
+    }
+
+    fn parsed(text: String) -> std::result::Result<JsValue, JsValue> {
+        js_sys::JSON::parse(&text).map_err(|_| {
+            SdkError::Malformed("the indexer answered something that is not JSON".into()).into()
         })
     }
 
-    /// The server root this client reads (without a trailing `/`).
-    #[wasm_bindgen(getter)]
-    pub fn url(&self) -> String {
-        self.inner.base.clone()
+    const PAGE: [&str; 2] = ["limit", "cursor"];
+
+    impl IndexerClient {
+        async fn read(
+            &self,
+            path: &str,
+            q: &[(&str, String)],
+        ) -> std::result::Result<JsValue, JsValue> {
+            parsed(self.inner.get(path, q).await?)
+        }
     }
 
-    /// A page of escrows by id: `party` (depositor, beneficiary, signer or arbitrator),
-    /// `status`, `limit` (1–200, default 50), `cursor` (the previous page's `next_cursor`).
-    #[wasm_bindgen(unchecked_return_type = "Page<IndexedEscrow>")]
-    pub async fn escrows(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "EscrowsQuery")] q: JsValue,
-    ) -> std::result::Result<JsValue, JsValue> {
-        let q = query(&q, &["party", "status", PAGE[0], PAGE[1]])?;
-        self.read("/escrows", &q).await
-    }
+    #[wasm_bindgen]
+    impl IndexerClient {
+        /// `url`: the TeachLink server's root (`http://127.0.0.1:8080/`; in a browser also a
+        /// same-origin path such as `/`); requests go to `url` + `api/…`. `options`: as
+        /// `RpcClient`'s (`retries`, `retryDelayMs`, `timeoutMs`).
+        #[wasm_bindgen(constructor)]
+        pub fn new(
+            url: String,
+            #[wasm_bindgen(unchecked_optional_param_type = "RpcOptions")] options: JsValue,
+        ) -> std::result::Result<IndexerClient, JsValue> {
+            if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/'))
+            {
+                return Err(SdkError::invalid(
+                    "url",
+                    "expected an http(s) URL or an absolute path",
+                )
+                .into());
+            }
+            let options = options_from_js(&options)?;
+            Ok(IndexerClient {
+                inner: std::rc::Rc::new(Indexer::new(&url, FetchTransport, options)),
+            })
+        }
 
-    /// One escrow: terms, approvals, status history and payouts (`api_error` `not_found`
-    /// when there is none).
-    #[wasm_bindgen(unchecked_return_type = "IndexedEscrow")]
-    pub async fn escrow(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "IntegerInput")] id: JsValue,
-    ) -> std::result::Result<JsValue, JsValue> {
-        let id = id_of(&id)?;
-        self.read(&format!("/escrows/{id}"), &[]).await
-    }
+        /// The server root this client reads (without a trailing `/`).
+        #[wasm_bindgen(getter)]
+        pub fn url(&self) -> String {
+            self.inner.base.clone()
+        }
 
-    /// A page of content tokens (course NFTs) by id: `owner`, `creator`, `limit`, `cursor`.
-    #[wasm_bindgen(unchecked_return_type = "Page<IndexedToken>")]
-    pub async fn tokens(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "TokensQuery")] q: JsValue,
-    ) -> std::result::Result<JsValue, JsValue> {
-        let q = query(&q, &["owner", "creator", PAGE[0], PAGE[1]])?;
-        self.read("/tokens", &q).await
-    }
+        /// A page of escrows by id: `party` (depositor, beneficiary, signer or arbitrator),
+        /// `status`, `limit` (1–200, default 50), `cursor` (the previous page's `next_cursor`).
+        #[wasm_bindgen(unchecked_return_type = "Page<IndexedEscrow>")]
+        pub async fn escrows(
+            &self,
+            #[wasm_bindgen(unchecked_optional_param_type = "EscrowsQuery")] q: JsValue,
+        ) -> std::result::Result<JsValue, JsValue> {
+            let q = query(&q, &["party", "status", PAGE[0], PAGE[1]])?;
+            self.read("/escrows", &q).await
+        }
 
-    /// One content token with its provenance.
-    #[wasm_bindgen(unchecked_return_type = "IndexedToken")]
-    pub async fn token(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "IntegerInput")] id: JsValue,
-    ) -> std::result::Result<JsValue, JsValue> {
-        let id = id_of(&id)?;
-        self.read(&format!("/tokens/{id}"), &[]).await
-    }
+        /// One escrow: terms, approvals, status history and payouts (`api_error` `not_found`
+        /// when there is none).
+        #[wasm_bindgen(unchecked_return_type = "IndexedEscrow")]
+        pub async fn escrow(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "IntegerInput")] id: JsValue,
+        ) -> std::result::Result<JsValue, JsValue> {
+            let id = id_of(&id)?;
+            self.read(&format!("/escrows/{id}"), &[]).await
+        }
 
-    /// A learner's reputation and credit score.
-    #[wasm_bindgen(unchecked_return_type = "Profile")]
-    pub async fn profile(&self, address: String) -> std::result::Result<JsValue, JsValue> {
-        self.read(&format!("/profiles/{}", encode(&address)), &[])
-            .await
-    }
+        /// A page of content tokens (course NFTs) by id: `owner`, `creator`, `limit`, `cursor`.
+        #[wasm_bindgen(unchecked_return_type = "Page<IndexedToken>")]
+        pub async fn tokens(
+            &self,
+            #[wasm_bindgen(unchecked_optional_param_type = "TokensQuery")] q: JsValue,
+        ) -> std::result::Result<JsValue, JsValue> {
+            let q = query(&q, &["owner", "creator", PAGE[0], PAGE[1]])?;
+            self.read("/tokens", &q).await
+        }
 
-    /// A page of course completions: `course`, `learner`, `limit`, `cursor`.
-    #[wasm_bindgen(unchecked_return_type = "Page<Completion>")]
-    pub async fn completions(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "CompletionsQuery")] q: JsValue,
-    ) -> std::result::Result<JsValue, JsValue> {
-        let q = query(&q, &["course", "learner", PAGE[0], PAGE[1]])?;
-        self.read("/completions", &q).await
-    }
+        /// One content token with its provenance.
+        #[wasm_bindgen(unchecked_return_type = "IndexedToken")]
+        pub async fn token(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "IntegerInput")] id: JsValue,
+        ) -> std::result::Result<JsValue, JsValue> {
+            let id = id_of(&id)?;
+            self.read(&format!("/tokens/{id}"), &[]).await
+        }
 
-    /// A page of contributions: `author`, `limit`, `cursor`.
-    #[wasm_bindgen(unchecked_return_type = "Page<Contribution>")]
-    pub async fn contributions(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "ContributionsQuery")] q: JsValue,
-    ) -> std::result::Result<JsValue, JsValue> {
-        let q = query(&q, &["author", PAGE[0], PAGE[1]])?;
-        self.read("/contributions", &q).await
-    }
+        /// A learner's reputation and credit score.
+        #[wasm_bindgen(unchecked_return_type = "Profile")]
+        pub async fn profile(&self, address: String) -> std::result::Result<JsValue, JsValue> {
+            self.read(&format!("/profiles/{}", encode(&address)), &[])
+                .await
+        }
 
-    /// One contribution and its ratings.
-    #[wasm_bindgen(unchecked_return_type = "Contribution")]
-    pub async fn contribution(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "IntegerInput")] id: JsValue,
-    ) -> std::result::Result<JsValue, JsValue> {
-        let id = id_of(&id)?;
-        self.read(&format!("/contributions/{id}"), &[]).await
-    }
+        /// A page of course completions: `course`, `learner`, `limit`, `cursor`.
+        #[wasm_bindgen(unchecked_return_type = "Page<Completion>")]
+        pub async fn completions(
+            &self,
+            #[wasm_bindgen(unchecked_optional_param_type = "CompletionsQuery")] q: JsValue,
+        ) -> std::result::Result<JsValue, JsValue> {
+            let q = query(&q, &["course", "learner", PAGE[0], PAGE[1]])?;
+            self.read("/completions", &q).await
+        }
 
-    /// A learner's rewards: issued, claimed, unclaimed, history.
-    #[wasm_bindgen(unchecked_return_type = "LearnerRewards")]
-    pub async fn rewards(&self, learner: String) -> std::result::Result<JsValue, JsValue> {
-        self.read(&format!("/rewards/{}", encode(&learner)), &[])
-            .await
-    }
+        /// A page of contributions: `author`, `limit`, `cursor`.
+        #[wasm_bindgen(unchecked_return_type = "Page<Contribution>")]
+        pub async fn contributions(
+            &self,
+            #[wasm_bindgen(unchecked_optional_param_type = "ContributionsQuery")] q: JsValue,
+        ) -> std::result::Result<JsValue, JsValue> {
+            let q = query(&q, &["author", PAGE[0], PAGE[1]])?;
+            self.read("/contributions", &q).await
+        }
 
-    /// The reward pool.
-    #[wasm_bindgen(unchecked_return_type = "RewardPool")]
-    pub async fn pool(&self) -> std::result::Result<JsValue, JsValue> {
-        self.read("/pool", &[]).await
-    }
+        /// One contribution and its ratings.
+        #[wasm_bindgen(unchecked_return_type = "Contribution")]
+        pub async fn contribution(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "IntegerInput")] id: JsValue,
+        ) -> std::result::Result<JsValue, JsValue> {
+            let id = id_of(&id)?;
+            self.read(&format!("/contributions/{id}"), &[]).await
+        }
 
-    /// The indexer's state: network, checkpoint, store counts.
-    #[wasm_bindgen(unchecked_return_type = "IndexerStatus")]
-    pub async fn status(&self) -> std::result::Result<JsValue, JsValue> {
-        self.read("/status", &[]).await
+        /// A learner's rewards: issued, claimed, unclaimed, history.
+        #[wasm_bindgen(unchecked_return_type = "LearnerRewards")]
+        pub async fn rewards(&self, learner: String) -> std::result::Result<JsValue, JsValue> {
+            self.read(&format!("/rewards/{}", encode(&learner)), &[])
+                .await
+        }
+
+        /// The reward pool.
+        #[wasm_bindgen(unchecked_return_type = "RewardPool")]
+        pub async fn pool(&self) -> std::result::Result<JsValue, JsValue> {
+            self.read("/pool", &[]).await
+        }
+
+        /// The indexer's state: network, checkpoint, store counts.
+        #[wasm_bindgen(unchecked_return_type = "IndexerStatus")]
+        pub async fn status(&self) -> std::result::Result<JsValue, JsValue> {
+            self.read("/status", &[]).await
+        }
     }
 }
 

@@ -3,12 +3,17 @@
 //! sign, send, poll to a final status, and turn the outcome into the return value or a typed
 //! error. Also the multi-party steps: build with someone else's auth left unsigned, sign
 //! auth entries, and finish (re-simulate with the signatures, sign the envelope, send).
+//! [`Contract`] is one deployed contract on that path, which every typed contract client
+//! (`EscrowContract`, `ContentContract`, …) and its JavaScript class call through.
 
+use std::rc::Rc;
+
+use serde::Serialize;
 use serde_json::Value;
 use stellar_xdr::{HostFunction, ScAddress, ScVal, Transaction, TransactionEnvelope};
 
 use crate::error::{Result, SdkError};
-use crate::rpc::{Rpc, Transport};
+use crate::rpc::{FetchTransport, Rpc, Transport};
 use crate::signer::SignerKind;
 use crate::tx;
 
@@ -43,6 +48,55 @@ pub struct Submitted {
     pub hash: String,
     pub ledger: u32,
     pub value: Option<ScVal>,
+}
+
+impl Submitted {
+    /// The outcome of a call whose return value says nothing more.
+    pub fn unit(self) -> Invoked<()> {
+        Invoked {
+            tx_hash: self.hash,
+            ledger: self.ledger,
+            value: (),
+        }
+    }
+
+    /// The outcome with the returned value read by `read`; `function` names the call when
+    /// it returned nothing.
+    pub fn read_value<V>(
+        self,
+        function: &str,
+        read: impl FnOnce(&ScVal) -> Result<V>,
+    ) -> Result<Invoked<V>> {
+        let value = match &self.value {
+            Some(v) => read(v)?,
+            None => return Err(SdkError::Malformed(format!("{function} returned nothing"))),
+        };
+        Ok(Invoked {
+            tx_hash: self.hash,
+            ledger: self.ledger,
+            value,
+        })
+    }
+}
+
+/// A confirmed call: its transaction, the ledger that applied it and what it returned
+/// (JavaScript's `InvokeResult`, which is this serialized).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invoked<T> {
+    pub tx_hash: String,
+    pub ledger: u32,
+    pub value: T,
+}
+
+impl<T> Invoked<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Invoked<U> {
+        Invoked {
+            tx_hash: self.tx_hash,
+            ledger: self.ledger,
+            value: f(self.value),
+        }
+    }
 }
 
 /// A built transaction waiting for other parties' auth signatures.
@@ -275,6 +329,88 @@ impl<T: Transport> Invoker<T> {
     }
 }
 
+/// One deployed contract and the invoker that calls it, with the signer as the source.
+pub struct Contract<T: Transport = FetchTransport> {
+    address: ScAddress,
+    invoker: Invoker<T>,
+}
+
+impl<T: Transport> Contract<T> {
+    /// `contract_id`: a `C…` strkey; `error_name` names the contract's error codes.
+    pub fn new(
+        contract_id: &str,
+        rpc: Rc<Rpc<T>>,
+        passphrase: String,
+        options: InvokeOptions,
+        error_name: fn(u32) -> &'static str,
+    ) -> Result<Self> {
+        let address = tx::parse_address(contract_id, "contractId")?;
+        if !matches!(address, ScAddress::Contract(_)) {
+            return Err(SdkError::invalid(
+                "contractId",
+                "expected a contract (C…) strkey",
+            ));
+        }
+        Ok(Contract {
+            address,
+            invoker: Invoker {
+                rpc,
+                passphrase,
+                options,
+                error_name,
+            },
+        })
+    }
+
+    pub fn address(&self) -> &ScAddress {
+        &self.address
+    }
+
+    pub fn invoker(&self) -> &Invoker<T> {
+        &self.invoker
+    }
+
+    /// `function(signer, …rest)` (with `as_signer`) or `function(…rest)`, signed and sent
+    /// by `signer`.
+    pub async fn call(
+        &self,
+        function: &str,
+        as_signer: bool,
+        rest: Vec<ScVal>,
+        signer: &SignerKind,
+    ) -> Result<Submitted> {
+        let source = signer.public_key().await?;
+        let mut args = Vec::with_capacity(rest.len() + 1);
+        if as_signer {
+            args.push(ScVal::Address(tx::account_address(&source)));
+        }
+        args.extend(rest);
+        self.invoker
+            .invoke(&self.address, function, args, signer, &source)
+            .await
+    }
+
+    /// A simulation of `function(args)`: nothing is signed or sent.
+    pub async fn read(&self, function: &str, args: Vec<ScVal>) -> Result<ScVal> {
+        let hf = tx::invoke_args(self.address.clone(), function, args)?;
+        self.invoker.read(hf).await
+    }
+
+    /// `grant_role(role, account)`, signed by the contract's admin.
+    pub async fn grant_role(
+        &self,
+        role: &str,
+        account: &str,
+        admin: &SignerKind,
+    ) -> Result<Invoked<()>> {
+        let args = vec![
+            tx::sym(role)?,
+            ScVal::Address(tx::parse_address(account, "account")?),
+        ];
+        Ok(self.call("grant_role", false, args, admin).await?.unit())
+    }
+}
+
 fn str_field(v: &Value, key: &str) -> Result<String> {
     v.get(key)
         .and_then(Value::as_str)
@@ -288,4 +424,44 @@ fn pending(t: Transaction) -> Result<Pending> {
         xdr: tx::to_b64(&tx::wrap(t), "transaction")?,
         pending_signers,
     })
+}
+
+/// `InvokeOptions` from JavaScript: each field optional, defaults otherwise.
+#[cfg(feature = "js")]
+pub(crate) fn options_from_js(v: &wasm_bindgen::JsValue) -> Result<InvokeOptions> {
+    use crate::js;
+    let d = InvokeOptions::default();
+    let get = |k: &'static str| js::opt_u32(&js::get(v, k), k);
+    Ok(InvokeOptions {
+        base_fee: get("baseFee")?.unwrap_or(d.base_fee),
+        tx_timeout_secs: get("txTimeoutSecs")?.unwrap_or(d.tx_timeout_secs),
+        poll_timeout_ms: get("pollTimeoutMs")?.unwrap_or(d.poll_timeout_ms),
+        poll_interval_ms: get("pollIntervalMs")?.unwrap_or(d.poll_interval_ms),
+        auth_validity_ledgers: get("authValidityLedgers")?.unwrap_or(d.auth_validity_ledgers),
+    })
+}
+
+/// An `InvokeResult` for JavaScript.
+#[cfg(feature = "js")]
+pub(crate) fn invoked_js<T: Serialize>(
+    r: &Invoked<T>,
+) -> std::result::Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    Ok(crate::js::to_js(r)?)
+}
+
+/// A `PendingTransaction` for JavaScript.
+#[cfg(feature = "js")]
+pub(crate) fn pending_js(
+    p: &Pending,
+) -> std::result::Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct PendingJson<'a> {
+        xdr: &'a str,
+        pending_signers: &'a [String],
+    }
+    Ok(crate::js::to_js(&PendingJson {
+        xdr: &p.xdr,
+        pending_signers: &p.pending_signers,
+    })?)
 }

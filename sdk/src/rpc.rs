@@ -280,6 +280,17 @@ impl FetchTransport {
     }
 }
 
+impl Rpc<FetchTransport> {
+    /// An RPC client over the global `fetch` for the JSON-RPC endpoint `url`.
+    pub fn over_fetch(url: impl Into<String>, options: RpcOptions) -> Result<Self> {
+        let url = url.into();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(SdkError::invalid("url", "expected an http(s) URL"));
+        }
+        Ok(Rpc::new(url, FetchTransport, options))
+    }
+}
+
 impl Transport for FetchTransport {
     async fn post(
         &self,
@@ -313,6 +324,7 @@ impl Transport for FetchTransport {
 
 // ---------------------------------------------------------------- JavaScript class
 
+#[cfg(feature = "js")]
 pub(crate) fn options_from_js(v: &JsValue) -> Result<RpcOptions> {
     let d = RpcOptions::default();
     Ok(RpcOptions {
@@ -324,11 +336,13 @@ pub(crate) fn options_from_js(v: &JsValue) -> Result<RpcOptions> {
 }
 
 /// A Stellar RPC client (fetch-based; Node.js ≥ 20 and browsers).
+#[cfg(feature = "js")]
 #[wasm_bindgen]
 pub struct RpcClient {
     pub(crate) inner: std::rc::Rc<Rpc<FetchTransport>>,
 }
 
+#[cfg(feature = "js")]
 #[wasm_bindgen]
 impl RpcClient {
     /// `url`: the JSON-RPC endpoint, e.g. `http://127.0.0.1:8000/`.
@@ -337,12 +351,9 @@ impl RpcClient {
         url: String,
         #[wasm_bindgen(unchecked_optional_param_type = "RpcOptions")] options: JsValue,
     ) -> std::result::Result<RpcClient, JsValue> {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(SdkError::invalid("url", "expected an http(s) URL").into());
-        }
         let options = options_from_js(&options)?;
         Ok(RpcClient {
-            inner: std::rc::Rc::new(Rpc::new(url, FetchTransport, options)),
+            inner: std::rc::Rc::new(Rpc::over_fetch(url, options)?),
         })
     }
 

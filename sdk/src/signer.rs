@@ -1,74 +1,32 @@
-//! Owns signing: the local ed25519 [`Keypair`] (scripts, tests, servers) and the
-//! [`WalletSigner`] around a wallet extension with the SEP-43 / Freighter shape
-//! (`getAddress`, `signTransaction`, `signAuthEntry`, optional `getNetwork`). A wallet that
+//! Owns signing: [`SignerKind`], a local ed25519 key (scripts, tests, servers; `Keypair` in
+//! JavaScript) or a wallet extension with the SEP-43 / Freighter shape (`getAddress`,
+//! `signTransaction`, `signAuthEntry`, optional `getNetwork`; `WalletSigner`). A wallet that
 //! declines — a rejected promise, or an `{ error }` answer as Freighter gives — becomes a
 //! `wallet_refused` error before anything is sent; an answer that is not what was asked (a
 //! different transaction, a signature that does not verify) becomes `wallet_error`.
 //!
-//! Contract clients take any signer as a JavaScript value. Each `Keypair` and
-//! `WalletSigner` registers its Rust side under a numeric handle that the object exposes,
-//! so a client finds the key without the secret ever crossing into JavaScript; a plain
-//! SEP-43 wallet object is accepted too and wrapped on the fly.
-
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::rc::Rc;
+//! Rust callers sign with a [`SignerKind`] directly. JavaScript contract clients take any
+//! signer as a JavaScript value (feature `js`): each `Keypair` and `WalletSigner` registers
+//! its Rust side under a numeric handle that the object exposes, so a client finds the key
+//! without the secret ever crossing into JavaScript; a plain SEP-43 wallet object is
+//! accepted too and wrapped on the fly.
 
 use base64::Engine;
-use ed25519_dalek::{Signer as _, SigningKey};
-use stellar_xdr::{HashIdPreimage, Transaction, TransactionEnvelope, TransactionV1Envelope};
-use wasm_bindgen::prelude::*;
+use ed25519_dalek::SigningKey;
+use stellar_xdr::{Transaction, TransactionEnvelope, TransactionV1Envelope};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{Result, SdkError};
 use crate::js;
 use crate::tx;
 
+#[cfg(feature = "js")]
+pub use self::bindings::{resolve, Keypair, WalletSigner};
+
 /// What signs: a key held in this module, or a wallet object.
 pub enum SignerKind {
     Local(Box<SigningKey>),
     Wallet(JsValue),
-}
-
-thread_local! {
-    static REGISTRY: RefCell<HashMap<u32, Rc<SignerKind>>> = RefCell::new(HashMap::new());
-    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
-}
-
-/// The property under which `Keypair` and `WalletSigner` expose their handle.
-const HANDLE: &str = "__teachlinkSigner";
-
-fn register(kind: SignerKind) -> u32 {
-    let id = NEXT_ID.with(|n| {
-        let id = n.get();
-        n.set(id.wrapping_add(1).max(1));
-        id
-    });
-    REGISTRY.with(|r| r.borrow_mut().insert(id, Rc::new(kind)));
-    id
-}
-
-fn unregister(id: u32) {
-    REGISTRY.with(|r| r.borrow_mut().remove(&id));
-}
-
-/// The signer behind a JavaScript value: a `Keypair`, a `WalletSigner`, or a bare SEP-43
-/// wallet object.
-pub fn resolve(v: &JsValue) -> Result<Rc<SignerKind>> {
-    let handle = JsValue::from_str(HANDLE);
-    if v.is_object() && js_sys::Reflect::has(v, &handle).unwrap_or(false) {
-        // The getter throws once the object was freed.
-        let found = js::get(v, HANDLE)
-            .as_f64()
-            .and_then(|id| REGISTRY.with(|r| r.borrow().get(&(id as u32)).cloned()));
-        return found.ok_or_else(|| SdkError::invalid("signer", "this signer was freed"));
-    }
-    if js::get(v, "signTransaction").is_function() {
-        return Ok(Rc::new(SignerKind::Wallet(v.clone())));
-    }
-    Err(SdkError::invalid(
-        "signer",
-        "expected a Keypair, a WalletSigner or a SEP-43 wallet object",
-    ))
 }
 
 fn refused(e: &JsValue) -> SdkError {
@@ -109,6 +67,20 @@ fn sign_opts(passphrase: &str, address: &str) -> JsValue {
 }
 
 impl SignerKind {
+    /// A wallet extension's SEP-43 object (Freighter's shape) as a signer; it must at least
+    /// have `getAddress` and `signTransaction`.
+    pub fn wallet(wallet: JsValue) -> Result<SignerKind> {
+        for method in ["getAddress", "signTransaction"] {
+            if !js::get(&wallet, method).is_function() {
+                return Err(SdkError::invalid(
+                    "wallet",
+                    format!("the wallet has no {method} method"),
+                ));
+            }
+        }
+        Ok(SignerKind::Wallet(wallet))
+    }
+
     /// The signing account's ed25519 public key.
     pub async fn public_key(&self) -> Result<[u8; 32]> {
         match self {
@@ -257,194 +229,247 @@ fn signature_bytes(answer: &JsValue) -> Result<[u8; 64]> {
         .map_err(|_| SdkError::Wallet("expected a 64-byte ed25519 signature".into()))
 }
 
-// ---------------------------------------------------------------- Keypair
+/// Owns the JavaScript signer classes `Keypair` and `WalletSigner`, and the registry that
+/// finds the Rust side of a signer passed to a JavaScript contract client.
+#[cfg(feature = "js")]
+mod bindings {
+    use std::cell::{Cell, RefCell};
+    use std::collections::HashMap;
+    use std::rc::Rc;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
-    fn get_random_values(buf: &mut [u8]) -> std::result::Result<JsValue, JsValue>;
-}
+    use base64::Engine;
+    use ed25519_dalek::{Signer as _, SigningKey};
+    use stellar_xdr::{HashIdPreimage, TransactionEnvelope};
+    use wasm_bindgen::prelude::*;
 
-/// A local ed25519 key: signs transactions and auth entries in Wasm. It also has the
-/// SEP-43 wallet shape, so it can stand in for a wallet.
-#[wasm_bindgen]
-pub struct Keypair {
-    id: u32,
-    key: SigningKey,
-}
+    use super::SignerKind;
+    use crate::error::{Result, SdkError};
+    use crate::js;
+    use crate::tx;
 
-impl Drop for Keypair {
-    fn drop(&mut self) {
-        unregister(self.id);
-    }
-}
-
-impl Keypair {
-    pub fn from_signing_key(key: SigningKey) -> Keypair {
-        let id = register(SignerKind::Local(Box::new(key.clone())));
-        Keypair { id, key }
+    thread_local! {
+        static REGISTRY: RefCell<HashMap<u32, Rc<SignerKind>>> = RefCell::new(HashMap::new());
+        static NEXT_ID: Cell<u32> = const { Cell::new(1) };
     }
 
-    fn public_key_bytes(&self) -> [u8; 32] {
-        self.key.verifying_key().to_bytes()
-    }
-}
+    /// The property under which `Keypair` and `WalletSigner` expose their handle.
+    const HANDLE: &str = "__teachlinkSigner";
 
-#[wasm_bindgen]
-impl Keypair {
-    /// From an `S…` secret seed strkey.
-    #[wasm_bindgen(js_name = fromSecret)]
-    pub fn from_secret(secret: &str) -> std::result::Result<Keypair, JsValue> {
-        Ok(Keypair::from_signing_key(tx::parse_secret(secret)?))
-    }
-
-    /// From a 32-byte ed25519 seed.
-    #[wasm_bindgen(js_name = fromRawSeed)]
-    pub fn from_raw_seed(seed: &[u8]) -> std::result::Result<Keypair, JsValue> {
-        let seed: [u8; 32] = seed
-            .try_into()
-            .map_err(|_| SdkError::invalid("seed", "expected 32 bytes"))?;
-        Ok(Keypair::from_signing_key(SigningKey::from_bytes(&seed)))
+    fn register(kind: SignerKind) -> u32 {
+        let id = NEXT_ID.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1).max(1));
+            id
+        });
+        REGISTRY.with(|r| r.borrow_mut().insert(id, Rc::new(kind)));
+        id
     }
 
-    /// A new key from `crypto.getRandomValues`.
-    pub fn random() -> std::result::Result<Keypair, JsValue> {
-        let mut seed = [0u8; 32];
-        get_random_values(&mut seed)
-            .map_err(|_| SdkError::invalid("random", "crypto.getRandomValues is unavailable"))?;
-        Ok(Keypair::from_signing_key(SigningKey::from_bytes(&seed)))
+    fn unregister(id: u32) {
+        REGISTRY.with(|r| r.borrow_mut().remove(&id));
     }
 
-    /// The account address (`G…`).
-    #[wasm_bindgen(js_name = publicKey)]
-    pub fn public_key(&self) -> String {
-        tx::account_strkey(&self.public_key_bytes())
-    }
-
-    /// The secret seed (`S…`).
-    pub fn secret(&self) -> String {
-        tx::secret_strkey(&self.key)
-    }
-
-    /// An ed25519 signature of `data`.
-    pub fn sign(&self, data: &[u8]) -> Vec<u8> {
-        self.key.sign(data).to_bytes().to_vec()
-    }
-
-    pub fn verify(&self, data: &[u8], signature: &[u8]) -> bool {
-        tx::verify(&self.public_key_bytes(), data, signature)
-    }
-
-    #[wasm_bindgen(getter = __teachlinkSigner, skip_typescript)]
-    pub fn handle(&self) -> u32 {
-        self.id
-    }
-
-    /// SEP-43 `getAddress`.
-    #[wasm_bindgen(js_name = getAddress, unchecked_return_type = "{ address: string }")]
-    pub async fn get_address(&self) -> std::result::Result<JsValue, JsValue> {
-        Ok(js::object(&[(
-            "address",
-            JsValue::from_str(&self.public_key()),
-        )]))
-    }
-
-    /// SEP-43 `signTransaction`: signs a base64 v1 envelope for `opts.networkPassphrase`.
-    #[wasm_bindgen(js_name = signTransaction, unchecked_return_type = "SignTransactionResult")]
-    pub async fn sign_transaction(
-        &self,
-        xdr: String,
-        #[wasm_bindgen(unchecked_param_type = "SignOptions")] opts: JsValue,
-    ) -> std::result::Result<JsValue, JsValue> {
-        let passphrase = js::string(&js::get(&opts, "networkPassphrase"), "networkPassphrase")?;
-        let mut env = tx::unwrap(tx::from_b64(&xdr, "transaction")?)?;
-        tx::sign_envelope_locally(&mut env, &self.key, tx::network_id(&passphrase))?;
-        let signed = tx::to_b64(&TransactionEnvelope::Tx(env), "transaction")?;
-        Ok(js::object(&[
-            ("signedTxXdr", JsValue::from_str(&signed)),
-            ("signerAddress", JsValue::from_str(&self.public_key())),
-        ]))
-    }
-
-    /// SEP-43 `signAuthEntry`: signs a base64 Soroban authorization preimage
-    /// (`HashIdPreimage`) for `opts.networkPassphrase`; anything else is refused, so this
-    /// never signs a transaction hash or arbitrary bytes.
-    #[wasm_bindgen(js_name = signAuthEntry, unchecked_return_type = "SignAuthEntryResult")]
-    pub async fn sign_auth_entry(
-        &self,
-        #[wasm_bindgen(js_name = preimageXdr)] preimage_xdr: String,
-        #[wasm_bindgen(unchecked_param_type = "SignOptions")] opts: JsValue,
-    ) -> std::result::Result<JsValue, JsValue> {
-        let passphrase = js::string(&js::get(&opts, "networkPassphrase"), "networkPassphrase")?;
-        let preimage: HashIdPreimage = tx::from_b64(&preimage_xdr, "auth preimage")?;
-        let network = match &preimage {
-            HashIdPreimage::SorobanAuthorization(p) => p.network_id.0,
-            HashIdPreimage::SorobanAuthorizationWithAddress(p) => p.network_id.0,
-            _ => {
-                return Err(SdkError::invalid(
-                    "auth preimage",
-                    "not a Soroban authorization preimage",
-                )
-                .into())
-            }
-        };
-        if network != tx::network_id(&passphrase) {
-            return Err(SdkError::invalid("auth preimage", "made for another network").into());
+    /// The signer behind a JavaScript value: a `Keypair`, a `WalletSigner`, or a bare SEP-43
+    /// wallet object.
+    pub fn resolve(v: &JsValue) -> Result<Rc<SignerKind>> {
+        let handle = JsValue::from_str(HANDLE);
+        if v.is_object() && js_sys::Reflect::has(v, &handle).unwrap_or(false) {
+            // The getter throws once the object was freed.
+            let found = js::get(v, HANDLE)
+                .as_f64()
+                .and_then(|id| REGISTRY.with(|r| r.borrow().get(&(id as u32)).cloned()));
+            return found.ok_or_else(|| SdkError::invalid("signer", "this signer was freed"));
         }
-        let sig = self.key.sign(&tx::auth_payload(&preimage)?).to_bytes();
-        Ok(js::object(&[
-            (
-                "signedAuthEntry",
-                JsValue::from_str(&base64::engine::general_purpose::STANDARD.encode(sig)),
-            ),
-            ("signerAddress", JsValue::from_str(&self.public_key())),
-        ]))
-    }
-}
-
-// ---------------------------------------------------------------- WalletSigner
-
-/// A wallet extension (Freighter, or anything with the SEP-43 shape) as a signer.
-#[wasm_bindgen]
-pub struct WalletSigner {
-    id: u32,
-    wallet: JsValue,
-}
-
-impl Drop for WalletSigner {
-    fn drop(&mut self) {
-        unregister(self.id);
-    }
-}
-
-#[wasm_bindgen]
-impl WalletSigner {
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "Sep43Wallet")] wallet: JsValue,
-    ) -> std::result::Result<WalletSigner, JsValue> {
-        for method in ["getAddress", "signTransaction"] {
-            if !js::get(&wallet, method).is_function() {
-                return Err(SdkError::invalid(
-                    "wallet",
-                    format!("the wallet has no {method} method"),
-                )
-                .into());
-            }
+        if js::get(v, "signTransaction").is_function() {
+            return Ok(Rc::new(SignerKind::Wallet(v.clone())));
         }
-        let id = register(SignerKind::Wallet(wallet.clone()));
-        Ok(WalletSigner { id, wallet })
+        Err(SdkError::invalid(
+            "signer",
+            "expected a Keypair, a WalletSigner or a SEP-43 wallet object",
+        ))
     }
 
-    #[wasm_bindgen(getter = __teachlinkSigner, skip_typescript)]
-    pub fn handle(&self) -> u32 {
-        self.id
+    // ---------------------------------------------------------------- Keypair
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
+        fn get_random_values(buf: &mut [u8]) -> std::result::Result<JsValue, JsValue>;
     }
 
-    /// The wallet's account address (`G…`), asking the wallet.
-    #[wasm_bindgen(js_name = getAddress)]
-    pub async fn get_address(&self) -> std::result::Result<String, JsValue> {
-        let kind = SignerKind::Wallet(self.wallet.clone());
-        Ok(tx::account_strkey(&kind.public_key().await?))
+    /// A local ed25519 key: signs transactions and auth entries in Wasm. It also has the
+    /// SEP-43 wallet shape, so it can stand in for a wallet.
+    #[wasm_bindgen]
+    pub struct Keypair {
+        id: u32,
+        key: SigningKey,
+    }
+
+    impl Drop for Keypair {
+        fn drop(&mut self) {
+            unregister(self.id);
+        }
+    }
+
+    impl Keypair {
+        pub fn from_signing_key(key: SigningKey) -> Keypair {
+            let id = register(SignerKind::Local(Box::new(key.clone())));
+            Keypair { id, key }
+        }
+
+        fn public_key_bytes(&self) -> [u8; 32] {
+            self.key.verifying_key().to_bytes()
+        }
+    }
+
+    #[wasm_bindgen]
+    impl Keypair {
+        /// From an `S…` secret seed strkey.
+        #[wasm_bindgen(js_name = fromSecret)]
+        pub fn from_secret(secret: &str) -> std::result::Result<Keypair, JsValue> {
+            Ok(Keypair::from_signing_key(tx::parse_secret(secret)?))
+        }
+
+        /// From a 32-byte ed25519 seed.
+        #[wasm_bindgen(js_name = fromRawSeed)]
+        pub fn from_raw_seed(seed: &[u8]) -> std::result::Result<Keypair, JsValue> {
+            let seed: [u8; 32] = seed
+                .try_into()
+                .map_err(|_| SdkError::invalid("seed", "expected 32 bytes"))?;
+            Ok(Keypair::from_signing_key(SigningKey::from_bytes(&seed)))
+        }
+
+        /// A new key from `crypto.getRandomValues`.
+        pub fn random() -> std::result::Result<Keypair, JsValue> {
+            let mut seed = [0u8; 32];
+            get_random_values(&mut seed).map_err(|_| {
+                SdkError::invalid("random", "crypto.getRandomValues is unavailable")
+            })?;
+            Ok(Keypair::from_signing_key(SigningKey::from_bytes(&seed)))
+        }
+
+        /// The account address (`G…`).
+        #[wasm_bindgen(js_name = publicKey)]
+        pub fn public_key(&self) -> String {
+            tx::account_strkey(&self.public_key_bytes())
+        }
+
+        /// The secret seed (`S…`).
+        pub fn secret(&self) -> String {
+            tx::secret_strkey(&self.key)
+        }
+
+        /// An ed25519 signature of `data`.
+        pub fn sign(&self, data: &[u8]) -> Vec<u8> {
+            self.key.sign(data).to_bytes().to_vec()
+        }
+
+        pub fn verify(&self, data: &[u8], signature: &[u8]) -> bool {
+            tx::verify(&self.public_key_bytes(), data, signature)
+        }
+
+        #[wasm_bindgen(getter = __teachlinkSigner, skip_typescript)]
+        pub fn handle(&self) -> u32 {
+            self.id
+        }
+
+        /// SEP-43 `getAddress`.
+        #[wasm_bindgen(js_name = getAddress, unchecked_return_type = "{ address: string }")]
+        pub async fn get_address(&self) -> std::result::Result<JsValue, JsValue> {
+            Ok(js::object(&[(
+                "address",
+                JsValue::from_str(&self.public_key()),
+            )]))
+        }
+
+        /// SEP-43 `signTransaction`: signs a base64 v1 envelope for `opts.networkPassphrase`.
+        #[wasm_bindgen(js_name = signTransaction, unchecked_return_type = "SignTransactionResult")]
+        pub async fn sign_transaction(
+            &self,
+            xdr: String,
+            #[wasm_bindgen(unchecked_param_type = "SignOptions")] opts: JsValue,
+        ) -> std::result::Result<JsValue, JsValue> {
+            let passphrase = js::string(&js::get(&opts, "networkPassphrase"), "networkPassphrase")?;
+            let mut env = tx::unwrap(tx::from_b64(&xdr, "transaction")?)?;
+            tx::sign_envelope_locally(&mut env, &self.key, tx::network_id(&passphrase))?;
+            let signed = tx::to_b64(&TransactionEnvelope::Tx(env), "transaction")?;
+            Ok(js::object(&[
+                ("signedTxXdr", JsValue::from_str(&signed)),
+                ("signerAddress", JsValue::from_str(&self.public_key())),
+            ]))
+        }
+
+        /// SEP-43 `signAuthEntry`: signs a base64 Soroban authorization preimage
+        /// (`HashIdPreimage`) for `opts.networkPassphrase`; anything else is refused, so this
+        /// never signs a transaction hash or arbitrary bytes.
+        #[wasm_bindgen(js_name = signAuthEntry, unchecked_return_type = "SignAuthEntryResult")]
+        pub async fn sign_auth_entry(
+            &self,
+            #[wasm_bindgen(js_name = preimageXdr)] preimage_xdr: String,
+            #[wasm_bindgen(unchecked_param_type = "SignOptions")] opts: JsValue,
+        ) -> std::result::Result<JsValue, JsValue> {
+            let passphrase = js::string(&js::get(&opts, "networkPassphrase"), "networkPassphrase")?;
+            let preimage: HashIdPreimage = tx::from_b64(&preimage_xdr, "auth preimage")?;
+            let network = match &preimage {
+                HashIdPreimage::SorobanAuthorization(p) => p.network_id.0,
+                HashIdPreimage::SorobanAuthorizationWithAddress(p) => p.network_id.0,
+                _ => {
+                    return Err(SdkError::invalid(
+                        "auth preimage",
+                        "not a Soroban authorization preimage",
+                    )
+                    .into())
+                }
+            };
+            if network != tx::network_id(&passphrase) {
+                return Err(SdkError::invalid("auth preimage", "made for another network").into());
+            }
+            let sig = self.key.sign(&tx::auth_payload(&preimage)?).to_bytes();
+            Ok(js::object(&[
+                (
+                    "signedAuthEntry",
+                    JsValue::from_str(&base64::engine::general_purpose::STANDARD.encode(sig)),
+                ),
+                ("signerAddress", JsValue::from_str(&self.public_key())),
+            ]))
+        }
+    }
+
+    // ---------------------------------------------------------------- WalletSigner
+
+    /// A wallet extension (Freighter, or anything with the SEP-43 shape) as a signer.
+    #[wasm_bindgen]
+    pub struct WalletSigner {
+        id: u32,
+        wallet: JsValue,
+    }
+
+    impl Drop for WalletSigner {
+        fn drop(&mut self) {
+            unregister(self.id);
+        }
+    }
+
+    #[wasm_bindgen]
+    impl WalletSigner {
+        #[wasm_bindgen(constructor)]
+        pub fn new(
+            #[wasm_bindgen(unchecked_param_type = "Sep43Wallet")] wallet: JsValue,
+        ) -> std::result::Result<WalletSigner, JsValue> {
+            let id = register(SignerKind::wallet(wallet.clone())?);
+            Ok(WalletSigner { id, wallet })
+        }
+
+        #[wasm_bindgen(getter = __teachlinkSigner, skip_typescript)]
+        pub fn handle(&self) -> u32 {
+            self.id
+        }
+
+        /// The wallet's account address (`G…`), asking the wallet.
+        #[wasm_bindgen(js_name = getAddress)]
+        pub async fn get_address(&self) -> std::result::Result<String, JsValue> {
+            let kind = SignerKind::Wallet(self.wallet.clone());
+            Ok(tx::account_strkey(&kind.public_key().await?))
+        }
     }
 }

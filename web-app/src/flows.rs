@@ -7,24 +7,20 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use serde_json::{json, Value};
 use teachlink_indexer::project::{Escrow, EscrowStatus};
 use teachlink_indexer::Address;
-use wasm_bindgen::JsValue;
+use teachlink_sdk::clients::ContentMint;
+use teachlink_sdk::escrow::{EscrowSigner, EscrowTerms, Resolution};
 
 use crate::submit::{
-    connected, content_client, escrow_client, native_token, now_secs, parse_fixed, rewards_client,
-    send, Stage, StageLine,
+    connected, content_contract, escrow_contract, native_token, now_secs, parse_fixed,
+    rewards_contract, send, Stage, StageLine,
 };
 
 /// Stellar amounts have 7 decimals.
 const DECIMALS: u32 = 7;
 /// The escrow contract's longest dispute reason, in bytes (`MAX_REASON_LEN`).
 const MAX_REASON_LEN: usize = 256;
-
-fn js(v: &Value) -> Result<JsValue, String> {
-    teachlink_sdk::js::to_js(v).map_err(|e| e.to_string())
-}
 
 fn address(text: &str, what: &str) -> Result<Address, String> {
     text.trim().parse().map_err(|_| {
@@ -73,7 +69,7 @@ struct PayForm {
 
 impl PayForm {
     /// The escrow's `EscrowTerms`, as the SDK takes them.
-    fn terms(&self, me: Address, creator: Address, course: u64) -> Result<Value, String> {
+    fn terms(&self, me: Address, creator: Address, course: u64) -> Result<EscrowTerms, String> {
         let amount = parse_fixed(&self.amount.get_untracked(), DECIMALS, "Amount")?;
         if amount <= 0 {
             return Err("Amount: pay more than 0.".into());
@@ -116,19 +112,23 @@ impl PayForm {
                 Some(now_secs() + days * 86_400)
             }
         };
-        Ok(json!({
-            "beneficiary": creator.to_string(),
-            "token": token.to_string(),
-            "amount": amount.to_string(),
-            "signers": signers.iter()
-                .map(|(a, w)| json!({ "address": a.to_string(), "weight": w }))
-                .collect::<Vec<_>>(),
-            "threshold": threshold,
-            "release_after": null,
-            "refund_after": refund_after,
-            "arbitrator": arbitrator.map(|a| a.to_string()),
-            "course_id": course,
-        }))
+        Ok(EscrowTerms {
+            beneficiary: creator.to_string(),
+            token: token.to_string(),
+            amount,
+            signers: signers
+                .iter()
+                .map(|(a, w)| EscrowSigner {
+                    address: a.to_string(),
+                    weight: *w,
+                })
+                .collect(),
+            threshold,
+            release_after: None,
+            refund_after,
+            arbitrator: arbitrator.map(|a| a.to_string()),
+            course_id: course,
+        })
     }
 }
 
@@ -178,12 +178,12 @@ pub fn PayForCourse(
                 "Connect your wallet first (the button at the top of the page).".into(),
             ));
         };
-        let terms = match form.terms(me, creator, course).and_then(|t| js(&t)) {
+        let terms = match form.terms(me, creator, course) {
             Ok(t) => t,
             Err(e) => return stage.set(Stage::Failed(e)),
         };
-        send(stage, move |signer| async move {
-            escrow_client()?.create(terms, signer).await
+        send(stage, escrow_contract, move |escrow, signer| async move {
+            escrow.create(&terms, &signer).await
         });
     };
     let is_creator = move || me().is_some() && me() == creator.get();
@@ -291,10 +291,10 @@ pub fn EscrowActions(#[prop(into)] escrow: Signal<Option<Escrow>>) -> impl IntoV
         shown.track();
         stage.set(Stage::Idle);
     });
-    let on_escrow = move |f: fn(u64, JsValue) -> Action| {
+    let on_escrow = move |action: fn(u64) -> Action| {
         move |_| {
             let Some(id) = id() else { return };
-            send(stage, move |signer| f(id, signer).run());
+            action(id).send(stage);
         }
     };
     let dispute = move |ev: SubmitEvent| {
@@ -306,14 +306,18 @@ pub fn EscrowActions(#[prop(into)] escrow: Signal<Option<Escrow>>) -> impl IntoV
                 "Reason: say why, in at most {MAX_REASON_LEN} bytes."
             )));
         }
-        send(stage, move |signer| Action::Dispute(id, why, signer).run());
+        Action::Dispute(id, why).send(stage);
     };
     let resolve = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(id) = id() else { return };
         let how = match resolution.get_untracked().as_str() {
-            "Split" => match parse_fixed(&split.get_untracked(), 2, "Share to the teacher") {
-                Ok(bps) if (0..=10_000).contains(&bps) => json!({ "Split": bps }),
+            "ToBeneficiary" => Resolution::ToBeneficiary,
+            "ToDepositor" => Resolution::ToDepositor,
+            "Split" => match parse_fixed(&split.get_untracked(), 2, "Share to the teacher")
+                .map(u32::try_from)
+            {
+                Ok(Ok(bps)) if bps <= 10_000 => Resolution::Split(bps),
                 Ok(_) => {
                     return stage.set(Stage::Failed(
                         "Share to the teacher: a percentage from 0 to 100.".into(),
@@ -321,13 +325,9 @@ pub fn EscrowActions(#[prop(into)] escrow: Signal<Option<Escrow>>) -> impl IntoV
                 }
                 Err(e) => return stage.set(Stage::Failed(e)),
             },
-            other => json!(other),
+            other => return stage.set(Stage::Failed(format!("No such resolution: {other:?}."))),
         };
-        let how = match js(&how) {
-            Ok(h) => h,
-            Err(e) => return stage.set(Stage::Failed(e)),
-        };
-        send(stage, move |signer| Action::Resolve(id, how, signer).run());
+        Action::Resolve(id, how).send(stage);
     };
     let busy = move || stage.get().busy();
     view! {
@@ -387,24 +387,25 @@ pub fn EscrowActions(#[prop(into)] escrow: Signal<Option<Escrow>>) -> impl IntoV
     }
 }
 
-/// One escrow call, with its arguments and the signer.
+/// One escrow call, with its arguments.
 enum Action {
-    Approve(u64, JsValue),
-    Release(u64, JsValue),
-    Dispute(u64, String, JsValue),
-    Resolve(u64, JsValue, JsValue),
+    Approve(u64),
+    Release(u64),
+    Dispute(u64, String),
+    Resolve(u64, Resolution),
 }
 
 impl Action {
-    async fn run(self) -> Result<JsValue, JsValue> {
-        let c = escrow_client()?;
-        let id = |id: u64| JsValue::from_f64(id as f64);
-        match self {
-            Action::Approve(e, s) => c.approve(id(e), s).await,
-            Action::Release(e, s) => c.release(id(e), s).await,
-            Action::Dispute(e, why, s) => c.dispute(id(e), why, s).await,
-            Action::Resolve(e, how, s) => c.resolve(id(e), how, s).await,
-        }
+    /// Sends the call, signed by the wallet, with its progress on `stage`.
+    fn send(self, stage: RwSignal<Stage>) {
+        send(stage, escrow_contract, move |escrow, signer| async move {
+            match self {
+                Action::Approve(id) => escrow.approve(id, &signer).await,
+                Action::Release(id) => escrow.release(id, &signer).await,
+                Action::Dispute(id, why) => escrow.dispute(id, &why, &signer).await,
+                Action::Resolve(id, how) => escrow.resolve(id, how, &signer).await,
+            }
+        });
     }
 }
 
@@ -422,17 +423,13 @@ fn is_symbol(s: &str) -> bool {
 }
 
 /// The content hash: 64 hex digits as given, or the sha256 of the URI when left empty.
-fn content_hash(given: &str, uri: &str) -> Result<String, String> {
+fn content_hash(given: &str, uri: &str) -> Result<[u8; 32], String> {
     let given = given.trim();
     if given.is_empty() {
-        let digest = teachlink_sdk::tx::sha256(uri.as_bytes());
-        return Ok(digest.iter().map(|b| format!("{b:02x}")).collect());
+        return Ok(teachlink_sdk::tx::sha256(uri.as_bytes()));
     }
-    if given.len() == 64 && given.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(given.to_ascii_lowercase())
-    } else {
-        Err("Content hash: 64 hex digits (a sha256), or empty to use the URI's.".into())
-    }
+    teachlink_sdk::clients::parse_content_hash(given)
+        .map_err(|_| "Content hash: 64 hex digits (a sha256), or empty to use the URI's.".into())
 }
 
 /// `/mint`: a teacher mints a course as a content token.
@@ -452,9 +449,8 @@ pub fn ClaimRewards(
             .filter(|(who, amount)| Some(*who) == me() && *amount > 0)
     };
     let claim = move |_| {
-        send(stage, move |signer| async move {
-            let client = rewards_client().map_err(|e| JsValue::from_str(&e))?;
-            client.claim(signer).await
+        send(stage, rewards_contract, move |rewards, signer| async move {
+            rewards.claim(&signer).await
         });
     };
     view! {
@@ -488,7 +484,7 @@ pub fn MintPage() -> impl IntoView {
                 "Connect your wallet first (the button at the top of the page).".into(),
             ));
         }
-        let content = (|| -> Result<JsValue, String> {
+        let content = (|| -> Result<ContentMint, String> {
             let t = title.get_untracked().trim().to_string();
             if t.is_empty() || t.len() > 128 {
                 return Err("Title: between 1 and 128 bytes.".into());
@@ -506,27 +502,29 @@ pub fn MintPage() -> impl IntoView {
             if tag_list.len() > 8 || !tag_list.iter().all(|t| is_symbol(t)) {
                 return Err("Tags: at most 8, each letters, digits or _ (up to 32).".into());
             }
-            let bps = parse_fixed(&royalty.get_untracked(), 2, "Royalty")?;
-            if bps > 10_000 {
-                return Err("Royalty: a percentage from 0 to 100.".into());
-            }
-            js(&json!({
-                "title": t,
-                "content_hash": content_hash(&hash.get_untracked(), &u)?,
-                "uri": u,
-                "licence": licence.get_untracked(),
-                "tags": tag_list,
-                "transferable": transferable.get_untracked(),
-                "royalty_bps": bps,
-            }))
+            let royalty_bps = u32::try_from(parse_fixed(&royalty.get_untracked(), 2, "Royalty")?)
+                .ok()
+                .filter(|bps| *bps <= 10_000)
+                .ok_or("Royalty: a percentage from 0 to 100.")?;
+            Ok(ContentMint {
+                title: t,
+                content_hash: content_hash(&hash.get_untracked(), &u)?,
+                uri: u,
+                licence: licence.get_untracked(),
+                tags: tag_list,
+                transferable: transferable.get_untracked(),
+                royalty_bps,
+            })
         })();
         let content = match content {
             Ok(c) => c,
             Err(e) => return stage.set(Stage::Failed(e)),
         };
-        send(stage, move |signer| async move {
-            content_client()?.mint(content, signer).await
-        });
+        send(
+            stage,
+            content_contract,
+            move |contract, signer| async move { contract.mint(&content, &signer).await },
+        );
     };
     let text = |id: &'static str, label: &'static str, value: RwSignal<String>, required: bool| {
         view! {

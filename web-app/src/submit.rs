@@ -1,18 +1,22 @@
 //! Owns writing to the chain: the SDK's contract clients (`teachlink-sdk`: build, simulate,
-//! assemble, sign, send, poll) with the connected SEP-43 wallet as their signer, and the
-//! status line every transaction form shows — preparing, waiting for the wallet, submitted,
-//! confirmed in ledger N, or why it failed. Nothing here builds a transaction or reads XDR:
-//! that is the SDK's. A confirmed transaction only says so; pages show the new state once
-//! the sync loop has put its events into IndexedDB.
+//! assemble, sign, send, poll), called from Rust with the connected SEP-43 wallet as their
+//! signer, and the status line every transaction form shows — preparing, waiting for the
+//! wallet, submitted, confirmed in ledger N, or why it failed. Nothing here builds a
+//! transaction or reads XDR: that is the SDK's. A confirmed transaction only says so; pages
+//! show the new state once the sync loop has put its events into IndexedDB.
 
 use std::future::Future;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::web_sys::js_sys::{Function, Object, Promise, Reflect};
 use teachlink_indexer::Address;
-use teachlink_sdk::clients::{ContentClient, RewardsClient};
-use teachlink_sdk::escrow::EscrowClient;
-use teachlink_sdk::rpc::RpcClient;
+use teachlink_sdk::clients::{ContentContract, RewardsContract};
+use teachlink_sdk::escrow::EscrowContract;
+use teachlink_sdk::invoke::{InvokeOptions, Invoked};
+use teachlink_sdk::rpc::{FetchTransport, Rpc, RpcOptions};
+use teachlink_sdk::signer::SignerKind;
+use teachlink_sdk::SdkError;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -46,6 +50,31 @@ impl Stage {
     }
 }
 
+/// What a call returns, as the id a confirmed form links to.
+pub trait NewId {
+    fn new_id(&self) -> Option<u64>;
+}
+
+/// A new escrow's or token's id.
+impl NewId for u64 {
+    fn new_id(&self) -> Option<u64> {
+        Some(*self)
+    }
+}
+
+impl NewId for () {
+    fn new_id(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// A claimed amount: nothing to link to.
+impl NewId for i128 {
+    fn new_id(&self) -> Option<u64> {
+        None
+    }
+}
+
 /// The connected account, if any (reactive).
 pub fn connected() -> impl Fn() -> Option<Address> + Copy {
     let state = expect_context::<RwSignal<WalletState>>();
@@ -61,52 +90,37 @@ fn loaded_config() -> Result<AppConfig, String> {
     })
 }
 
-fn contract_id(c: &AppConfig, name: &str) -> Result<String, String> {
-    c.deployment
+/// The SDK's constructor of a contract client.
+type NewContract<C> =
+    fn(&str, Rc<Rpc<FetchTransport>>, String, InvokeOptions) -> Result<C, SdkError>;
+
+/// The deployment's contract `name` as `new` makes its client, on this app's RPC and
+/// network.
+fn contract<C>(name: &str, new: NewContract<C>) -> Result<C, String> {
+    let c = loaded_config()?;
+    let id = c
+        .deployment
         .contracts
         .get(name)
-        .cloned()
-        .ok_or_else(|| format!("The server names no {name} contract."))
-}
-
-fn rpc(c: &AppConfig) -> Result<RpcClient, String> {
-    RpcClient::new(c.rpc_url.clone(), JsValue::UNDEFINED).map_err(|e| describe(&e))
+        .ok_or_else(|| format!("The server names no {name} contract."))?;
+    let rpc =
+        Rpc::over_fetch(c.rpc_url.clone(), RpcOptions::default()).map_err(|e| describe(&e))?;
+    new(id, Rc::new(rpc), c.passphrase, InvokeOptions::default()).map_err(|e| describe(&e))
 }
 
 /// The escrow contract's client on this app's network.
-pub fn escrow_client() -> Result<EscrowClient, String> {
-    let c = loaded_config()?;
-    EscrowClient::new(
-        &contract_id(&c, "escrow")?,
-        &rpc(&c)?,
-        c.passphrase.clone(),
-        JsValue::UNDEFINED,
-    )
-    .map_err(|e| describe(&e))
+pub fn escrow_contract() -> Result<EscrowContract, String> {
+    contract("escrow", EscrowContract::new)
 }
 
 /// The content contract's client on this app's network.
-pub fn content_client() -> Result<ContentClient, String> {
-    let c = loaded_config()?;
-    ContentClient::new(
-        &contract_id(&c, "content")?,
-        &rpc(&c)?,
-        c.passphrase.clone(),
-        JsValue::UNDEFINED,
-    )
-    .map_err(|e| describe(&e))
+pub fn content_contract() -> Result<ContentContract, String> {
+    contract("content", ContentContract::new)
 }
 
 /// The rewards contract's client on this app's network.
-pub fn rewards_client() -> Result<RewardsClient, String> {
-    let c = loaded_config()?;
-    RewardsClient::new(
-        &contract_id(&c, "rewards")?,
-        &rpc(&c)?,
-        c.passphrase.clone(),
-        JsValue::UNDEFINED,
-    )
-    .map_err(|e| describe(&e))
+pub fn rewards_contract() -> Result<RewardsContract, String> {
+    contract("rewards", RewardsContract::new)
 }
 
 /// The lumens' asset contract on this app's network (derived by the SDK), once the server
@@ -119,7 +133,7 @@ pub fn native_token() -> Option<String> {
 /// The wallet as the SDK's signer, watched: the stage turns to "waiting for the wallet"
 /// when it is asked to sign the transaction and to "submitted" when it has signed (the SDK
 /// sends right after). Everything else is the wallet's own method.
-fn watched_wallet(stage: RwSignal<Stage>) -> Result<JsValue, String> {
+fn watched_wallet(stage: RwSignal<Stage>) -> Result<SignerKind, String> {
     let wallet = wallet::find()?;
     let watched = Object::new();
     for method in ["getAddress", "getNetwork", "signAuthEntry"] {
@@ -155,35 +169,31 @@ fn watched_wallet(stage: RwSignal<Stage>) -> Result<JsValue, String> {
         &"signTransaction".into(),
         &sign_watched.into_js_value(),
     );
-    Ok(watched.into())
+    SignerKind::wallet(watched.into()).map_err(|e| describe(&e))
 }
 
-/// Runs one SDK call signed by the wallet, keeping `stage` up to date; `call` gets the
-/// signer and returns the SDK's `InvokeResult` (`{ txHash, ledger, value }`).
-pub fn send<F, Fut>(stage: RwSignal<Stage>, call: F)
+/// Runs one contract call signed by the wallet, keeping `stage` up to date: `client`
+/// makes the contract's client (`escrow_contract`, …), `call` gets it and the signer.
+pub fn send<C, F, Fut, T>(stage: RwSignal<Stage>, client: fn() -> Result<C, String>, call: F)
 where
-    F: FnOnce(JsValue) -> Fut + 'static,
-    Fut: Future<Output = Result<JsValue, JsValue>> + 'static,
+    C: 'static,
+    F: FnOnce(C, SignerKind) -> Fut + 'static,
+    Fut: Future<Output = Result<Invoked<T>, SdkError>> + 'static,
+    T: NewId,
 {
     if stage.get_untracked().busy() {
         return;
     }
-    let signer = match watched_wallet(stage) {
-        Ok(s) => s,
+    let (signer, client) = match watched_wallet(stage).and_then(|s| Ok((s, client()?))) {
+        Ok(ready) => ready,
         Err(e) => return stage.set(Stage::Failed(e)),
     };
     stage.set(Stage::Preparing);
     leptos::task::spawn_local(async move {
-        let next = match call(signer).await {
-            Ok(result) => Stage::Confirmed {
-                ledger: Reflect::get(&result, &"ledger".into())
-                    .ok()
-                    .and_then(|l| l.as_f64())
-                    .map_or(0, |l| l as u32),
-                value: Reflect::get(&result, &"value".into())
-                    .ok()
-                    .and_then(|v| v.as_f64())
-                    .map(|v| v as u64),
+        let next = match call(client, signer).await {
+            Ok(done) => Stage::Confirmed {
+                ledger: done.ledger,
+                value: done.value.new_id(),
             },
             Err(e) => Stage::Failed(describe(&e)),
         };
@@ -191,33 +201,32 @@ where
     });
 }
 
-/// An SDK error (a `TeachLinkError` with a stable `code`) in words for the user.
-pub fn describe(e: &JsValue) -> String {
-    let field = |k: &str| Reflect::get(e, &k.into()).ok().and_then(|v| v.as_string());
-    let message = teachlink_sdk::js::message_of(e);
-    match field("code").as_deref() {
-        Some("wallet_refused") => {
+/// An SDK error in words for the user.
+pub fn describe(e: &SdkError) -> String {
+    let message = e.to_string();
+    match e {
+        SdkError::WalletRefused { .. } => {
             format!("Your wallet did not sign, so nothing was sent ({message}).")
         }
-        Some("wallet_error") => {
+        SdkError::Wallet(_) => {
             format!("The wallet's answer cannot be used, so nothing was sent: {message}.")
         }
-        Some("network_mismatch") => {
+        SdkError::NetworkMismatch { .. } => {
             format!("{message}. Switch the wallet's network and try again; nothing was sent.")
         }
-        Some("account_not_found") => {
+        SdkError::AccountNotFound(_) => {
             format!("{message}: the account needs lumens before it can send transactions.")
         }
-        Some("contract_error") if field("txHash").is_none() => format!(
-            "The contract refuses this ({}); nothing was sent.",
-            field("contractError").unwrap_or(message)
-        ),
-        Some("contract_error") => format!(
-            "The transaction failed on the network: the contract refused it ({}).",
-            field("contractError").unwrap_or(message)
-        ),
-        Some("simulation_failed") => format!("{message}; nothing was sent."),
-        Some("timeout") => format!(
+        SdkError::Contract {
+            name,
+            tx_hash: None,
+            ..
+        } => format!("The contract refuses this ({name}); nothing was sent."),
+        SdkError::Contract { name, .. } => {
+            format!("The transaction failed on the network: the contract refused it ({name}).")
+        }
+        SdkError::Simulation(_) => format!("{message}; nothing was sent."),
+        SdkError::Timeout { .. } => format!(
             "{message}. It may still be included: this page shows it once the sync sees it."
         ),
         _ => message,
