@@ -51,6 +51,8 @@ pub struct AppState {
     pub network: Arc<NetworkInfo>,
     pub deployment: Arc<Deployment>,
     pub demo: watch::Receiver<Option<DemoState>>,
+    /// The snapshot `GET /api/snapshot` serves, shared by the requests that come close.
+    pub snapshots: Arc<crate::snapshot::SnapshotCache>,
 }
 
 /// Every documented route: `/health`, `/metrics` and `/api/*`, with their OpenAPI paths.

@@ -129,6 +129,11 @@ pub struct Args {
     /// The SHA-256 the snapshot must have (as published beside it), if known.
     #[arg(long, env = "TEACHLINK_SNAPSHOT_SHA256", requires = "snapshot")]
     pub snapshot_sha256: Option<String>,
+    /// Seconds `GET /api/snapshot` serves one export to every request before making
+    /// another (while the store has not moved it serves it regardless): an export reads
+    /// the whole store, so new browsers arriving together share one.
+    #[arg(long, env = "TEACHLINK_SNAPSHOT_MAX_AGE_SECS", default_value_t = 30)]
+    pub snapshot_max_age_secs: u64,
 }
 
 /// Something wrong in the configuration.
@@ -187,6 +192,8 @@ pub struct Config {
     pub network: Network,
     pub indexer: IndexerOptions,
     pub health: HealthThresholds,
+    /// How long `GET /api/snapshot` serves one export (see [`crate::snapshot::SnapshotCache`]).
+    pub snapshot_max_age: Duration,
 }
 
 /// Where indexed data is kept.
@@ -498,6 +505,7 @@ impl Config {
                 lag_error: args.health_lag_error,
                 timeout: Duration::from_millis(args.health_timeout_ms.max(1)),
             },
+            snapshot_max_age: Duration::from_secs(args.snapshot_max_age_secs),
         })
     }
 
@@ -536,6 +544,8 @@ impl Config {
                 lag_error: None,
                 timeout: Duration::from_millis(500),
             },
+            // Exact: a test reading a snapshot after new events gets them.
+            snapshot_max_age: Duration::ZERO,
         }
     }
 }

@@ -351,6 +351,7 @@ pub async fn run(
         network: Arc::new(network.clone()),
         deployment: Arc::new(deployment.clone()),
         demo: demo_rx.clone(),
+        snapshots: Arc::new(snapshot::SnapshotCache::new(config.snapshot_max_age)),
     };
     let bind = SocketAddr::new(config.host, config.port);
     let listener = match tokio::net::TcpListener::bind(bind).await {

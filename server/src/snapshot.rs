@@ -1,19 +1,22 @@
 //! Owns the server's snapshots: `GET /api/snapshot` exports the store's entities,
 //! checkpoint and event chain as one verifiable file ([`teachlink_indexer::snapshot`]),
-//! gzip-compressed; `--snapshot` bootstraps an empty store from such a file or URL,
+//! gzip-compressed, and serves one export to every request for a while
+//! ([`SnapshotCache`]); `--snapshot` bootstraps an empty store from such a file or URL,
 //! verified before anything is written, and the indexer then continues from the RPC.
 
 use std::io::{Read, Write};
+use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use teachlink_indexer::snapshot::{self, Encoded, Expected, Snapshot, SnapshotError};
 pub use teachlink_indexer::snapshot::{LEDGER_HEADER, SHA256_HEADER};
-use teachlink_indexer::store::Store;
+use teachlink_indexer::store::{Checkpoint, Store};
 use teachlink_indexer::Deployment;
 use teachlink_indexer_sql::{SqlError, SqlStore};
 
@@ -60,16 +63,16 @@ pub fn gunzip_if_compressed(bytes: Vec<u8>) -> std::io::Result<Vec<u8>> {
 }
 
 /// The snapshot of `store` now, for the network `passphrase` and `deployment`, and the
-/// ledger it is at; `None` before the first batch.
+/// checkpoint it is at; `None` before the first batch.
 pub async fn export(
     store: &SqlStore,
     passphrase: &str,
     deployment: &Deployment,
-) -> Result<Option<(Encoded, u32)>, ExportError> {
+) -> Result<Option<(Encoded, Checkpoint)>, ExportError> {
     let Some(parts) = store.snapshot_parts().await? else {
         return Ok(None);
     };
-    let ledger = parts.checkpoint.ledger;
+    let checkpoint = parts.checkpoint.clone();
     let passphrase = passphrase.to_string();
     let contracts = deployment.contracts.clone();
     let encoded = tokio::task::spawn_blocking(move || {
@@ -83,7 +86,83 @@ pub async fn export(
     })
     .await
     .map_err(|e| ExportError::Task(e.to_string()))??;
-    Ok(Some((encoded, ledger)))
+    Ok(Some((encoded, checkpoint)))
+}
+
+/// The last snapshot `GET /api/snapshot` made, served again while it is younger than
+/// `max_age` or the store has not moved since. An export reads the whole store and holds
+/// its writer meanwhile (9 s at a million events), and every new browser asks for one, so
+/// a crowd of them must share one export rather than each start its own.
+pub struct SnapshotCache {
+    max_age: Duration,
+    /// Held through an export: requests arriving meanwhile wait for it and take its result.
+    last: tokio::sync::Mutex<Option<Served>>,
+}
+
+/// One export, compressed, as served.
+#[derive(Clone)]
+struct Served {
+    gzip: Bytes,
+    sha256: String,
+    checkpoint: Checkpoint,
+    made: Instant,
+}
+
+impl Served {
+    /// Whether it may be served again at `now` to a store at `current`.
+    fn reusable(&self, now: Instant, max_age: Duration, current: Option<&Checkpoint>) -> bool {
+        now.saturating_duration_since(self.made) <= max_age || current == Some(&self.checkpoint)
+    }
+}
+
+impl SnapshotCache {
+    pub fn new(max_age: Duration) -> Self {
+        SnapshotCache {
+            max_age,
+            last: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// The snapshot to serve now: the last one while it is reusable, else a new export.
+    async fn get(
+        &self,
+        store: &SqlStore,
+        passphrase: &str,
+        deployment: &Deployment,
+    ) -> Result<Served, ApiError> {
+        let mut last = self.last.lock().await;
+        if let Some(served) = last.as_ref() {
+            // The checkpoint is read only when age alone does not decide.
+            let young = served.made.elapsed() <= self.max_age;
+            let current = if young {
+                None
+            } else {
+                store.cursor().await.map_err(ApiError::store)?
+            };
+            if served.reusable(Instant::now(), self.max_age, current.as_ref()) {
+                return Ok(served.clone());
+            }
+        }
+        let (Encoded { bytes, sha256 }, checkpoint) =
+            match export(store, passphrase, deployment).await {
+                Ok(Some(exported)) => exported,
+                Ok(None) => return Err(ApiError::not_found("nothing is indexed yet")),
+                Err(ExportError::Store(e)) => return Err(ApiError::store(e)),
+                Err(e) => return Err(ApiError::internal(e.to_string())),
+            };
+        let gzip = tokio::task::spawn_blocking(move || gzip(&bytes))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))?
+            .map_err(|e| ApiError::internal(format!("compressing the snapshot: {e}")))?;
+        let served = Served {
+            gzip: Bytes::from(gzip),
+            sha256,
+            checkpoint,
+            made: Instant::now(),
+        };
+        *last = Some(served.clone());
+        Ok(served)
+    }
 }
 
 /// Why a snapshot could not be exported.
@@ -100,43 +179,67 @@ pub enum ExportError {
 /// A snapshot of every entity the server has indexed, its checkpoint and the hash chain
 /// over the events it covers (NDJSON, `teachlink-snapshot/1`, gzip content encoding),
 /// for a new browser or replica to start from. Its SHA-256 is in the
-/// `X-TeachLink-Snapshot-Sha256` header, its ledger in `X-TeachLink-Snapshot-Ledger`.
+/// `X-TeachLink-Snapshot-Sha256` header (and, quoted, the `ETag`: `If-None-Match` with it
+/// answers 304), its ledger in `X-TeachLink-Snapshot-Ledger`, and `Age` says how many
+/// seconds ago it was made: one export is served to every request for
+/// `--snapshot-max-age-secs`, or for as long as the store has not moved.
 #[utoipa::path(get, path = "/snapshot", tag = "server",
     responses(
         (status = 200, description = "The snapshot (gzip-encoded NDJSON)", content_type = "application/x-ndjson", body = String),
+        (status = 304, description = "The snapshot named by If-None-Match is still the one served"),
         (status = 404, description = "Nothing indexed yet", body = ErrorBody),
         (status = 503, description = "The database did not answer", body = ErrorBody)))]
-pub async fn snapshot_handler(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn snapshot_handler(
+    State(state): State<AppState>,
+    request: HeaderMap,
+) -> Result<Response, ApiError> {
     let passphrase = state
         .network
         .network_passphrase
         .clone()
         .ok_or_else(|| ApiError::store("the network passphrase is not known yet"))?;
-    let (Encoded { bytes, sha256 }, ledger) =
-        match export(&state.store, &passphrase, &state.deployment).await {
-            Ok(Some(exported)) => exported,
-            Ok(None) => return Err(ApiError::not_found("nothing is indexed yet")),
-            Err(ExportError::Store(e)) => return Err(ApiError::store(e)),
-            Err(e) => return Err(ApiError::internal(e.to_string())),
-        };
-    let body = tokio::task::spawn_blocking(move || gzip(&bytes))
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .map_err(|e| ApiError::internal(format!("compressing the snapshot: {e}")))?;
+    let served = state
+        .snapshots
+        .get(&state.store, &passphrase, &state.deployment)
+        .await?;
+    let etag = format!("\"{}\"", served.sha256);
+    let headers = [
+        (header::ETAG, etag.clone()),
+        (header::AGE, served.made.elapsed().as_secs().to_string()),
+        // Clients may keep it, but must ask again before using it.
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+    ];
+    if matches_etag(&request, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    }
     Ok((
+        headers,
         [
             (header::CONTENT_TYPE, "application/x-ndjson".to_string()),
             (header::CONTENT_ENCODING, "gzip".to_string()),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-            (header::HeaderName::from_static(SHA256_HEADER), sha256),
+            (
+                header::HeaderName::from_static(SHA256_HEADER),
+                served.sha256,
+            ),
             (
                 header::HeaderName::from_static(LEDGER_HEADER),
-                ledger.to_string(),
+                served.checkpoint.ledger.to_string(),
             ),
         ],
-        body,
+        served.gzip,
     )
         .into_response())
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or `*`).
+fn matches_etag(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
 }
 
 /// Reads the snapshot at `location` (a path, or an `http(s)://` URL), decompressed.
@@ -210,4 +313,64 @@ pub async fn bootstrap(
     })?;
     store.import_snapshot(&snapshot).await?;
     Ok(Some(snapshot))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn served(ledger: u32, made: Instant) -> Served {
+        Served {
+            gzip: Bytes::new(),
+            sha256: "ab".repeat(32),
+            checkpoint: Checkpoint {
+                ledger,
+                ..Checkpoint::default()
+            },
+            made,
+        }
+    }
+
+    #[test]
+    fn an_export_is_served_again_while_young_or_while_the_store_has_not_moved() {
+        let made = Instant::now();
+        let s = served(7, made);
+        let max_age = Duration::from_secs(30);
+        let moved = Checkpoint {
+            ledger: 8,
+            ..Checkpoint::default()
+        };
+        // Young: served whatever the store did since.
+        assert!(s.reusable(made + Duration::from_secs(30), max_age, Some(&moved)));
+        // Old: only while the store is where the export was made.
+        let later = made + Duration::from_secs(31);
+        assert!(!s.reusable(later, max_age, Some(&moved)));
+        assert!(s.reusable(later, max_age, Some(&s.checkpoint.clone())));
+        assert!(!s.reusable(later, max_age, None));
+        // No age at all: exact, as the tests' servers run.
+        assert!(!s.reusable(
+            made + Duration::from_millis(1),
+            Duration::ZERO,
+            Some(&moved)
+        ));
+    }
+
+    #[test]
+    fn if_none_match_names_the_served_snapshot() {
+        let etag = format!("\"{}\"", "ab".repeat(32));
+        let with = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::IF_NONE_MATCH,
+                value.parse().expect("a header value"),
+            );
+            matches_etag(&h, &etag)
+        };
+        assert!(with(&etag));
+        assert!(with(&format!("\"other\", W/{etag}")));
+        assert!(with("*"));
+        assert!(!with("\"other\""));
+        assert!(!with(&"ab".repeat(32)), "an unquoted tag is another tag");
+        assert!(!matches_etag(&HeaderMap::new(), &etag));
+    }
 }

@@ -1,7 +1,8 @@
 //! Snapshots (issue 10): a server exports its entities, checkpoint and event chain at
 //! `GET /api/snapshot`; a fresh server started with `--snapshot` imports it (verified)
 //! and continues from the RPC, also when the RPC no longer holds the history; a tampered
-//! or unpinned snapshot stops the start and leaves the store empty.
+//! or unpinned snapshot stops the start and leaves the store empty; requests that come
+//! close together share one export.
 //!
 //! Needs the contracts' Wasm (`scripts/build-contracts.sh`).
 
@@ -22,7 +23,9 @@ use teachlink_server::{Config, ServerError};
 use support::chain::{
     indexer_deployment, move_window_past, one_more_event, rpc_config, small_window_localnet,
 };
-use support::harness::{client, eventually, require_wasm, rt, start_server, status};
+use support::harness::{
+    client, eventually, require_wasm, rt, start_server, status, wait_for_events,
+};
 
 /// The snapshot `base` serves: (decompressed bytes, the SHA-256 it was published with).
 async fn fetch_snapshot(base: &str) -> (Vec<u8>, String) {
@@ -241,5 +244,73 @@ fn a_fresh_server_starts_from_a_verified_snapshot_past_the_rpcs_window() {
         c.shutdown().await.expect("C stops");
         a.shutdown().await.expect("A stops");
         drop(net);
+    });
+}
+
+/// New browsers arriving together (or within `--snapshot-max-age-secs`) get one export:
+/// the same snapshot, even once the store has moved on, and `If-None-Match` with its ETag
+/// answers 304.
+#[test]
+fn requests_close_together_share_one_export() {
+    require_wasm();
+    rt().block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::for_tests(dir.path());
+        config.snapshot_max_age = Duration::from_secs(600);
+        let server = start_server(config).await;
+        let base = server.url();
+        wait_for_events(&base, "the demo indexed", Duration::from_secs(60), |n| {
+            n > 0
+        })
+        .await;
+
+        let (a, b, c, d) = tokio::join!(
+            fetch_snapshot(&base),
+            fetch_snapshot(&base),
+            fetch_snapshot(&base),
+            fetch_snapshot(&base)
+        );
+        let (first, sha256) = &a;
+        for (raw, sha) in [&a, &b, &c, &d] {
+            assert_eq!(sha, sha256);
+            assert_eq!(raw, first);
+        }
+        let made_at = indexed_ledger(&status(&base).await);
+
+        // The localnet closes ledgers every 250 ms and the indexer follows them; the
+        // snapshot served stays the one made.
+        eventually("the store moved on", Duration::from_secs(30), || async {
+            let now = indexed_ledger(&status(&base).await);
+            if now > made_at {
+                Ok(())
+            } else {
+                Err(format!("still at {now}"))
+            }
+        })
+        .await;
+        let (again, sha) = fetch_snapshot(&base).await;
+        assert_eq!(&sha, sha256);
+        assert_eq!(&again, first);
+
+        let etag = format!("\"{sha256}\"");
+        let response = client()
+            .get(format!("{base}api/snapshot"))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .expect("a conditional request");
+        assert_eq!(response.status(), 304);
+        assert_eq!(response.headers()["etag"], etag.as_str());
+        assert!(response.headers().contains_key("age"));
+        assert!(response.bytes().await.expect("the body").is_empty());
+        let response = client()
+            .get(format!("{base}api/snapshot"))
+            .header("if-none-match", "\"another\"")
+            .send()
+            .await
+            .expect("a conditional request");
+        assert_eq!(response.status(), 200);
+
+        server.shutdown().await.expect("clean shutdown");
     });
 }
