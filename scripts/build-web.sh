@@ -35,6 +35,9 @@ if [ -n "${TEACHLINK_WASM_OPT:-}" ]; then
 fi
 cp index.html "$dist/index.html"
 cp web-app/style/app.css "$dist/app.css"
+# The service worker that keeps the app's files for when the server is unreachable; it is
+# fetched after the app has started, so it is not part of the initial load below.
+cp web-app/sw.js "$dist/sw.js"
 
 total=0
 for f in index.html app.css teachlink_web_app.js teachlink_web_app_bg.wasm; do

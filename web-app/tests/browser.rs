@@ -1,8 +1,10 @@
 //! The built web app (`scripts/build-web.sh` → web-app/dist) in headless Chromium, served
 //! by a real server whose embedded localnet runs the contracts and the demo data set. The
 //! app syncs the chain into the browser's IndexedDB and every check reads the page:
-//! a teacher's escrows and content, an escrow's history, the data surviving a reload, and
-//! going offline — the banner shows, and pages still open from IndexedDB. Then the writes,
+//! a teacher's escrows and content, an escrow's history, the data surviving a reload,
+//! going offline — the banner shows, and pages still open from IndexedDB — a reload
+//! without the server's `/api/status`, and one with the server gone, the app opened by its
+//! service worker. Then the writes,
 //! signed by a test wallet that holds real keys and signs with `@stellar/stellar-sdk`
 //! (npm, loaded into the page), not with our SDK: a learner pays for a course, the teacher
 //! approves and releases, a refusing wallet sends nothing, and the teacher mints a course —
@@ -434,8 +436,26 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
     browser.shows(&["Up to date", "events indexed"]).await;
     browser.block(&[]).await;
 
-    browser.quit().await;
+    // The server gone altogether (and its localnet with it): the service worker opens the
+    // app from the last visit's files, and the page reads IndexedDB under the banner.
+    let mut controlled = false;
+    for _ in 0..80 {
+        let script = "return !!navigator.serviceWorker.controller";
+        controlled = browser.run_js(script, json!([])).await == json!(true);
+        if controlled {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(controlled, "the service worker never took the page");
     server.shutdown().await.expect("clean shutdown");
+    browser.go(&format!("{base}/escrows/1")).await;
+    let page = browser
+        .shows(&["Escrow #1 · released", "History", "cannot be reached"])
+        .await;
+    assert!(!page.contains("could not start"), "{page}");
+
+    browser.quit().await;
 }
 
 /// The browser build of `@stellar/stellar-sdk` (npm, installed by scripts/setup.sh): the test
