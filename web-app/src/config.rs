@@ -101,7 +101,7 @@ pub fn remember(r: &Remembered) {
     }
 }
 
-fn local_storage() -> Option<leptos::web_sys::Storage> {
+pub(crate) fn local_storage() -> Option<leptos::web_sys::Storage> {
     leptos::prelude::window().local_storage().ok().flatten()
 }
 

@@ -7,11 +7,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use serde::{Deserialize, Serialize};
 use teachlink_indexer::project::{ContentToken, Escrow};
 use teachlink_indexer::store::Queries as _;
 use teachlink_indexer::Address;
 use teachlink_recommend::from_indexer::from_state;
-use teachlink_recommend::hybrid::{HybridConfig, Recommendation, Recommender};
+use teachlink_recommend::hybrid::{HybridConfig, Recommender};
 
 use crate::flows::{ClaimRewards, EscrowActions, PayForCourse};
 use crate::view::{amount, from_settled_store, from_store, progress, time, AddressLink};
@@ -125,10 +126,19 @@ pub fn User() -> impl IntoView {
             if !shown {
                 return Ok(None);
             }
-            s.with_state(|state| recommend_for(state, &who))
+            // Training reads the whole store in one long task: a reload of an unchanged
+            // store shows the list computed last time instead.
+            let events = s.stats().await.map_err(|e| e.to_string())?.events;
+            let key = format!("recommended/{who}");
+            if let Some(list) = crate::db::kept(&key, events) {
+                return Ok(Some(list));
+            }
+            let list = s
+                .with_state(|state| recommend_for(state, &who))
                 .await
-                .map(Some)
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?;
+            crate::db::keep(&key, events, &list);
+            Ok(Some(list))
         }
     });
     view! {
@@ -161,8 +171,8 @@ pub fn User() -> impl IntoView {
                         Some(Ok(Some(list))) => view! {
                             <ol class="recs">{list.into_iter().map(|r| view! {
                                 <li>
-                                    <A href=format!("/tokens/{}", r.item)>{r.title.clone()}</A>
-                                    <span class="why">{r.reasons.first().map(ToString::to_string)}</span>
+                                    <A href=format!("/tokens/{}", r.item)>{r.title}</A>
+                                    <span class="why">{r.why}</span>
                                 </li>
                             }).collect_view()}</ol>
                         }.into_any(),
@@ -212,10 +222,19 @@ pub fn User() -> impl IntoView {
     }
 }
 
+/// A recommended course as the page shows it, and keeps it for the next visit.
+#[derive(Clone, Serialize, Deserialize)]
+struct Suggested {
+    item: u64,
+    title: String,
+    /// The strongest reason, in words.
+    why: Option<String>,
+}
+
 /// Up to five courses for `who`: the hybrid model trained on everything indexed, with the
 /// learner's own enrolments, completions and ratings as history (none: popular courses),
 /// leaving out the courses `who` created.
-fn recommend_for(state: &teachlink_indexer::project::State, who: &Address) -> Vec<Recommendation> {
+fn recommend_for(state: &teachlink_indexer::project::State, who: &Address) -> Vec<Suggested> {
     let indexed = from_state(state);
     if indexed.dataset.is_empty() {
         return Vec::new();
@@ -233,6 +252,11 @@ fn recommend_for(state: &teachlink_indexer::project::State, who: &Address) -> Ve
         .into_iter()
         .filter(|r| !own(r.item))
         .take(5)
+        .map(|r| Suggested {
+            item: r.item,
+            why: r.reasons.first().map(ToString::to_string),
+            title: r.title,
+        })
         .collect()
 }
 

@@ -143,7 +143,7 @@ async fn open_store(progress: RwSignal<Progress>) -> Option<(AppConfig, Rc<IdbSt
             // An emptied store (site data cleared) goes the new browser's way below.
             Ok(store) if !matches!(store.cursor().await, Ok(None)) => {
                 let store = Rc::new(store);
-                show_store(progress, &remembered.config, &store).await;
+                show_store(progress, &remembered.config, &remembered.database, &store).await;
                 current = Some((remembered, store));
             }
             Ok(_) => {}
@@ -188,7 +188,7 @@ async fn open_store(progress: RwSignal<Progress>) -> Option<(AppConfig, Rc<IdbSt
         }
         progress.update(|p| p.bootstrap = Some(outcome));
     }
-    show_store(progress, &config, &store).await;
+    show_store(progress, &config, &database, &store).await;
     config::remember(&Remembered {
         config: config.clone(),
         database,
@@ -198,9 +198,14 @@ async fn open_store(progress: RwSignal<Progress>) -> Option<(AppConfig, Rc<IdbSt
 
 /// Makes `store` the one pages read, and tells them. Its event count follows: the pages'
 /// own reads come first.
-async fn show_store(progress: RwSignal<Progress>, config: &AppConfig, store: &Rc<IdbStore>) {
+async fn show_store(
+    progress: RwSignal<Progress>,
+    config: &AppConfig,
+    database: &str,
+    store: &Rc<IdbStore>,
+) {
     config::set_loaded(config.clone());
-    db::set(store.clone());
+    db::set(database.to_string(), store.clone());
     crate::view::mark("teachlink-store-open");
     progress.update(|p| {
         p.ready = true;

@@ -383,6 +383,34 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
             .any(|l| l.trim() == "Soroban smart contracts 101"),
         "{recs}"
     );
+    // The list is kept for the store's current events, and a reload shows it unchanged
+    // rather than training again.
+    let kept = browser
+        .run_js(
+            "return localStorage.getItem('teachlink-kept-results')",
+            json!([]),
+        )
+        .await;
+    let kept: Value = serde_json::from_str(kept.as_str().expect("kept results")).expect("JSON");
+    let key = format!("recommended/{alan}");
+    assert!(
+        kept.as_array()
+            .expect("a list")
+            .iter()
+            .any(|k| k["key"] == key.as_str() && k["events"].as_u64() > Some(0)),
+        "{kept}"
+    );
+    browser.go(&format!("{base}/users/{alan}")).await;
+    let again = browser
+        .shows(&["Recommended next", "Escrows", "popular"])
+        .await;
+    assert_eq!(
+        again
+            .split("Recommended next")
+            .nth(1)
+            .and_then(|rest| rest.split("Escrows").next()),
+        Some(recs)
+    );
     browser.go(&format!("{base}/users/{ada}")).await;
     browser.shows(&["Escrows", "#1", "released"]).await;
 
