@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
@@ -18,6 +18,7 @@ use teachlink_indexer::Deployment;
 use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeader;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -73,7 +74,16 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
     let app = if web_dir.is_dir() {
         let index = web_dir.join("index.html");
         // A single-page app: unknown paths get index.html so client-side routes work.
-        app.fallback_service(ServeDir::new(web_dir).fallback(ServeFile::new(index)))
+        let files = ServeDir::new(web_dir).fallback(ServeFile::new(index));
+        // Always asked again (a 304 while unchanged): a browser guessing freshness from
+        // Last-Modified could pair a new module with an old Wasm after a deploy. Offline,
+        // the app's service worker has the files.
+        let files = SetResponseHeader::if_not_present(
+            files,
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        );
+        app.fallback_service(files)
     } else {
         tracing::warn!(
             web_dir = %web_dir.display(),

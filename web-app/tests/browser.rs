@@ -12,6 +12,7 @@
 // Native only: it drives the browser from outside.
 #![cfg(not(target_arch = "wasm32"))]
 
+use std::os::unix::process::CommandExt as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,10 +39,13 @@ impl Browser {
             .port();
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        // A process group of its own, which the Chromium it starts joins: dropping the
+        // browser (also when a test panics) ends them all.
         let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("{chromedriver}: {e} (scripts/setup.sh installs it)"));
         let http = reqwest::Client::new();
@@ -239,7 +243,11 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        // The whole group: killing ChromeDriver alone leaves Chromium running.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
+        let _ = self.driver.wait();
     }
 }
 
@@ -284,6 +292,20 @@ async fn demo_server() -> (ServerHandle, String, Value, tempfile::TempDir) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
     let (server, base, people, _dir) = demo_server().await;
+    // The app's files are always revalidated, so only the service worker answers for them
+    // once the server is gone (and a deploy never mixes old and new files).
+    for file in [
+        "/",
+        "/users/x",
+        "/teachlink_web_app.js",
+        "/teachlink_web_app_bg.wasm",
+    ] {
+        let response = reqwest::get(format!("{base}{file}"))
+            .await
+            .expect("the app");
+        assert_eq!(response.status(), 200, "{file}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{file}");
+    }
     let account = |name: &str| {
         people
             .as_array()
