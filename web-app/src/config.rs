@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use teachlink_indexer::sync::Deployment;
 
@@ -87,22 +88,32 @@ const REMEMBERED_KEY: &str = "teachlink-last-config";
 
 /// What [`remember`] kept, if anything readable is there.
 pub fn remembered() -> Option<Remembered> {
-    let text = local_storage()?.get_item(REMEMBERED_KEY).ok()??;
-    serde_json::from_str(&text).ok()
+    read_local(REMEMBERED_KEY)
 }
 
 /// Keeps `r` for the next visit. Failing to (storage full or disabled) only costs the next
 /// reload its head start.
 pub fn remember(r: &Remembered) {
-    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(r)) {
-        if storage.set_item(REMEMBERED_KEY, &text).is_err() {
-            leptos::logging::warn!("could not remember the configuration in localStorage");
-        }
-    }
+    write_local(REMEMBERED_KEY, r);
 }
 
-pub(crate) fn local_storage() -> Option<leptos::web_sys::Storage> {
-    leptos::prelude::window().local_storage().ok().flatten()
+/// The JSON value under `key` in `localStorage`, if there is a readable one.
+pub(crate) fn read_local<T: DeserializeOwned>(key: &str) -> Option<T> {
+    let storage = leptos::prelude::window().local_storage().ok()??;
+    serde_json::from_str(&storage.get_item(key).ok()??).ok()
+}
+
+/// Writes `value` as JSON under `key` in `localStorage`. What is kept there only saves
+/// work, so a failure (storage full or disabled) is logged and otherwise ignored.
+pub(crate) fn write_local<T: Serialize>(key: &str, value: &T) {
+    let storage = leptos::prelude::window().local_storage().ok().flatten();
+    let written = match (storage, serde_json::to_string(value)) {
+        (Some(storage), Ok(text)) => storage.set_item(key, &text).is_ok(),
+        _ => false,
+    };
+    if !written {
+        leptos::logging::warn!("could not keep {key} in localStorage");
+    }
 }
 
 fn web_origin() -> Result<String, String> {

@@ -52,10 +52,7 @@ struct Kept {
 }
 
 fn all_kept() -> Vec<Kept> {
-    crate::config::local_storage()
-        .and_then(|storage| storage.get_item(KEPT_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
+    crate::config::read_local(KEPT_KEY).unwrap_or_default()
 }
 
 /// The result kept under `key` for this store, if the store still holds exactly the
@@ -70,7 +67,7 @@ pub fn kept<T: DeserializeOwned>(key: &str, events: u64) -> Option<T> {
 }
 
 /// Keeps `value`, computed from the store at `events` events, under `key`. Failing to
-/// (storage full or disabled) only means computing it again next time.
+/// only means computing it again next time.
 pub fn keep<T: Serialize>(key: &str, events: u64, value: &T) {
     let (Some(database), Ok(value)) = (database(), serde_json::to_string(value)) else {
         return;
@@ -87,10 +84,5 @@ pub fn keep<T: Serialize>(key: &str, events: u64, value: &T) {
         },
     );
     all.truncate(KEPT_RESULTS);
-    if let (Some(storage), Ok(text)) = (crate::config::local_storage(), serde_json::to_string(&all))
-    {
-        if storage.set_item(KEPT_KEY, &text).is_err() {
-            leptos::logging::warn!("could not keep a result in localStorage");
-        }
-    }
+    crate::config::write_local(KEPT_KEY, &all);
 }
