@@ -11,6 +11,8 @@ use crate::{RewardsContract, RewardsContractClient, ISSUER};
 
 /// What the funder holds before anything happens.
 pub const FUNDER_START: i128 = 1_000_000;
+/// The issuer's allowance at the start: all the funder could ever put in.
+pub const ISSUER_ALLOWANCE: i128 = FUNDER_START;
 
 pub struct Setup {
     pub env: Env,
@@ -40,6 +42,7 @@ impl Setup {
         let id = env.register(RewardsContract, (admin.clone(), sac.address()));
         let client = RewardsContractClient::new(&env, &id);
         client.grant_role(&ISSUER, &issuer);
+        client.set_allowance(&issuer, &ISSUER_ALLOWANCE);
 
         Setup {
             env,
