@@ -83,3 +83,11 @@ pub(super) fn decode(cx: Cx, t: &[ScVal], d: &Fields<'_>) -> Result<TeachLinkEve
         other => return Err(DecodeError::UnknownName(other.to_string())),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decodes_every_content_event() {
+        super::super::check_section("content", super::SPECS, super::decode);
+    }
+}

@@ -185,3 +185,11 @@ impl Cx {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decodes_every_escrow_event() {
+        super::super::check_section("escrow", super::SPECS, super::decode);
+    }
+}

@@ -57,3 +57,11 @@ pub(super) fn decode(cx: Cx, t: &[ScVal], d: &Fields<'_>) -> Result<TeachLinkEve
         other => return Err(DecodeError::UnknownName(other.to_string())),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decodes_every_rewards_event() {
+        super::super::check_section("rewards", super::SPECS, super::decode);
+    }
+}

@@ -486,3 +486,11 @@ fn new_outbound(
         settled: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn projects_every_bridge_event() {
+        super::super::check_section("bridge");
+    }
+}

@@ -96,3 +96,11 @@ impl State {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn projects_every_common_event() {
+        super::super::check_section("common");
+    }
+}

@@ -183,3 +183,11 @@ fn new_token(id: u64, contract: Address) -> ContentToken {
         provenance: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn projects_every_content_event() {
+        super::super::check_section("content");
+    }
+}

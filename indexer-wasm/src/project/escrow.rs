@@ -269,3 +269,11 @@ impl State {
         x
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn projects_every_escrow_event() {
+        super::super::check_section("escrow");
+    }
+}

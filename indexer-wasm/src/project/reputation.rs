@@ -202,3 +202,11 @@ fn new_contribution(id: u64, author: Address) -> Contribution {
         rating_sum: 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn projects_every_reputation_event() {
+        super::super::check_section("reputation");
+    }
+}

@@ -158,3 +158,11 @@ impl State {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn projects_every_rewards_event() {
+        super::super::check_section("rewards");
+    }
+}
