@@ -152,6 +152,19 @@ impl<S: Store> Store for Guarded<'_, S> {
     }
 }
 
+/// The next ledger to index, from the store's checkpoint (the deployment's start ledger for
+/// an empty store); `None` when the store cannot be read (no endpoint is then passed over).
+async fn next_needed<S: Store>(store: &S, deployment: &Deployment) -> Option<u32> {
+    match store.cursor().await {
+        Ok(Some(cp)) => Some(cp.ledger.saturating_add(1)),
+        Ok(None) => Some(deployment.start_ledger),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the store's checkpoint");
+            None
+        }
+    }
+}
+
 /// The kind of a failed step, for `teachlink_indexer_errors_total`.
 fn error_kind(e: &SyncError) -> Option<ErrorKind> {
     match e {
@@ -387,11 +400,8 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
     // The first endpoint that serves the network and answers; without any answering, the
     // first usable one (its failures are retried as before).
     // The next ledger to index: an endpoint that still holds it is preferred.
-    let needed_at_start = match guarded.cursor().await {
-        Ok(Some(cp)) => cp.ledger.saturating_add(1),
-        _ => deployment.start_ledger,
-    };
-    if let Err(e) = endpoints.pick(false, Some(needed_at_start)).await {
+    let needed_at_start = next_needed(&guarded, deployment).await;
+    if let Err(e) = endpoints.pick(false, needed_at_start).await {
         tracing::error!(error = %e, "the indexer cannot start");
         publish.send_modify(|s| {
             s.stopped = Some(e.to_string());
@@ -506,7 +516,7 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                 if endpoints.len() > 1 && last_lag_check.elapsed() >= lag_check_every {
                     last_lag_check = Instant::now();
                     if endpoints
-                        .check_lag(Some(status.indexed_ledger.saturating_add(1)))
+                        .check_lag(next_needed(&guarded, deployment).await)
                         .await
                     {
                         if let Err(e) = syncer.set_rpc_url(endpoints.current_url()) {
@@ -537,8 +547,10 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                 // The RPC failed: another endpoint of the same network, if one answers.
                 if matches!(e.kind, Some(ErrorKind::Rpc | ErrorKind::Decode)) && endpoints.len() > 1
                 {
-                    let needed = syncer.status().indexed_ledger;
-                    let needed = (needed > 0).then(|| needed.saturating_add(1));
+                    // From the store, not the status: before the first step succeeds the
+                    // status knows no ledger, and an endpoint lacking the checkpoint's
+                    // next ledger would make a gap.
+                    let needed = next_needed(&guarded, deployment).await;
                     match endpoints.pick(true, needed).await {
                         Ok(true) => {
                             if let Err(e) = syncer.set_rpc_url(endpoints.current_url()) {
