@@ -20,12 +20,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use teachlink_indexer::decode::{Decoded, RawEvent};
 use teachlink_indexer::store::{BatchOutcome, Checkpoint, Gap};
-use teachlink_indexer::sync::{GapPolicy, RpcError, Step, SyncError, TokioTimer};
+use teachlink_indexer::sync::{GapPolicy, RpcClient, RpcError, Step, SyncError, TokioTimer};
 use teachlink_indexer::{Deployment, Status, Store, SyncConfig, Syncer};
 use tokio::sync::watch;
 
 use crate::config::{DatabaseUrl, IndexerOptions};
 use crate::failover::{EndpointReport, Endpoints};
+use crate::identity::{self, Mismatch, NetworkIdentity};
 use crate::metrics::{ErrorKind, Metrics};
 use crate::store::{self, AppStore};
 
@@ -150,6 +151,48 @@ impl<S: Store> Store for Guarded<'_, S> {
             .store(gap_ledgers(&checkpoint.gaps), Ordering::Relaxed);
         Ok(outcome)
     }
+}
+
+/// Why the chain could not be confirmed as the store's.
+enum ChainCheck {
+    Mismatch(Mismatch),
+    /// The RPC or the store failed: try again later.
+    Unavailable(String),
+}
+
+/// Checks the chain `rpc_url` serves against the store's record of its chain, recording it
+/// when new (see [`crate::identity`]).
+async fn verify_chain(
+    store: &AppStore,
+    rpc_url: &str,
+    deployment: &Deployment,
+) -> Result<(), ChainCheck> {
+    let unavailable = |e: &dyn std::fmt::Display| ChainCheck::Unavailable(e.to_string());
+    let rpc = RpcClient::new(rpc_url).map_err(|e| unavailable(&e))?;
+    let observed = identity::observe(&rpc, deployment)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let stored = match store
+        .network_identity()
+        .await
+        .map_err(|e| unavailable(&e))?
+    {
+        Some(text) => Some(
+            serde_json::from_str::<NetworkIdentity>(&text)
+                .map_err(|e| unavailable(&format!("the stored chain identity: {e}")))?,
+        ),
+        None => None,
+    };
+    let update =
+        identity::check(stored.as_ref(), deployment, &observed).map_err(ChainCheck::Mismatch)?;
+    if let Some(identity) = update {
+        let text = serde_json::to_string(&identity).map_err(|e| unavailable(&e))?;
+        store
+            .set_network_identity(&text)
+            .await
+            .map_err(|e| unavailable(&e))?;
+    }
+    Ok(())
 }
 
 /// The next ledger to index, from the store's checkpoint (the deployment's start ledger for
@@ -375,7 +418,7 @@ async fn supervise_on(store: &AppStore, job: &SyncJob) {
 /// Runs the sync loop on `store` while `lease` holds, until `job.stop` turns true (or the
 /// configuration is unusable). Backfills first, then follows the head every
 /// `poll_interval`.
-pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) -> Ended {
+pub async fn run<L: Lease>(store: &AppStore, job: &SyncJob, lease: &mut L) -> Ended {
     let SyncJob {
         rpc_url,
         fallback_rpc_urls,
@@ -451,12 +494,40 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
     let mut was_caught_up = false;
     let lag_check_every = options.poll_interval.saturating_mul(10);
     let mut last_lag_check = Instant::now();
+    // Whether the chain must be checked against the store's record before the next step:
+    // at start, after a switch of endpoint, a failed step, or a head behind the checkpoint.
+    let mut check_chain = true;
     let ended = loop {
         if *stop.borrow() {
             break Ended::Stopped;
         }
         if let Err(e) = lease.check().await {
             break Ended::LeaseLost(e);
+        }
+        if check_chain {
+            match verify_chain(store, endpoints.current_url(), deployment).await {
+                Ok(()) => {
+                    check_chain = false;
+                    metrics.set_chain_mismatch(false);
+                }
+                Err(ChainCheck::Mismatch(m)) => {
+                    let why = format!(
+                        "{m}; indexing stopped: re-index into an empty store (runbook: \
+                         TeachLinkIndexerChainMismatch)"
+                    );
+                    tracing::error!(error = %why, "the chain is not the store's");
+                    metrics.set_chain_mismatch(true);
+                    publish.send_modify(|s| s.stopped = Some(why.clone()));
+                    break Ended::Fatal;
+                }
+                Err(ChainCheck::Unavailable(why)) => {
+                    tracing::warn!(error = %why, "cannot check the chain against the store yet");
+                    if !pause(&mut stop, options.backoff.initial).await {
+                        break Ended::Stopped;
+                    }
+                    continue;
+                }
+            }
         }
         // Run one step; on shutdown, abandon it unless a batch is being committed, in which
         // case the step runs on until that batch has committed.
@@ -513,6 +584,10 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                     );
                 }
                 was_caught_up = status.caught_up;
+                // A head behind what is indexed: a lagging endpoint, or another chain.
+                if status.latest_ledger < status.indexed_ledger {
+                    check_chain = true;
+                }
                 if endpoints.len() > 1 && last_lag_check.elapsed() >= lag_check_every {
                     last_lag_check = Instant::now();
                     if endpoints
@@ -522,6 +597,7 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                         if let Err(e) = syncer.set_rpc_url(endpoints.current_url()) {
                             tracing::warn!(error = %e, "cannot switch RPC endpoint");
                         }
+                        check_chain = true;
                     }
                     publish_endpoints(&endpoints);
                 }
@@ -531,6 +607,7 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                 }
             }
             Err(e) => {
+                check_chain = true;
                 if let Some(kind) = e.kind {
                     // Retried attempts were counted from the status; this is the last one.
                     metrics.indexer_errors(kind, 1);

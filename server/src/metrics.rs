@@ -30,6 +30,7 @@ pub const METRIC_NAMES: &[&str] = &[
     "teachlink_indexer_rpc_latest_ledger",
     "teachlink_indexer_ledger_lag",
     "teachlink_indexer_retention_gap_ledgers",
+    "teachlink_indexer_chain_mismatch",
     "teachlink_indexer_last_success_timestamp_seconds",
     "teachlink_indexer_running",
     "teachlink_indexer_rpc_endpoint",
@@ -121,6 +122,7 @@ pub struct Metrics {
     rpc_latest_ledger: Gauge,
     ledger_lag: Gauge,
     retention_gap: Gauge,
+    chain_mismatch: Gauge,
     last_success: Gauge<f64, AtomicU64>,
     running: Gauge,
     rpc_endpoint: Gauge,
@@ -187,6 +189,13 @@ impl Metrics {
             "teachlink_indexer_retention_gap_ledgers",
             "Ledgers recorded as never indexed: they left the RPC's retention window first",
             retention_gap.clone(),
+        );
+        let chain_mismatch = Gauge::default();
+        registry.register(
+            "teachlink_indexer_chain_mismatch",
+            "1 when the RPC's chain is not the one the store was indexed from (reset chain, \
+             other network, changed deployment): indexing stopped",
+            chain_mismatch.clone(),
         );
         let last_success = Gauge::<f64, AtomicU64>::default();
         registry.register(
@@ -258,6 +267,7 @@ impl Metrics {
             rpc_latest_ledger,
             ledger_lag,
             retention_gap,
+            chain_mismatch,
             last_success,
             running,
             rpc_endpoint,
@@ -329,6 +339,10 @@ impl Metrics {
     pub fn set_retention_gap(&self, ledgers: u64) {
         self.retention_gap
             .set(i64::try_from(ledgers).unwrap_or(i64::MAX));
+    }
+
+    pub fn set_chain_mismatch(&self, mismatch: bool) {
+        self.chain_mismatch.set(i64::from(mismatch));
     }
 
     pub fn set_last_success(&self, unix_seconds: f64) {
