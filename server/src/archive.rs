@@ -6,7 +6,8 @@
 //!
 //! The archive serves the deployment's contract events of every ledger from the
 //! deployment's start ledger (or the ledger after the last retention gap the server itself
-//! recorded) through the ledger its indexer committed last: `oldestLedger` and
+//! recorded, or, for a store bootstrapped from a snapshot, the ledger after the snapshot:
+//! the archive never claims ledgers whose events it does not hold) through the ledger its indexer committed last: `oldestLedger` and
 //! `latestLedger`. Event ids, cursors (TOID-based, as stellar-rpc's) and the page cursor
 //! (the last event of a full page, else the end of the last ledger scanned) follow
 //! stellar-rpc. Differences: topic filters are refused (`-32602`), `getLatestLedger` has

@@ -89,6 +89,19 @@ async fn all_events(rpc: &str, start_ledger: u32) -> Vec<RawEvent> {
     }
 }
 
+/// One JSON-RPC call to `rpc`: its whole answer.
+async fn rpc_call(rpc: &str, method: &str, params: Value) -> Value {
+    client()
+        .post(rpc)
+        .json(&json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }))
+        .send()
+        .await
+        .expect(method)
+        .json()
+        .await
+        .expect("JSON")
+}
+
 fn indexed_ledger(status: &Value) -> u64 {
     status["indexer"]["status"]["indexed_ledger"]
         .as_u64()
@@ -203,6 +216,29 @@ fn a_fresh_server_starts_from_a_verified_snapshot_past_the_rpcs_window() {
         .expect("C's snapshot");
         assert_eq!(snap_c.state, snap.state);
         assert_eq!(snap_c.header.chain, snap.header.chain);
+        // C's archive holds the events after the snapshot only (issue 17 item 1): it says
+        // so, and refuses the ledgers before, as stellar-rpc refuses pruned ones.
+        let rpc_c = format!("{base_c}rpc");
+        let archived_from = snap.header.checkpoint.ledger + 1;
+        let h = rpc_call(&rpc_c, "getHealth", json!({})).await;
+        assert_eq!(h["result"]["oldestLedger"], archived_from, "{h}");
+        let refused = rpc_call(
+            &rpc_c,
+            "getEvents",
+            json!({ "startLedger": d.start_ledger, "pagination": { "limit": 10 } }),
+        )
+        .await;
+        assert_eq!(refused["error"]["code"], -32600, "{refused}");
+        let latest_c = refused["error"]["message"]
+            .as_str()
+            .and_then(|m| m.rsplit(' ').next())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(
+            refused["error"]["message"],
+            format!("startLedger must be within the ledger range: {archived_from} - {latest_c}"),
+            "{refused}"
+        );
 
         // A new event: both index it; C's chain continues from the snapshot's head to the
         // same head as A's, and their entities stay identical.
@@ -241,6 +277,8 @@ fn a_fresh_server_starts_from_a_verified_snapshot_past_the_rpcs_window() {
         .await;
         let v = status(&c.url()).await;
         assert_eq!(support::harness::store_events(&v), demo_events + 1, "{v}");
+        let h = rpc_call(&format!("{}rpc", c.url()), "getHealth", json!({})).await;
+        assert_eq!(h["result"]["oldestLedger"], archived_from, "kept: {h}");
         c.shutdown().await.expect("C stops");
         a.shutdown().await.expect("A stops");
         drop(net);
