@@ -61,7 +61,11 @@ async fn store_in(dir: &Path) -> SqlStore {
 /// The config of a server in `dir` that bootstraps from `location`.
 fn bootstrapping(base: Config, location: String, sha256: Option<String>) -> Config {
     let mut config = base;
-    config.indexer.snapshot = Some(SnapshotSource { location, sha256 });
+    config.indexer.snapshot = Some(SnapshotSource {
+        location,
+        sha256,
+        timeout: Duration::from_secs(60),
+    });
     config
 }
 
@@ -350,5 +354,43 @@ fn requests_close_together_share_one_export() {
         assert_eq!(response.status(), 200);
 
         server.shutdown().await.expect("clean shutdown");
+    });
+}
+
+/// Issue 17 item 6: a snapshot URL whose server accepts the connection and never answers
+/// fails the bootstrap with the timeout instead of hanging the start.
+#[test]
+fn a_snapshot_download_that_never_answers_fails_in_time() {
+    rt().block_on(async {
+        // Bound and never accepting: the kernel completes the handshake, nobody answers.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!(
+            "http://{}/api/snapshot",
+            silent.local_addr().expect("address")
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = store_in(dir.path()).await;
+        let source = SnapshotSource {
+            location: url.clone(),
+            sha256: None,
+            timeout: Duration::from_millis(300),
+        };
+        let deployment = teachlink_indexer::Deployment {
+            contracts: Default::default(),
+            start_ledger: 1,
+        };
+        let err = teachlink_server::snapshot::bootstrap(&store, &source, Some("n"), &deployment)
+            .await
+            .expect_err("the download times out");
+        let BootstrapError::Read { location, reason } = err else {
+            panic!("not a read failure: {err}")
+        };
+        assert_eq!(
+            (location.as_str(), reason.as_str()),
+            (url.as_str(), "no complete answer within 300ms")
+        );
+        assert_eq!(store.cursor().await.expect("cursor"), None);
+        store.close().await;
+        drop(silent);
     });
 }
