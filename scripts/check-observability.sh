@@ -36,6 +36,7 @@ teachlink_indexer_last_success_timestamp_seconds
 teachlink_indexer_running
 teachlink_indexer_rpc_endpoint
 teachlink_indexer_rpc_switches_total
+teachlink_indexer_panics_total
 teachlink_dependency_up
 teachlink_health_state
 teachlink_build_info

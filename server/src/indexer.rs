@@ -274,6 +274,7 @@ pub enum Ended {
 }
 
 /// Where the sync loop's store comes from.
+#[derive(Clone)]
 pub enum StoreSource {
     /// The HTTP side's store.
     Shared(Arc<AppStore>),
@@ -293,14 +294,80 @@ impl StoreSource {
     }
 }
 
-/// Runs [`supervise`] on a thread of its own until `job.stop` turns true.
+/// Runs [`supervise`] on a thread of its own until `job.stop` turns true; a panic in it is
+/// logged, counted (`teachlink_indexer_panics_total`) and the indexer restarted on a new
+/// runtime (see [`restarting`]): nothing else would ever restart it.
 pub fn spawn(source: StoreSource, job: SyncJob) -> std::io::Result<std::thread::JoinHandle<()>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let mut runtime = Some(
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+    );
     std::thread::Builder::new()
         .name("teachlink-indexer".into())
-        .spawn(move || runtime.block_on(supervise(source, job)))
+        .spawn(move || {
+            let metrics = job.metrics.clone();
+            let stop = job.stop.clone();
+            restarting(&metrics, &stop, || {
+                let runtime = match runtime.take() {
+                    Some(r) => r,
+                    None => tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| e.to_string())?,
+                };
+                runtime.block_on(supervise(source.clone(), job.clone()));
+                Ok(())
+            })
+        })
+}
+
+/// Runs `body` until it returns; when it panics, logs and counts the panic and runs it
+/// again after a pause (1 s doubling to 60 s), unless stop was requested. An `Err` from
+/// `body` (it cannot run at all) ends it, logged.
+pub fn restarting(
+    metrics: &Metrics,
+    stop: &watch::Receiver<bool>,
+    mut body: impl FnMut() -> Result<(), String>,
+) {
+    let mut panics = 0u32;
+    loop {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut body)) {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "the indexer cannot run");
+                return;
+            }
+            Err(payload) => {
+                panics = panics.saturating_add(1);
+                metrics.indexer_panicked();
+                metrics.set_running(false);
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic without a message".into());
+                tracing::error!(panic = %what, panics, "the indexer panicked; restarting it");
+            }
+        }
+        let factor = 1u32.checked_shl(panics - 1).unwrap_or(u32::MAX);
+        let pause = Duration::from_secs(1)
+            .saturating_mul(factor)
+            .min(Duration::from_secs(60));
+        // In small steps, so a shutdown is not held up by the pause.
+        let until = Instant::now() + pause;
+        while Instant::now() < until {
+            if *stop.borrow() {
+                return;
+            }
+            std::thread::sleep(
+                Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
+            );
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
 }
 
 /// Opens the indexer's store, retrying every `lock_retry` while the database is down;
@@ -668,4 +735,50 @@ pub async fn run<L: Lease>(store: &AppStore, job: &SyncJob, lease: &mut L) -> En
     publish.send_modify(|s| s.running = false);
     tracing::info!("indexer stopped");
     ended
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panics_counted(metrics: &Metrics) -> Option<String> {
+        metrics.encode().ok().and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("teachlink_indexer_panics_total "))
+                .map(str::to_string)
+        })
+    }
+
+    /// Issue 17 item 6: a panic of the indexer is logged, counted, and the indexer runs
+    /// again; with stop requested it is not restarted.
+    #[test]
+    fn a_panicking_indexer_is_counted_and_restarted() {
+        let metrics = Metrics::new("test");
+        let (stop_tx, stop) = watch::channel(false);
+        let mut runs = 0;
+        restarting(&metrics, &stop, || {
+            runs += 1;
+            if runs == 1 {
+                panic!("an indexer bug");
+            }
+            Ok(())
+        });
+        assert_eq!(runs, 2, "restarted once, then returned");
+        assert_eq!(
+            panics_counted(&metrics).as_deref(),
+            Some("teachlink_indexer_panics_total 1")
+        );
+        // Stopping: a panic is counted, not restarted.
+        stop_tx.send_replace(true);
+        let mut runs = 0;
+        restarting(&metrics, &stop, || {
+            runs += 1;
+            panic!("another bug");
+        });
+        assert_eq!(runs, 1);
+        assert_eq!(
+            panics_counted(&metrics).as_deref(),
+            Some("teachlink_indexer_panics_total 2")
+        );
+    }
 }

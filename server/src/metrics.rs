@@ -35,6 +35,7 @@ pub const METRIC_NAMES: &[&str] = &[
     "teachlink_indexer_running",
     "teachlink_indexer_rpc_endpoint",
     "teachlink_indexer_rpc_switches_total",
+    "teachlink_indexer_panics_total",
     "teachlink_dependency_up",
     "teachlink_health_state",
     "teachlink_build_info",
@@ -127,6 +128,7 @@ pub struct Metrics {
     running: Gauge,
     rpc_endpoint: Gauge,
     rpc_switches: Counter,
+    panics: Counter,
     dependency_up: Family<DependencyLabels, Gauge>,
     health_state: Gauge,
 }
@@ -215,6 +217,12 @@ impl Metrics {
             "The RPC endpoint the indexer uses: its position in --rpc-url (from 0; URLs may hold keys, so not as a label)",
             rpc_endpoint.clone(),
         );
+        let panics = Counter::default();
+        registry.register(
+            "teachlink_indexer_panics",
+            "Panics of the indexer thread (each logged; the indexer is restarted)",
+            panics.clone(),
+        );
         let rpc_switches = Counter::default();
         registry.register(
             "teachlink_indexer_rpc_switches",
@@ -268,6 +276,7 @@ impl Metrics {
             ledger_lag,
             retention_gap,
             chain_mismatch,
+            panics,
             last_success,
             running,
             rpc_endpoint,
@@ -339,6 +348,11 @@ impl Metrics {
     pub fn set_retention_gap(&self, ledgers: u64) {
         self.retention_gap
             .set(i64::try_from(ledgers).unwrap_or(i64::MAX));
+    }
+
+    /// One more panic of the indexer thread.
+    pub fn indexer_panicked(&self) {
+        self.panics.inc();
     }
 
     pub fn set_chain_mismatch(&self, mismatch: bool) {
