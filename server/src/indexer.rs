@@ -226,6 +226,8 @@ struct Failure {
     kind: Option<ErrorKind>,
     /// The configuration cannot work, or a gap the policy refuses: stop.
     fatal: bool,
+    /// The chain is not the store's (fatal too).
+    mismatch: bool,
     message: String,
 }
 
@@ -234,7 +236,31 @@ impl From<SyncError> for Failure {
         Failure {
             kind: error_kind(&e),
             fatal: matches!(e, SyncError::Config(_) | SyncError::Gap(_)),
+            mismatch: false,
             message: e.to_string(),
+        }
+    }
+}
+
+impl From<ChainCheck> for Failure {
+    fn from(e: ChainCheck) -> Failure {
+        match e {
+            ChainCheck::Mismatch(m) => Failure {
+                kind: None,
+                fatal: true,
+                mismatch: true,
+                message: format!(
+                    "{m}; indexing stopped: re-index into an empty store (runbook: \
+                     TeachLinkIndexerChainMismatch)"
+                ),
+            },
+            // Like a failed step: retried, and failed over to another endpoint.
+            ChainCheck::Unavailable(why) => Failure {
+                kind: Some(ErrorKind::Rpc),
+                fatal: false,
+                mismatch: false,
+                message: format!("cannot check the chain against the store: {why}"),
+            },
         }
     }
 }
@@ -571,36 +597,18 @@ pub async fn run<L: Lease>(store: &AppStore, job: &SyncJob, lease: &mut L) -> En
         if let Err(e) = lease.check().await {
             break Ended::LeaseLost(e);
         }
-        if check_chain {
-            match verify_chain(store, endpoints.current_url(), deployment).await {
-                Ok(()) => {
-                    check_chain = false;
-                    metrics.set_chain_mismatch(false);
-                }
-                Err(ChainCheck::Mismatch(m)) => {
-                    let why = format!(
-                        "{m}; indexing stopped: re-index into an empty store (runbook: \
-                         TeachLinkIndexerChainMismatch)"
-                    );
-                    tracing::error!(error = %why, "the chain is not the store's");
-                    metrics.set_chain_mismatch(true);
-                    publish.send_modify(|s| s.stopped = Some(why.clone()));
-                    break Ended::Fatal;
-                }
-                Err(ChainCheck::Unavailable(why)) => {
-                    tracing::warn!(error = %why, "cannot check the chain against the store yet");
-                    if !pause(&mut stop, options.backoff.initial).await {
-                        break Ended::Stopped;
-                    }
-                    continue;
-                }
-            }
-        }
         // Run one step; on shutdown, abandon it unless a batch is being committed, in which
         // case the step runs on until that batch has committed.
         let result = {
             // The error becomes a `Failure` at once: `SyncError` is not `Send`.
-            let step = async { syncer.step().await.map_err(Failure::from) };
+            let step = async {
+                if check_chain {
+                    verify_chain(store, endpoints.current_url(), deployment).await?;
+                    check_chain = false;
+                    metrics.set_chain_mismatch(false);
+                }
+                syncer.step().await.map_err(Failure::from)
+            };
             tokio::pin!(step);
             let first = tokio::select! {
                 r = &mut step => Some(r),
@@ -675,12 +683,18 @@ pub async fn run<L: Lease>(store: &AppStore, job: &SyncJob, lease: &mut L) -> En
             }
             Err(e) => {
                 check_chain = true;
+                if e.mismatch {
+                    metrics.set_chain_mismatch(true);
+                }
                 if let Some(kind) = e.kind {
                     // Retried attempts were counted from the status; this is the last one.
                     metrics.indexer_errors(kind, 1);
                 }
                 publish.send_modify(|s| {
-                    s.status = Some(status.clone());
+                    let mut status = status.clone();
+                    // A failed chain check is not the syncer's: its status says nothing.
+                    status.last_error = Some(e.message.clone());
+                    s.status = Some(status);
                     s.retention_gap_ledgers = gaps;
                 });
                 if e.fatal {
