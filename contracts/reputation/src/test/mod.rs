@@ -18,6 +18,7 @@ use soroban_sdk::{
 use teachlink_common::ttl;
 
 use crate::{storage::DataKey, ReputationContract, ReputationContractClient, ISSUER};
+pub use teachlink_common::testutils::TIMELOCK_DELAY;
 
 pub struct Setup {
     pub env: Env,
@@ -37,7 +38,7 @@ impl Setup {
         env.mock_all_auths();
         env.ledger().set_timestamp(1_700_000_000);
         let admin = Address::generate(&env);
-        let id = env.register(ReputationContract, (admin.clone(),));
+        let id = env.register(ReputationContract, (admin.clone(), TIMELOCK_DELAY));
         let client = ReputationContractClient::new(&env, &id);
         let issuer = Address::generate(&env);
         client.grant_role(&ISSUER, &issuer);

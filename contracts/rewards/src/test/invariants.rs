@@ -11,6 +11,7 @@ use soroban_sdk::{
 use std::vec::Vec;
 
 use crate::{Error, RewardsContract, RewardsContractClient, ISSUER};
+use teachlink_common::testutils::TIMELOCK_DELAY;
 
 const FUNDERS: usize = 2;
 const LEARNERS: usize = 3;
@@ -101,7 +102,10 @@ impl World {
         for funder in 0..FUNDERS {
             minter.mint(&parties[2 + funder], &FUNDER_START);
         }
-        let id = env.register(RewardsContract, (parties[0].clone(), sac.address()));
+        let id = env.register(
+            RewardsContract,
+            (parties[0].clone(), TIMELOCK_DELAY, sac.address()),
+        );
         let client = RewardsContractClient::new(&env, &id);
         client.grant_role(&ISSUER, &parties[1]);
         World {
