@@ -190,19 +190,19 @@ impl Chain {
     }
 
     /// Everything the bridge needs on this chain: the other chain enabled, four validators
-    /// registered with a stake (and a proof of their signing key) and activated.
+    /// registered with a stake (and a proof of their signing key) and activated. Enabling a
+    /// chain and activating validators are timelocked: the admin proposes them all, waits
+    /// the deployment's delay once, then makes the calls.
     fn set_up_bridge(&self, other_chain: u32, validators: &[SigningKey]) {
         let bridge = self.bridge();
-        self.call(
-            &bridge,
+        let mut gated = vec![(
             "set_chain_limits",
             vec![
                 ScVal::U32(other_chain),
                 tx::i128_val(1_000 * XLM),
                 tx::i128_val(10_000 * XLM),
             ],
-            &self.root,
-        );
+        )];
         let bridge_sc = tx::parse_address(&bridge, "bridge").unwrap();
         for v in validators {
             let address = tx::parse_address(&strkey(v), "validator").unwrap();
@@ -218,12 +218,35 @@ impl Chain {
                 ],
                 v,
             );
-            self.call(
+            gated.push(("activate_validator", vec![ScVal::Address(address)]));
+        }
+        let mut ready_at = 0;
+        for (op, args) in &gated {
+            let done = self.call(
                 &bridge,
-                "activate_validator",
-                vec![ScVal::Address(address)],
+                "propose",
+                vec![
+                    ScVal::Symbol(stellar_xdr::ScSymbol((*op).try_into().unwrap())),
+                    ScVal::Vec(Some(stellar_xdr::ScVec(args.clone().try_into().unwrap()))),
+                ],
                 &self.root,
             );
+            ready_at = match done.value {
+                Some(ScVal::U64(t)) => ready_at.max(t),
+                other => panic!("propose returned {other:?}"),
+            };
+        }
+        // Ledgers close on the wall clock: the next one closes at or after `ready_at`.
+        while std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            < ready_at
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        for (op, args) in gated {
+            self.call(&bridge, op, args, &self.root);
         }
     }
 

@@ -57,6 +57,20 @@ pub(crate) fn vec(items: Vec<ScVal>) -> Result<ScVal, EncodeError> {
     ))))
 }
 
+/// A `Vec<Val>` from its items' base64 XDR, as the decoder keeps them.
+fn any_vec(items: &[String]) -> Result<ScVal, EncodeError> {
+    use stellar_xdr::ReadXdr;
+    vec(items
+        .iter()
+        .map(|b| {
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|_| EncodeError("value"))?;
+            ScVal::from_xdr(raw, Limits::none()).map_err(|_| EncodeError("value"))
+        })
+        .collect::<Result<_, _>>()?)
+}
+
 /// A Soroban map: keys sorted, as the host requires and `contractevent` emits.
 pub(crate) fn map(mut fields: Vec<(&str, ScVal)>) -> Result<ScVal, EncodeError> {
     fields.sort_by(|a, b| a.0.cmp(b.0));
@@ -103,6 +117,16 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
         }
         E::Paused { by } | E::Unpaused { by } => (vec![addr(by)], vec![]),
         E::Upgraded { wasm_hash } => (vec![], vec![("wasm_hash", bytes(wasm_hash)?)]),
+        E::Proposed { op, args, ready_at } => (
+            vec![sym(op)?],
+            vec![
+                ("args", any_vec(args)?),
+                ("ready_at", ScVal::U64(*ready_at)),
+            ],
+        ),
+        E::Cancelled { op, args } | E::Executed { op, args } => {
+            (vec![sym(op)?], vec![("args", any_vec(args)?)])
+        }
         E::EscrowCreated {
             escrow_id,
             depositor,

@@ -27,6 +27,11 @@ pub const BRIDGE_UNBONDING_PERIOD: u64 = 7 * 86_400;
 pub const BRIDGE_MAX_VALIDATORS: u32 = 8;
 /// The local bridge's transfer timeout: one day, in seconds.
 pub const BRIDGE_TRANSFER_TIMEOUT: u64 = 86_400;
+/// Every contract's admin timelock on localnet: two seconds between `propose` and the
+/// gated call (an upgrade, a bridge validator's activation, a bridge limit raise). Nonzero,
+/// so local tools exercise the real propose-wait-execute flow, and short, so tests that
+/// activate validators wait about two ledgers. A real network sets days.
+pub const TIMELOCK_DELAY: u64 = 2;
 
 /// Where the TeachLink contracts live on a network; written as JSON for other components.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,9 +49,10 @@ pub struct Deployment {
 
 /// Uploads and instantiates every TeachLink contract from `wasm_dir`
 /// (`target/wasm32v1-none/contract/`), closing a ledger after each step. The admin is the
-/// node's root account; the rewards pool's token and the bridge's staking and carried token
-/// are the native asset, and the bridge is chain `Config::bridge_chain` with no remote chains
-/// configured (the admin adds them with `set_chain_limits`). Salts are fixed per
+/// node's root account, with a [`TIMELOCK_DELAY`] timelock; the rewards pool's token and the
+/// bridge's staking and carried token are the native asset, and the bridge is chain
+/// `Config::bridge_chain` with no remote chains configured (the admin proposes them, then
+/// adds them with `set_chain_limits` once the timelock passed). Salts are fixed per
 /// contract, so the ids are the same on every fresh chain with the same passphrase.
 pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> {
     let root = node.root_key().clone();
@@ -76,7 +82,10 @@ pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> 
             salt: Uint256(sha256(format!("teachlink/{name}").as_bytes())),
         });
         let id = contract_id(node.network_id(), preimage.clone())?;
-        let mut constructor_args = vec![ScVal::Address(admin_address.clone())];
+        let mut constructor_args = vec![
+            ScVal::Address(admin_address.clone()),
+            ScVal::U64(TIMELOCK_DELAY),
+        ];
         match name {
             "rewards" => constructor_args.push(ScVal::Address(native_asset.clone())),
             "bridge" => constructor_args.push(bridge_config(&native_asset, bridge_chain)?),

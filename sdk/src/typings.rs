@@ -343,6 +343,10 @@ export interface RoleRevokedEvent { event: "role_revoked"; role: string; account
 export interface PausedEvent { event: "paused"; by: string }
 export interface UnpausedEvent { event: "unpaused"; by: string }
 export interface UpgradedEvent { event: "upgraded"; wasm_hash: string }
+/** The admin timelock: `op` is the gated entry point, `args` its arguments as base64 XDR `ScVal`s; `ready_at` UNIX seconds. */
+export interface ProposedEvent { event: "proposed"; op: string; args: string[]; ready_at: number }
+export interface CancelledEvent { event: "cancelled"; op: string; args: string[] }
+export interface ExecutedEvent { event: "executed"; op: string; args: string[] }
 export interface EscrowCreatedEvent { event: "escrow_created"; escrow_id: number; depositor: string; beneficiary: string; token: string; amount: string; signers: EscrowSigner[]; threshold: number; release_after: number | null; refund_after: number | null; arbitrator: string | null; course_id: number }
 export interface EscrowApprovedEvent { event: "escrow_approved"; escrow_id: number; signer: string; weight: number; approved_weight: number; threshold: number }
 export interface EscrowReleasedEvent { event: "escrow_released"; escrow_id: number; beneficiary: string; amount: string; by: string }
@@ -383,7 +387,7 @@ export interface StakeWithdrawnEvent { event: "stake_withdrawn"; validator: stri
 /** Every TeachLink contract event (`contracts/EVENTS.md`), tagged by `event`. */
 export type TeachLinkEvent =
   | AdminChangedEvent | RoleGrantedEvent | RoleRevokedEvent | PausedEvent | UnpausedEvent
-  | UpgradedEvent | EscrowCreatedEvent | EscrowApprovedEvent | EscrowReleasedEvent
+  | UpgradedEvent | ProposedEvent | CancelledEvent | ExecutedEvent | EscrowCreatedEvent | EscrowApprovedEvent | EscrowReleasedEvent
   | EscrowRefundedEvent | EscrowCancelledEvent | EscrowDisputedEvent | EscrowResolvedEvent
   | MintedEvent | ApprovedEvent | TransferredEvent | MetadataUpdatedEvent
   | CompletionRecordedEvent | ContributionRecordedEvent | ContributionRatedEvent

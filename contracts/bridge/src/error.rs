@@ -15,6 +15,14 @@ pub enum Error {
     Unauthorized = 101,
     // The whole bridge is paused by its emergency role.
     Paused = 102,
+    // No pending proposal matches the operation and its arguments.
+    NotProposed = 103,
+    // The proposal's timelock delay has not passed.
+    TimelockNotReady = 104,
+    // The operation with these arguments is already proposed.
+    AlreadyProposed = 105,
+    // The timelock delay is over 30 days.
+    InvalidDelay = 106,
     // Constructor settings out of range.
     InvalidConfig = 110,
     // Amounts must be positive.

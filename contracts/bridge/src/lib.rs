@@ -4,8 +4,8 @@
 //!
 //! **Validators** bond at least `min_stake` of the bridge token
 //! (`register_validator`, with a signature proving they hold their ed25519
-//! key), are admitted to and removed from the active set by the admin (at
-//! most `max_validators`), and leave with `begin_unbonding`, which removes
+//! key), are admitted to the active set by the admin through the timelock
+//! and removed by it at once (at most `max_validators` active), and leave with `begin_unbonding`, which removes
 //! them from the quorum at once, then `withdraw_stake` after the unbonding
 //! period. Until the stake is withdrawn it can be slashed.
 //!
@@ -33,8 +33,9 @@
 //! admin and it leaves the set for good. Nothing else slashes.
 //!
 //! **Circuit breakers**: per remote chain, a per-transfer and a rolling
-//! 24-hour maximum, each direction. The emergency role (or the admin) pauses
-//! the whole bridge or one chain. A global pause refuses `lock`, `complete`,
+//! 24-hour maximum, each direction, raised only through the timelock. The
+//! emergency role (or the admin) pauses the whole bridge or one chain; only
+//! the admin resumes. A global pause refuses `lock`, `complete`,
 //! `refund` and `withdraw_stake`; a chain pause refuses `lock` to, `complete`
 //! from and `refund` of transfers to that chain. Confirmations, slashing,
 //! registration, unbonding and funding stay open: they release nothing, and
@@ -57,9 +58,10 @@ mod types;
 mod test;
 
 use soroban_sdk::{
-    contract, contractimpl, symbol_short, vec, Address, Bytes, BytesN, Env, IntoVal, Val, Vec,
+    contract, contractimpl, symbol_short, vec, Address, Bytes, BytesN, Env, IntoVal, Symbol, Val,
+    Vec,
 };
-use teachlink_common::{access, pause, time, ttl};
+use teachlink_common::{access, pause, time, timelock, ttl};
 
 pub use digest::{completion_digest, message_digest, registration_digest};
 pub use error::Error;
@@ -76,7 +78,14 @@ pub struct BridgeContract;
 impl BridgeContract {
     // `config.max_validators` is 1 to `MAX_VALIDATORS`; `min_stake`,
     // `unbonding_period` and `transfer_timeout` (seconds) are positive.
-    pub fn __constructor(env: Env, admin: Address, config: Config) -> Result<(), Error> {
+    // `timelock_delay`: seconds between proposing and running an upgrade,
+    // a validator activation or a limit raise (at most 30 days).
+    pub fn __constructor(
+        env: Env,
+        admin: Address,
+        timelock_delay: u64,
+        config: Config,
+    ) -> Result<(), Error> {
         if config.min_stake <= 0
             || config.unbonding_period == 0
             || config.transfer_timeout == 0
@@ -85,6 +94,7 @@ impl BridgeContract {
         {
             return Err(Error::InvalidConfig);
         }
+        timelock::set_delay(&env, timelock_delay)?;
         access::set_initial_admin(&env, &admin);
         storage::set_config(&env, &config);
         storage::set_totals(
@@ -153,9 +163,14 @@ impl BridgeContract {
         Ok(())
     }
 
-    // Admits a registered validator to the active set; admin only.
+    // Admits a registered validator to the active set: admin only, as
+    // proposed `activate_validator([validator])` once the timelock passed.
     pub fn activate_validator(env: Env, validator: Address) -> Result<(), Error> {
-        access::require_admin(&env);
+        timelock::execute(
+            &env,
+            Symbol::new(&env, "activate_validator"),
+            vec![&env, validator.to_val()],
+        )?;
         let mut record = storage::validator(&env, &validator)?;
         match record.status {
             ValidatorStatus::Inactive => {}
@@ -186,7 +201,8 @@ impl BridgeContract {
     }
 
     // Removes an active validator from the quorum without unbonding it;
-    // admin only. It can be activated again.
+    // admin only, immediate (a leaked key must go now). It can be activated
+    // again, through the timelock.
     pub fn deactivate_validator(env: Env, validator: Address) -> Result<(), Error> {
         access::require_admin(&env);
         let mut record = storage::validator(&env, &validator)?;
@@ -529,20 +545,38 @@ impl BridgeContract {
     // --- circuit breakers ---
 
     // Enables `chain` or changes its limits (both directions); admin only.
+    // Enabling a chain or raising either limit runs only as proposed
+    // `set_chain_limits([chain, per_transfer, per_day])` once the timelock
+    // passed; lowering reduces risk and is immediate.
     pub fn set_chain_limits(
         env: Env,
         chain: u32,
         per_transfer: i128,
         per_day: i128,
     ) -> Result<(), Error> {
-        access::require_admin(&env);
         if chain == storage::config(&env).local_chain {
             return Err(Error::UnsupportedChain);
         }
         if per_transfer <= 0 || per_day < per_transfer {
             return Err(Error::InvalidLimits);
         }
-        let paused = storage::chain(&env, chain).is_ok_and(|c| c.paused);
+        let current = storage::chain(&env, chain);
+        match &current {
+            Ok(c) if per_transfer <= c.per_transfer && per_day <= c.per_day => {
+                access::require_admin(&env);
+            }
+            _ => timelock::execute(
+                &env,
+                Symbol::new(&env, "set_chain_limits"),
+                vec![
+                    &env,
+                    chain.into_val(&env),
+                    per_transfer.into_val(&env),
+                    per_day.into_val(&env),
+                ],
+            )?,
+        }
+        let paused = current.is_ok_and(|c| c.paused);
         storage::save_chain(
             &env,
             chain,
@@ -569,7 +603,7 @@ impl BridgeContract {
         Ok(())
     }
 
-    // Resumes transfers with one chain; emergency role or admin.
+    // Resumes transfers with one chain; admin only (the emergency role only pauses).
     pub fn resume_chain(env: Env, by: Address, chain: u32) -> Result<(), Error> {
         set_chain_paused(&env, &by, chain, false)?;
         events::ChainResumed { chain, by }.publish(&env);
@@ -657,11 +691,7 @@ fn leave_active_set(totals: &mut Totals, validator: &Validator) -> Result<(), Er
 }
 
 fn set_chain_paused(env: &Env, by: &Address, chain: u32, paused: bool) -> Result<(), Error> {
-    if *by == access::admin(env) {
-        by.require_auth();
-    } else {
-        access::require_role(env, &access::EMERGENCY, by)?;
-    }
+    pause::require_pauser(env, by, paused)?;
     let mut config = storage::chain(env, chain)?;
     config.paused = paused;
     storage::save_chain(env, chain, &config);

@@ -40,7 +40,7 @@ extern crate std;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, symbol_short, Address, BytesN, Env, Symbol};
-use teachlink_common::{access, pause, time, ttl};
+use teachlink_common::{access, pause, time, timelock, ttl};
 
 pub use error::Error;
 pub use score::{compute_scores, rater_weight};
@@ -56,9 +56,13 @@ pub struct ReputationContract;
 
 #[contractimpl]
 impl ReputationContract {
-    pub fn __constructor(env: Env, admin: Address) {
+    // `timelock_delay`: seconds between proposing and running an upgrade
+    // (at most `timelock::MAX_DELAY`).
+    pub fn __constructor(env: Env, admin: Address, timelock_delay: u64) -> Result<(), Error> {
+        timelock::set_delay(&env, timelock_delay)?;
         access::set_initial_admin(&env, &admin);
         ttl::extend_instance(&env);
+        Ok(())
     }
 
     /// Records that `learner` completed `course_id` with `score_pct`

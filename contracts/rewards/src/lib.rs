@@ -26,7 +26,7 @@ extern crate std;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, symbol_short, token::TokenClient, Address, Env, Symbol};
-use teachlink_common::{access, pause, ttl};
+use teachlink_common::{access, pause, timelock, ttl};
 
 pub use error::Error;
 pub use events::{AllowanceSet, Funded, RewardClaimed, RewardIssued, RewardRevoked, Withdrawn};
@@ -40,10 +40,19 @@ pub struct RewardsContract;
 
 #[contractimpl]
 impl RewardsContract {
-    /// Sets the admin and the pool's token; runs once, at deployment.
-    pub fn __constructor(env: Env, admin: Address, token: Address) {
+    /// Sets the admin, the timelock delay (seconds between proposing and
+    /// running an upgrade, at most 30 days) and the pool's token; runs once,
+    /// at deployment.
+    pub fn __constructor(
+        env: Env,
+        admin: Address,
+        timelock_delay: u64,
+        token: Address,
+    ) -> Result<(), Error> {
+        timelock::set_delay(&env, timelock_delay)?;
         access::set_initial_admin(&env, &admin);
         storage::set_token(&env, &token);
+        Ok(())
     }
 
     /// Moves `amount` of the token from `funder` into the pool. Not pausable:

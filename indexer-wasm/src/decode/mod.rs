@@ -162,6 +162,23 @@ pub enum TeachLinkEvent {
     Upgraded {
         wasm_hash: Hash32,
     },
+    /// The admin scheduled `op(args)` (a timelocked entry point and its exact arguments,
+    /// each a base64 XDR `ScVal`); it may run from `ready_at` (UNIX seconds).
+    Proposed {
+        op: String,
+        args: Vec<String>,
+        ready_at: u64,
+    },
+    /// The admin dropped the pending `op(args)`.
+    Cancelled {
+        op: String,
+        args: Vec<String>,
+    },
+    /// The scheduled `op(args)` ran.
+    Executed {
+        op: String,
+        args: Vec<String>,
+    },
     // ---- escrow ----
     EscrowCreated {
         escrow_id: u64,
@@ -431,6 +448,9 @@ impl TeachLinkEvent {
             Paused { .. } => "paused",
             Unpaused { .. } => "unpaused",
             Upgraded { .. } => "upgraded",
+            Proposed { .. } => "proposed",
+            Cancelled { .. } => "cancelled",
+            Executed { .. } => "executed",
             EscrowCreated { .. } => "escrow_created",
             EscrowApproved { .. } => "escrow_approved",
             EscrowReleased { .. } => "escrow_released",
@@ -481,7 +501,10 @@ impl TeachLinkEvent {
             | RoleRevoked { .. }
             | Paused { .. }
             | Unpaused { .. }
-            | Upgraded { .. } => return None,
+            | Upgraded { .. }
+            | Proposed { .. }
+            | Cancelled { .. }
+            | Executed { .. } => return None,
             EscrowCreated { .. }
             | EscrowApproved { .. }
             | EscrowReleased { .. }
@@ -898,6 +921,20 @@ impl Cx {
             _ => Err(self.ty(field, "a Vec")),
         }
     }
+
+    /// A `Vec<Val>` of any values, each kept as its base64 XDR: lossless, whatever the
+    /// timelocked entry point's argument types.
+    fn any_vec(self, v: &ScVal, field: &'static str) -> Result<Vec<String>, DecodeError> {
+        use stellar_xdr::WriteXdr;
+        self.vec(v, field)?
+            .iter()
+            .map(|item| {
+                item.to_xdr(Limits::none())
+                    .map(|b| base64::engine::general_purpose::STANDARD.encode(b))
+                    .map_err(|_| self.ty(field, "a Vec of XDR values"))
+            })
+            .collect()
+    }
 }
 
 /// The data map of an event. Lookup is a linear scan: the maps hold at most eight keys,
@@ -978,6 +1015,8 @@ fn sample(ty: &str, i: u8) -> ScVal {
         "Option<u64>" => sample("u64", i),
         "Option<Address>" => sample("Address", i),
         "Vec<Symbol>" => ok(x::vec(vec![sample("Symbol", i), sample("Symbol", i + 1)])),
+        // Any values: an address and an amount, as a gated call's arguments.
+        "Vec<Val>" => ok(x::vec(vec![sample("Address", i), sample("i128", i)])),
         "Vec<Signer>" => ok(x::signers(&[
             Signer {
                 address: Address::Account([i; 32]),

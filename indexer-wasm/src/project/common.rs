@@ -1,5 +1,5 @@
 //! Owns the projection of the common events every contract emits: each contract's admin,
-//! roles, pause flag and upgrades ([`ContractAdmin`]).
+//! roles, pause flag, upgrades and pending timelocked operations ([`ContractAdmin`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,6 +14,17 @@ use crate::types::{Address, Hash32};
 pub struct RoleGrant {
     pub role: String,
     pub account: Address,
+}
+
+/// A timelocked operation the admin proposed and has neither run nor cancelled.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PendingOperation {
+    /// The gated entry point.
+    pub op: String,
+    /// Its exact arguments, each a base64 XDR `ScVal`.
+    pub args: Vec<String>,
+    /// When it may run, UNIX seconds.
+    pub ready_at: u64,
 }
 
 /// Admin state of one contract from the common events.
@@ -31,6 +42,10 @@ pub struct ContractAdmin {
     /// reputation module).
     #[serde(default)]
     pub courses: BTreeMap<u64, Address>,
+    /// Pending timelocked operations, in proposal order. Absent in entities stored before
+    /// the timelock existed.
+    #[serde(default)]
+    pub pending: Vec<PendingOperation>,
 }
 
 /// Applies one common event; the others are left alone (the caller,
@@ -66,6 +81,21 @@ pub(super) fn apply(state: &mut State, body: &E, contract: Address, _stamp: Stam
             c.wasm_hash = Some(*wasm_hash);
             c.upgrades = c.upgrades.saturating_add(1);
         }
+        E::Proposed { op, args, ready_at } => {
+            // The contract refuses a second proposal of the same operation while one is
+            // pending, so there is nothing to replace.
+            state.contract(contract).pending.push(PendingOperation {
+                op: op.clone(),
+                args: args.clone(),
+                ready_at: *ready_at,
+            });
+        }
+        E::Cancelled { op, args } | E::Executed { op, args } => {
+            state
+                .contract(contract)
+                .pending
+                .retain(|p| p.op != *op || p.args != *args);
+        }
         _ => {}
     }
 }
@@ -78,7 +108,10 @@ pub(super) fn changes(changes: &mut Changes, contract: Address, body: &E) {
         | E::RoleRevoked { .. }
         | E::Paused { .. }
         | E::Unpaused { .. }
-        | E::Upgraded { .. } => {
+        | E::Upgraded { .. }
+        | E::Proposed { .. }
+        | E::Cancelled { .. }
+        | E::Executed { .. } => {
             changes.contracts.insert(contract);
         }
         _ => {}
@@ -98,14 +131,69 @@ impl State {
                 wasm_hash: None,
                 upgrades: 0,
                 courses: BTreeMap::new(),
+                pending: Vec::new(),
             })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{apply, PendingOperation, State, E};
+    use crate::types::Address;
+
     #[test]
     fn projects_every_common_event() {
         super::super::check_section("common");
+    }
+
+    #[test]
+    fn an_operation_is_pending_from_its_proposal_until_run_or_cancelled() {
+        let contract = Address::Contract([7; 32]);
+        let stamp = super::Stamp::from(&crate::traffic::meta(0, contract));
+        let mut state = State::default();
+        let args = |a: &str| vec![a.to_string()];
+        let op = |name: &str| name.to_string();
+        for (name, a, ready_at) in [("upgrade", "AAA=", 10), ("upgrade", "BBB=", 20)] {
+            apply(
+                &mut state,
+                &E::Proposed {
+                    op: op(name),
+                    args: args(a),
+                    ready_at,
+                },
+                contract,
+                stamp,
+            );
+        }
+        let pending = |state: &State| state.contracts[&contract].pending.clone();
+        assert_eq!(pending(&state).len(), 2);
+        apply(
+            &mut state,
+            &E::Executed {
+                op: op("upgrade"),
+                args: args("AAA="),
+            },
+            contract,
+            stamp,
+        );
+        // Only the operation with the same arguments ran.
+        assert_eq!(
+            pending(&state),
+            vec![PendingOperation {
+                op: op("upgrade"),
+                args: args("BBB="),
+                ready_at: 20,
+            }]
+        );
+        apply(
+            &mut state,
+            &E::Cancelled {
+                op: op("upgrade"),
+                args: args("BBB="),
+            },
+            contract,
+            stamp,
+        );
+        assert!(pending(&state).is_empty());
     }
 }

@@ -204,6 +204,8 @@ fn bridge_rows() -> Vec<Row> {
         row("bridge", "activate_validator", |b| {
             let w = BridgeWorld::new(b, 4);
             w.register(4);
+            let ready_at = w.propose_activation(4);
+            w.world.set_time(ready_at);
             cost(&w.world.env, || {
                 w.client.activate_validator(&w.validators[4])
             })

@@ -66,11 +66,11 @@ fn unequal_stakes_count_by_stake_not_heads() {
     let proof = s.proof(0, 0);
     s.client
         .register_validator(&s.validators[0], &s.public_key(0), &(5 * STAKE), &proof);
-    s.client.activate_validator(&s.validators[0]);
+    s.activate(0);
     for i in 1..4 {
         s.add_validator(i);
     }
-    s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+    s.set_limits(REMOTE, PER_TRANSFER, PER_DAY);
     s.client.fund(&s.admin, &LIQUIDITY);
     let recipient = Address::generate(&s.env);
     let message = s.message(1, 10, &recipient);
@@ -247,7 +247,7 @@ fn release_is_limited_to_free_liquidity() {
     for i in 0..4 {
         s.add_validator(i);
     }
-    s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+    s.set_limits(REMOTE, PER_TRANSFER, PER_DAY);
     // Stakes (4_000) and a pending lock (2_000) are in the contract, but are
     // not liquidity.
     s.lock(2_000);

@@ -12,7 +12,7 @@ mod validators;
 use ed25519_dalek::{Signer as _, SigningKey};
 use soroban_sdk::{
     testutils::{Address as _, Ledger},
-    token, Address, Bytes, BytesN, Env, Event, IntoVal, Val, Vec,
+    token, Address, Bytes, BytesN, Env, Event, IntoVal, Symbol, Val, Vec,
 };
 
 pub(crate) use crate::storage;
@@ -20,6 +20,7 @@ pub use crate::{
     Attestation, BridgeContract, BridgeContractClient, Config, Error, InboundMessage,
     OutboundTransfer, SignedMessage, Totals, TransferStatus, Validator, ValidatorStatus,
 };
+pub use teachlink_common::testutils::TIMELOCK_DELAY;
 
 pub const START: u64 = 1_700_000_000;
 pub const LOCAL: u32 = 1;
@@ -51,7 +52,7 @@ impl<'a> Setup<'a> {
         for i in 0..4 {
             s.add_validator(i);
         }
-        s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+        s.set_limits(REMOTE, PER_TRANSFER, PER_DAY);
         s.client.fund(&s.admin, &LIQUIDITY);
         s
     }
@@ -72,7 +73,7 @@ impl<'a> Setup<'a> {
             max_validators: 5,
             transfer_timeout: TIMEOUT,
         };
-        let id = env.register(BridgeContract, (admin.clone(), config));
+        let id = env.register(BridgeContract, (admin.clone(), TIMELOCK_DELAY, config));
         let client = BridgeContractClient::new(&env, &id);
         let user = Address::generate(&env);
         let minter = token::StellarAssetClient::new(&env, &sac.address());
@@ -109,7 +110,49 @@ impl<'a> Setup<'a> {
     /// Registers validator `i` with its own key and proof, and activates it.
     pub fn add_validator(&self, i: usize) {
         self.register(i);
-        self.client.activate_validator(&self.validators[i]);
+        self.activate(i);
+    }
+
+    /// Activates validator `i` through the timelock.
+    pub fn activate(&self, i: usize) {
+        let v = &self.validators[i];
+        after_delay(
+            &self.env,
+            &self.client,
+            "activate_validator",
+            args(&self.env, (v.clone(),)),
+            || self.client.activate_validator(v),
+        )
+    }
+
+    /// `activate_validator` of validator `i` once proposed and due.
+    pub fn try_activate(&self, i: usize) -> Result<(), Error> {
+        let v = &self.validators[i];
+        after_delay(
+            &self.env,
+            &self.client,
+            "activate_validator",
+            args(&self.env, (v.clone(),)),
+            || match self.client.try_activate_validator(v) {
+                Ok(Ok(())) => Ok(()),
+                Err(Ok(e)) => Err(e),
+                other => panic!("activate_validator failed outside the contract: {other:?}"),
+            },
+        )
+    }
+
+    /// Enables `chain` or raises its limits through the timelock.
+    pub fn set_limits(&self, chain: u32, per_transfer: i128, per_day: i128) {
+        after_delay(
+            &self.env,
+            &self.client,
+            "set_chain_limits",
+            args(&self.env, (chain, per_transfer, per_day)),
+            || {
+                self.client
+                    .set_chain_limits(&chain, &per_transfer, &per_day)
+            },
+        )
     }
 
     pub fn register(&self, i: usize) {
@@ -227,4 +270,29 @@ impl<'a> Setup<'a> {
 
 pub fn args(env: &Env, values: impl IntoVal<Env, Vec<Val>>) -> Vec<Val> {
     values.into_val(env)
+}
+
+/// Runs `call`, a timelocked admin action, as the admin must: proposes
+/// `op(args)` unless it is pending, moves the clock past the delay for the
+/// call, then puts it back, so each test's timeline stays the one it states
+/// (the delay itself is tested in `admin.rs`).
+pub fn after_delay<T>(
+    env: &Env,
+    client: &BridgeContractClient,
+    op: &str,
+    args: Vec<Val>,
+    call: impl FnOnce() -> T,
+) -> T {
+    let op = Symbol::new(env, op);
+    let pending = env.as_contract(&client.address, || {
+        teachlink_common::timelock::proposal(env, &op, &args)
+    });
+    if pending.is_none() {
+        client.propose(&op, &args);
+    }
+    let now = env.ledger().timestamp();
+    env.ledger().set_timestamp(now + TIMELOCK_DELAY);
+    let result = call();
+    env.ledger().set_timestamp(now);
+    result
 }

@@ -112,7 +112,7 @@ fn chain_limits_are_admin_set_and_validated() {
         s.client.try_set_chain_limits(&3, &11, &10),
         Err(Ok(Error::InvalidLimits))
     );
-    s.client.set_chain_limits(&3, &10, &10);
+    s.set_limits(3, 10, 10);
     s.assert_authorized_by(&s.admin, "set_chain_limits");
     s.assert_emitted(&events::ChainLimitsSet {
         chain: 3,
@@ -129,7 +129,7 @@ fn chain_limits_are_admin_set_and_validated() {
         .is_ok());
     // Changing limits keeps a chain's pause.
     s.client.pause_chain(&s.admin, &3);
-    s.client.set_chain_limits(&3, &100, &100);
+    s.set_limits(3, 100, 100);
     assert_eq!(
         s.client.try_lock(&s.user, &1, &3, &s.recipient_bytes()),
         Err(Ok(Error::ChainPaused))

@@ -108,16 +108,28 @@ impl<'a> World<'a> {
                 max_validators: 4,
                 transfer_timeout: TIMEOUT,
             };
-            let id = env.register(BridgeContract, (admin.clone(), config));
+            let id = env.register(BridgeContract, (admin.clone(), TIMELOCK_DELAY, config));
             let client = BridgeContractClient::new(&env, &id);
             for (i, v) in validators.iter().enumerate() {
                 let digest = crate::registration_digest(&env, &id, v);
                 let proof = sign(&env, &keys[i], &digest);
                 let key = BytesN::from_array(&env, &keys[i].verifying_key().to_bytes());
                 client.register_validator(v, &key, &STAKE, &proof);
-                client.activate_validator(v);
+                after_delay(
+                    &env,
+                    &client,
+                    "activate_validator",
+                    args(&env, (v.clone(),)),
+                    || client.activate_validator(v),
+                );
             }
-            client.set_chain_limits(&other, &PER_TRANSFER, &PER_DAY);
+            after_delay(
+                &env,
+                &client,
+                "set_chain_limits",
+                args(&env, (other, PER_TRANSFER, PER_DAY)),
+                || client.set_chain_limits(&other, &PER_TRANSFER, &PER_DAY),
+            );
             client.fund(&admin, &LIQUIDITY);
             let sender = Address::generate(&env);
             minter.mint(&sender, &LIQUIDITY);

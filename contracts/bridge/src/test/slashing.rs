@@ -38,10 +38,7 @@ fn equivocation_takes_the_whole_stake_to_the_admin() {
         s.client.try_slash(&s.signed(0, &a), &s.signed(0, &b)),
         Err(Ok(Error::AlreadySlashed))
     );
-    assert_eq!(
-        s.client.try_activate_validator(&s.validators[0]),
-        Err(Ok(Error::ValidatorLeaving))
-    );
+    assert_eq!(s.try_activate(0), Err(Error::ValidatorLeaving));
     assert_eq!(
         s.client.try_begin_unbonding(&s.validators[0]),
         Err(Ok(Error::ValidatorLeaving))

@@ -54,7 +54,12 @@ fn paused_contract_refuses_recording_and_rating() {
         Err(Ok(Error::ContributionNotFound))
     );
 
-    s.client.unpause(&guardian);
+    // The emergency role only pauses; the admin resumes.
+    assert_eq!(
+        s.client.try_unpause(&guardian),
+        Err(Ok(Error::Unauthorized))
+    );
+    s.client.unpause(&s.admin);
     assert!(!s.client.is_paused());
     s.client.record_completion(&s.issuer, &learner, &1, &90);
     assert_eq!(

@@ -20,6 +20,7 @@ use soroban_sdk::{
 use teachlink_common::ttl;
 
 use crate::{storage::DataKey, ReputationContract, ReputationContractClient, ISSUER, RATER};
+pub use teachlink_common::testutils::TIMELOCK_DELAY;
 
 /// Courses `Setup::new` binds to its issuer.
 pub const BOUND_COURSES: core::ops::RangeInclusive<u64> = 1..=10;
@@ -43,7 +44,7 @@ impl Setup {
         env.mock_all_auths();
         env.ledger().set_timestamp(1_700_000_000);
         let admin = Address::generate(&env);
-        let id = env.register(ReputationContract, (admin.clone(),));
+        let id = env.register(ReputationContract, (admin.clone(), TIMELOCK_DELAY));
         let client = ReputationContractClient::new(&env, &id);
         let issuer = Address::generate(&env);
         client.grant_role(&ISSUER, &issuer);

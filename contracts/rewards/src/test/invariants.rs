@@ -12,6 +12,7 @@ use soroban_sdk::{
 use std::vec::Vec;
 
 use crate::{Error, RewardsContract, RewardsContractClient, ISSUER};
+use teachlink_common::testutils::TIMELOCK_DELAY;
 
 const ISSUERS: usize = 2;
 const FUNDERS: usize = 2;
@@ -129,7 +130,10 @@ impl World {
         for funder in 0..FUNDERS {
             minter.mint(&parties[FIRST_FUNDER + funder], &FUNDER_START);
         }
-        let id = env.register(RewardsContract, (parties[0].clone(), sac.address()));
+        let id = env.register(
+            RewardsContract,
+            (parties[0].clone(), TIMELOCK_DELAY, sac.address()),
+        );
         let client = RewardsContractClient::new(&env, &id);
         for issuer in 0..ISSUERS {
             client.grant_role(&ISSUER, &parties[1 + issuer]);

@@ -1,13 +1,14 @@
 //! A deployed pool with a real Stellar asset, an admin, an issuer and a
 //! funder holding tokens; plus helpers to check auths and events.
 use soroban_sdk::{
-    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, MockAuth, MockAuthInvoke},
+    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation},
     token::{StellarAssetClient, TokenClient},
     Address, Env, IntoVal, Symbol, Val, Vec,
 };
 use std::vec;
 
 use crate::{RewardsContract, RewardsContractClient, ISSUER};
+pub use teachlink_common::testutils::{refused_for_missing_auth, signed_by, TIMELOCK_DELAY};
 
 /// What the funder holds before anything happens.
 pub const FUNDER_START: i128 = 1_000_000;
@@ -39,7 +40,10 @@ impl Setup {
         let token = TokenClient::new(&env, &sac.address());
         StellarAssetClient::new(&env, &sac.address()).mint(&funder, &FUNDER_START);
 
-        let id = env.register(RewardsContract, (admin.clone(), sac.address()));
+        let id = env.register(
+            RewardsContract,
+            (admin.clone(), TIMELOCK_DELAY, sac.address()),
+        );
         let client = RewardsContractClient::new(&env, &id);
         client.grant_role(&ISSUER, &issuer);
         client.set_allowance(&issuer, &ISSUER_ALLOWANCE);
@@ -132,14 +136,4 @@ fn contract_invocation(
         function: AuthorizedFunction::Contract((contract.clone(), Symbol::new(env, fn_name), args)),
         sub_invocations,
     }
-}
-
-pub use teachlink_common::testutils::refused_for_missing_auth;
-
-/// `signer` authorizes exactly this call to `contract`, and nothing else.
-pub fn signed_by<'a>(signer: &'a Address, invoke: &'a MockAuthInvoke<'a>) -> [MockAuth<'a>; 1] {
-    [MockAuth {
-        address: signer,
-        invoke,
-    }]
 }
