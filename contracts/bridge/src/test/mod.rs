@@ -30,6 +30,8 @@ pub const TIMEOUT: u64 = 86_400;
 pub const PER_TRANSFER: i128 = 5_000;
 pub const PER_DAY: i128 = 12_000;
 pub const LIQUIDITY: i128 = 100_000;
+/// The remote chain's bridge id, as configured for `REMOTE`.
+pub const SOURCE_BRIDGE: [u8; 32] = [0xB2; 32];
 
 pub struct Setup<'a> {
     pub env: Env,
@@ -51,27 +53,36 @@ impl<'a> Setup<'a> {
         for i in 0..4 {
             s.add_validator(i);
         }
-        s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+        s.client
+            .set_chain_limits(&REMOTE, &s.source_bridge(), &PER_TRANSFER, &PER_DAY);
         s.client.fund(&s.admin, &LIQUIDITY);
         s
     }
 
     /// A bridge with nothing registered; keys for eight validators exist.
     pub fn bare() -> Self {
+        Self::bare_with(|_| {})
+    }
+
+    /// `bare`, with `change` applied to the configuration first.
+    pub fn bare_with(change: impl FnOnce(&mut Config)) -> Self {
         let env = teachlink_common::testutils::env();
         env.ledger().set_timestamp(START);
         env.mock_all_auths();
         let admin = Address::generate(&env);
         let sac = env.register_stellar_asset_contract_v2(Address::generate(&env));
         let token = token::TokenClient::new(&env, &sac.address());
-        let config = Config {
+        let mut config = Config {
             token: sac.address(),
             local_chain: LOCAL,
             min_stake: STAKE,
             unbonding_period: UNBONDING,
             max_validators: 5,
+            min_active_validators: 3,
+            min_active_stake: 3 * STAKE,
             transfer_timeout: TIMEOUT,
         };
+        change(&mut config);
         let id = env.register(BridgeContract, (admin.clone(), config));
         let client = BridgeContractClient::new(&env, &id);
         let user = Address::generate(&env);
@@ -96,6 +107,16 @@ impl<'a> Setup<'a> {
             validators,
             keys,
         }
+    }
+
+    pub fn source_bridge(&self) -> BytesN<32> {
+        BytesN::from_array(&self.env, &SOURCE_BRIDGE)
+    }
+
+    /// Whether `(REMOTE, SOURCE_BRIDGE, nonce)` was completed.
+    pub fn completed(&self, nonce: u64) -> bool {
+        self.client
+            .is_completed(&REMOTE, &self.source_bridge(), &nonce)
     }
 
     pub fn public_key(&self, i: usize) -> BytesN<32> {
@@ -128,6 +149,7 @@ impl<'a> Setup<'a> {
     pub fn message(&self, nonce: u64, amount: i128, recipient: &Address) -> InboundMessage {
         InboundMessage {
             source_chain: REMOTE,
+            source_bridge: self.source_bridge(),
             dest_chain: LOCAL,
             nonce,
             token: self.token.address.clone(),

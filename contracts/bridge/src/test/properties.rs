@@ -106,6 +106,8 @@ impl<'a> World<'a> {
                 min_stake: STAKE,
                 unbonding_period: UNBONDING,
                 max_validators: 4,
+                min_active_validators: 3,
+                min_active_stake: 3 * STAKE,
                 transfer_timeout: TIMEOUT,
             };
             let id = env.register(BridgeContract, (admin.clone(), config));
@@ -117,7 +119,7 @@ impl<'a> World<'a> {
                 client.register_validator(v, &key, &STAKE, &proof);
                 client.activate_validator(v);
             }
-            client.set_chain_limits(&other, &PER_TRANSFER, &PER_DAY);
+            client.set_chain_limits(&other, &bridge_id(&env, other), &PER_TRANSFER, &PER_DAY);
             client.fund(&admin, &LIQUIDITY);
             let sender = Address::generate(&env);
             minter.mint(&sender, &LIQUIDITY);
@@ -164,6 +166,11 @@ impl<'a> World<'a> {
     }
 }
 
+/// The bridge id each side's peer has configured for chain `chain`.
+fn bridge_id(env: &Env, chain: u32) -> BytesN<32> {
+    BytesN::from_array(env, &[chain as u8; 32])
+}
+
 fn sign(env: &Env, key: &SigningKey, digest: &BytesN<32>) -> BytesN<64> {
     BytesN::from_array(env, &key.sign(&digest.to_array()).to_bytes())
 }
@@ -195,6 +202,7 @@ proptest! {
                     let lock = w.transfer(source, nonce);
                     let mut message = InboundMessage {
                         source_chain: source.chain,
+                        source_bridge: bridge_id(&w.env, source.chain),
                         dest_chain: dest.chain,
                         nonce,
                         token: w.token.address.clone(),
@@ -217,7 +225,7 @@ proptest! {
                 Step::Confirm { on_b, nonce, mask } => {
                     let side = &w.sides[on_b as usize];
                     let other = &w.sides[!on_b as usize];
-                    let happened = other.client.is_completed(&side.chain, &nonce);
+                    let happened = other.client.is_completed(&side.chain, &bridge_id(&w.env, side.chain), &nonce);
                     let digest = crate::completion_digest(&w.env, &side.client.address, nonce);
                     let attestations = w.attest(&digest, &World::signers(mask, happened));
                     let _ = side.client.try_confirm_completed(&nonce, &attestations);
@@ -241,7 +249,7 @@ proptest! {
                 });
                 for nonce in 1..=locks {
                     let t = w.transfer(side, nonce).unwrap();
-                    let released = other.client.is_completed(&side.chain, &nonce);
+                    let released = other.client.is_completed(&side.chain, &bridge_id(&w.env, side.chain), &nonce);
                     prop_assert!(
                         !(released && t.status == TransferStatus::Refunded),
                         "nonce {} of chain {} both released and refunded", nonce, side.chain
