@@ -282,13 +282,16 @@ fn construct(change: impl FnOnce(&mut Config)) -> Result<(), std::string::String
     })
 }
 
+/// One change to a valid configuration.
+type Change = fn(&mut Config);
+
 #[test]
 fn constructor_refuses_each_invalid_setting_with_invalid_config() {
     // The contract error the constructor's failure carries, as the host
     // prints it: exactly `InvalidConfig`, not any failure.
     let invalid = std::format!("Error(Contract, #{})", Error::InvalidConfig as u32);
     assert_eq!(construct(|_| {}), Ok(()));
-    let cases: [(&str, fn(&mut Config)); 11] = [
+    let cases: [(&str, Change); 11] = [
         ("zero min_stake", |c| c.min_stake = 0),
         ("zero min_active_stake", |c| c.min_active_stake = 0),
         ("zero transfer_timeout", |c| c.transfer_timeout = 0),
