@@ -49,15 +49,16 @@ pub struct Config {
 
 #[contracttype(export = false)]
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[repr(u32)]
 pub enum ValidatorStatus {
     // Bonded, waiting for the admin to activate it; does not attest.
-    Inactive,
+    Inactive = 0,
     // Counts toward quorum.
-    Active,
+    Active = 1,
     // Leaving; still slashable until the stake is withdrawn.
-    Unbonding,
+    Unbonding = 2,
     // Caught equivocating; stake taken, never again a validator.
-    Slashed,
+    Slashed = 3,
 }
 
 #[contracttype(export = false)]
@@ -93,14 +94,15 @@ pub struct Totals {
 
 #[contracttype(export = false)]
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[repr(u32)]
 pub enum TransferStatus {
     // Locked here; may still complete on the destination chain or be refunded.
-    Pending,
+    Pending = 0,
     // Validators attested the completion on the destination chain; the
     // locked tokens now back inbound transfers.
-    Completed,
+    Completed = 1,
     // Returned to the sender.
-    Refunded,
+    Refunded = 2,
 }
 
 // An outbound transfer, locked on this chain.

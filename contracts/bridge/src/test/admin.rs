@@ -334,7 +334,7 @@ fn constructor_refuses_each_invalid_setting_with_invalid_config() {
 #[test]
 fn constructor_stores_the_config() {
     let s = Setup::new();
-    let config = s.client.config();
+    let config = s.config();
     assert_eq!(config.local_chain, LOCAL);
     assert_eq!(config.token, s.token.address);
     assert_eq!(config.max_validators, 5);

@@ -492,7 +492,7 @@ fn a_redeployed_source_bridge_starts_its_nonces_afresh() {
     new.source_bridge = redeployed.clone();
     s.client.complete(&new, &s.attest_message(&new, &[0, 1, 2]));
     assert_eq!(s.token.balance(&recipient), 30);
-    assert!(s.client.is_completed(&REMOTE, &redeployed, &1));
+    assert!(s.completed_from(&redeployed, 1));
     assert!(s.completed(1));
     assert_eq!(
         s.client

@@ -115,8 +115,19 @@ impl<'a> Setup<'a> {
 
     /// Whether `(REMOTE, SOURCE_BRIDGE, nonce)` was completed.
     pub fn completed(&self, nonce: u64) -> bool {
-        self.client
-            .is_completed(&REMOTE, &self.source_bridge(), &nonce)
+        self.completed_from(&self.source_bridge(), nonce)
+    }
+
+    /// Whether `(REMOTE, bridge, nonce)` was completed (its marker is stored).
+    pub fn completed_from(&self, bridge: &BytesN<32>, nonce: u64) -> bool {
+        self.env.as_contract(&self.client.address, || {
+            storage::is_completed(&self.env, REMOTE, bridge, nonce)
+        })
+    }
+
+    pub fn config(&self) -> Config {
+        self.env
+            .as_contract(&self.client.address, || storage::config(&self.env))
     }
 
     pub fn public_key(&self, i: usize) -> BytesN<32> {
