@@ -32,6 +32,10 @@ pub const BRIDGE_TRANSFER_TIMEOUT: u64 = 86_400;
 /// so local tools exercise the real propose-wait-execute flow, and short, so tests that
 /// activate validators wait about two ledgers. A real network sets days.
 pub const TIMELOCK_DELAY: u64 = 2;
+/// Fewest active validators with which the local bridge accepts a quorum.
+pub const BRIDGE_MIN_ACTIVE_VALIDATORS: u32 = 3;
+/// Least active stake with which the local bridge accepts a quorum: three minimum stakes.
+pub const BRIDGE_MIN_ACTIVE_STAKE: i128 = 3 * BRIDGE_MIN_STAKE;
 
 /// Where the TeachLink contracts live on a network; written as JSON for other components.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,13 +121,12 @@ fn bridge_config(token: &ScAddress, local_chain: u32) -> Result<ScVal> {
     let fields = [
         ("local_chain", ScVal::U32(local_chain)),
         ("max_validators", ScVal::U32(BRIDGE_MAX_VALIDATORS)),
+        ("min_active_stake", i128_val(BRIDGE_MIN_ACTIVE_STAKE)),
         (
-            "min_stake",
-            ScVal::I128(Int128Parts {
-                hi: (BRIDGE_MIN_STAKE >> 64) as i64,
-                lo: BRIDGE_MIN_STAKE as u64,
-            }),
+            "min_active_validators",
+            ScVal::U32(BRIDGE_MIN_ACTIVE_VALIDATORS),
         ),
+        ("min_stake", i128_val(BRIDGE_MIN_STAKE)),
         ("token", ScVal::Address(token.clone())),
         ("transfer_timeout", ScVal::U64(BRIDGE_TRANSFER_TIMEOUT)),
         ("unbonding_period", ScVal::U64(BRIDGE_UNBONDING_PERIOD)),
@@ -136,6 +139,13 @@ fn bridge_config(token: &ScAddress, local_chain: u32) -> Result<ScVal> {
         });
     }
     Ok(ScVal::Map(Some(ScMap(entries.try_into()?))))
+}
+
+fn i128_val(v: i128) -> ScVal {
+    ScVal::I128(Int128Parts {
+        hi: (v >> 64) as i64,
+        lo: v as u64,
+    })
 }
 
 /// Submits one root-account invocation, closes the ledger, and fails unless it succeeded.

@@ -239,8 +239,12 @@ fn bridge_rows() -> Vec<Row> {
         row("bridge", "set_chain_limits", |b| {
             let w = BridgeWorld::new(b, 4);
             cost(&w.world.env, || {
-                w.client
-                    .set_chain_limits(&REMOTE, &BRIDGE_AMOUNT, &(2 * BRIDGE_AMOUNT))
+                w.client.set_chain_limits(
+                    &REMOTE,
+                    &w.source_bridge(),
+                    &BRIDGE_AMOUNT,
+                    &(2 * BRIDGE_AMOUNT),
+                )
             })
         }),
         row("bridge", "pause_chain", |b| {

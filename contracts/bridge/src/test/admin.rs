@@ -8,6 +8,7 @@ use teachlink_common::{
 };
 
 use super::*;
+use crate::MAX_VALIDATORS;
 
 /// Calls with only `who`'s authorization of exactly this call available,
 /// asserts the host refused it for that missing authorization (not for any
@@ -177,17 +178,17 @@ fn rotation_and_limits_need_the_admin() {
         s,
         &s.stranger,
         "set_chain_limits",
-        args(&s.env, (REMOTE, 1i128, 1i128)),
-        try_set_chain_limits(&REMOTE, &1, &1)
+        args(&s.env, (REMOTE, s.source_bridge(), 1i128, 1i128)),
+        try_set_chain_limits(&REMOTE, &s.source_bridge(), &1, &1)
     );
     assert_eq!(remote().per_transfer, PER_TRANSFER);
     accepted_when_signed_by!(
         s,
         &s.admin,
         "set_chain_limits",
-        args(&s.env, (REMOTE, 1i128, 1i128)),
+        args(&s.env, (REMOTE, s.source_bridge(), 1i128, 1i128)),
         &[],
-        try_set_chain_limits(&REMOTE, &1, &1)
+        try_set_chain_limits(&REMOTE, &s.source_bridge(), &1, &1)
     );
     assert_eq!(remote().per_transfer, 1);
 
@@ -274,23 +275,41 @@ fn raising_limits_waits_for_the_timelock_and_lowering_does_not() {
     ] {
         assert_eq!(
             s.client
-                .try_set_chain_limits(&chain, &per_transfer, &per_day),
+                .try_set_chain_limits(&chain, &s.source_bridge(), &per_transfer, &per_day),
             Err(Ok(Error::NotProposed))
         );
     }
     assert_eq!(limits(3), Err(Error::UnsupportedChain));
-
-    let raise = args(&s.env, (REMOTE, 2 * PER_TRANSFER, 2 * PER_DAY));
-    s.client.propose(&op, &raise);
+    // So is naming another source bridge, even with the same limits.
+    let other = BytesN::from_array(&s.env, &[0xEE; 32]);
     assert_eq!(
         s.client
-            .try_set_chain_limits(&REMOTE, &(2 * PER_TRANSFER), &(2 * PER_DAY)),
+            .try_set_chain_limits(&REMOTE, &other, &PER_TRANSFER, &PER_DAY),
+        Err(Ok(Error::NotProposed))
+    );
+
+    let raise = args(
+        &s.env,
+        (REMOTE, s.source_bridge(), 2 * PER_TRANSFER, 2 * PER_DAY),
+    );
+    s.client.propose(&op, &raise);
+    assert_eq!(
+        s.client.try_set_chain_limits(
+            &REMOTE,
+            &s.source_bridge(),
+            &(2 * PER_TRANSFER),
+            &(2 * PER_DAY)
+        ),
         Err(Ok(Error::TimelockNotReady))
     );
     assert_eq!(limits(REMOTE), Ok((PER_TRANSFER, PER_DAY)));
     s.advance(TIMELOCK_DELAY);
-    s.client
-        .set_chain_limits(&REMOTE, &(2 * PER_TRANSFER), &(2 * PER_DAY));
+    s.client.set_chain_limits(
+        &REMOTE,
+        &s.source_bridge(),
+        &(2 * PER_TRANSFER),
+        &(2 * PER_DAY),
+    );
     s.assert_authorized_by(&s.admin, "set_chain_limits");
     s.assert_emitted(&Executed {
         op: op.clone(),
@@ -299,10 +318,12 @@ fn raising_limits_waits_for_the_timelock_and_lowering_does_not() {
     assert_eq!(limits(REMOTE), Ok((2 * PER_TRANSFER, 2 * PER_DAY)));
 
     // Lowering (or keeping) both is immediate and needs no proposal.
-    s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+    s.client
+        .set_chain_limits(&REMOTE, &s.source_bridge(), &PER_TRANSFER, &PER_DAY);
     s.assert_authorized_by(&s.admin, "set_chain_limits");
     assert_eq!(limits(REMOTE), Ok((PER_TRANSFER, PER_DAY)));
-    s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+    s.client
+        .set_chain_limits(&REMOTE, &s.source_bridge(), &PER_TRANSFER, &PER_DAY);
     assert_eq!(limits(REMOTE), Ok((PER_TRANSFER, PER_DAY)));
 }
 
@@ -480,7 +501,7 @@ fn the_emergency_role_or_admin_pauses_and_only_the_admin_resumes() {
 fn what_a_pause_leaves_open() {
     let s = Setup::new();
     s.client.pause(&s.admin);
-    // Registration, unbonding, funding and confirmations move nothing out.
+    // Registration, unbonding and funding move nothing out.
     s.register(5);
     s.client.begin_unbonding(&s.validators[3]);
     s.client.fund(&s.user, &1);
@@ -488,8 +509,16 @@ fn what_a_pause_leaves_open() {
     s.client.unpause(&s.admin);
     let nonce = s.lock(10);
     s.client.pause(&s.admin);
-    s.client
-        .confirm_completed(&nonce, &s.attest_completion(nonce, &[0, 1, 2]));
+    // A confirmation ends the sender's refund right for good: it waits for
+    // the pause to end, as the refund does.
+    let attestations = s.attest_completion(nonce, &[0, 1, 2]);
+    assert_eq!(
+        s.client.try_confirm_completed(&nonce, &attestations),
+        Err(Ok(Error::Paused))
+    );
+    assert_eq!(s.transfer(nonce).unwrap().status, TransferStatus::Pending);
+    s.client.unpause(&s.admin);
+    s.client.confirm_completed(&nonce, &attestations);
     assert_eq!(s.transfer(nonce).unwrap().status, TransferStatus::Completed);
 }
 
@@ -550,46 +579,96 @@ fn admin_handover_and_roles_are_the_common_ones() {
     assert_eq!(s.token.balance(&next), STAKE);
 }
 
-#[test]
-#[should_panic]
-fn constructor_refuses_too_many_validators() {
-    let env = teachlink_common::testutils::env();
-    let config = Config {
-        token: Address::generate(&env),
+/// A valid configuration with the shortest unbonding period allowed.
+fn least_config(env: &Env) -> Config {
+    Config {
+        token: Address::generate(env),
         local_chain: LOCAL,
         min_stake: STAKE,
-        unbonding_period: UNBONDING,
-        max_validators: 33,
+        unbonding_period: 2 * TIMEOUT + crate::UNBONDING_MARGIN,
+        max_validators: 4,
+        min_active_validators: 4,
+        min_active_stake: 1,
         transfer_timeout: TIMEOUT,
-    };
-    env.register(
-        BridgeContract,
-        (Address::generate(&env), TIMELOCK_DELAY, config),
-    );
+    }
 }
 
-#[test]
-#[should_panic]
-fn constructor_refuses_zero_stake() {
+/// Runs the constructor with `config`: `Ok` if the bridge was created, else
+/// the panic message of the failed `register`, which carries the host error.
+fn construct(change: impl FnOnce(&mut Config)) -> Result<(), std::string::String> {
     let env = teachlink_common::testutils::env();
-    let config = Config {
-        token: Address::generate(&env),
-        local_chain: LOCAL,
-        min_stake: 0,
-        unbonding_period: UNBONDING,
-        max_validators: 4,
-        transfer_timeout: TIMEOUT,
-    };
-    env.register(
-        BridgeContract,
-        (Address::generate(&env), TIMELOCK_DELAY, config),
+    let mut config = least_config(&env);
+    change(&mut config);
+    let admin = Address::generate(&env);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        env.register(BridgeContract, (admin, TIMELOCK_DELAY, config));
+    }))
+    .map_err(|panic| {
+        panic
+            .downcast_ref::<std::string::String>()
+            .cloned()
+            .or_else(|| {
+                panic
+                    .downcast_ref::<&str>()
+                    .map(|s| std::string::String::from(*s))
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// One change to a valid configuration.
+type Change = fn(&mut Config);
+
+#[test]
+fn constructor_refuses_each_invalid_setting_with_invalid_config() {
+    // The contract error the constructor's failure carries, as the host
+    // prints it: exactly `InvalidConfig`, not any failure.
+    let invalid = std::format!("Error(Contract, #{})", Error::InvalidConfig as u32);
+    assert_eq!(construct(|_| {}), Ok(()));
+    let cases: [(&str, Change); 11] = [
+        ("zero min_stake", |c| c.min_stake = 0),
+        ("zero min_active_stake", |c| c.min_active_stake = 0),
+        ("zero transfer_timeout", |c| c.transfer_timeout = 0),
+        ("zero unbonding_period", |c| c.unbonding_period = 0),
+        ("unbonding one second short", |c| c.unbonding_period -= 1),
+        ("timeout whose double overflows", |c| {
+            c.transfer_timeout = u64::MAX / 2 + 1;
+            c.unbonding_period = u64::MAX;
+        }),
+        ("margin that overflows", |c| {
+            c.transfer_timeout = u64::MAX / 2;
+            c.unbonding_period = u64::MAX;
+        }),
+        ("zero max_validators", |c| c.max_validators = 0),
+        ("too many validators", |c| {
+            c.max_validators = MAX_VALIDATORS + 1;
+            c.min_active_validators = 1;
+        }),
+        ("zero min_active_validators", |c| {
+            c.min_active_validators = 0
+        }),
+        ("floor above the set's size", |c| {
+            c.min_active_validators = 5
+        }),
+    ];
+    for (what, change) in cases {
+        let refused = construct(change).expect_err(what);
+        assert!(refused.contains(&invalid), "{what}: {refused}");
+    }
+    // The limits themselves are accepted.
+    assert_eq!(
+        construct(|c| {
+            c.max_validators = MAX_VALIDATORS;
+            c.min_active_validators = MAX_VALIDATORS;
+        }),
+        Ok(())
     );
 }
 
 #[test]
 fn constructor_stores_the_config() {
     let s = Setup::new();
-    let config = s.client.config();
+    let config = s.config();
     assert_eq!(config.local_chain, LOCAL);
     assert_eq!(config.token, s.token.address);
     assert_eq!(config.max_validators, 5);

@@ -31,6 +31,8 @@ pub const TIMEOUT: u64 = 86_400;
 pub const PER_TRANSFER: i128 = 5_000;
 pub const PER_DAY: i128 = 12_000;
 pub const LIQUIDITY: i128 = 100_000;
+/// The remote chain's bridge id, as configured for `REMOTE`.
+pub const SOURCE_BRIDGE: [u8; 32] = [0xB2; 32];
 
 pub struct Setup<'a> {
     pub env: Env,
@@ -59,20 +61,28 @@ impl<'a> Setup<'a> {
 
     /// A bridge with nothing registered; keys for eight validators exist.
     pub fn bare() -> Self {
+        Self::bare_with(|_| {})
+    }
+
+    /// `bare`, with `change` applied to the configuration first.
+    pub fn bare_with(change: impl FnOnce(&mut Config)) -> Self {
         let env = teachlink_common::testutils::env();
         env.ledger().set_timestamp(START);
         env.mock_all_auths();
         let admin = Address::generate(&env);
         let sac = env.register_stellar_asset_contract_v2(Address::generate(&env));
         let token = token::TokenClient::new(&env, &sac.address());
-        let config = Config {
+        let mut config = Config {
             token: sac.address(),
             local_chain: LOCAL,
             min_stake: STAKE,
             unbonding_period: UNBONDING,
             max_validators: 5,
+            min_active_validators: 3,
+            min_active_stake: 3 * STAKE,
             transfer_timeout: TIMEOUT,
         };
+        change(&mut config);
         let id = env.register(BridgeContract, (admin.clone(), TIMELOCK_DELAY, config));
         let client = BridgeContractClient::new(&env, &id);
         let user = Address::generate(&env);
@@ -97,6 +107,27 @@ impl<'a> Setup<'a> {
             validators,
             keys,
         }
+    }
+
+    pub fn source_bridge(&self) -> BytesN<32> {
+        BytesN::from_array(&self.env, &SOURCE_BRIDGE)
+    }
+
+    /// Whether `(REMOTE, SOURCE_BRIDGE, nonce)` was completed.
+    pub fn completed(&self, nonce: u64) -> bool {
+        self.completed_from(&self.source_bridge(), nonce)
+    }
+
+    /// Whether `(REMOTE, bridge, nonce)` was completed (its marker is stored).
+    pub fn completed_from(&self, bridge: &BytesN<32>, nonce: u64) -> bool {
+        self.env.as_contract(&self.client.address, || {
+            storage::is_completed(&self.env, REMOTE, bridge, nonce)
+        })
+    }
+
+    pub fn config(&self) -> Config {
+        self.env
+            .as_contract(&self.client.address, || storage::config(&self.env))
     }
 
     pub fn public_key(&self, i: usize) -> BytesN<32> {
@@ -142,15 +173,28 @@ impl<'a> Setup<'a> {
     }
 
     /// Enables `chain` or raises its limits through the timelock.
+    /// Enables `chain` from the test's source bridge, or raises its limits,
+    /// through the timelock.
     pub fn set_limits(&self, chain: u32, per_transfer: i128, per_day: i128) {
+        self.set_limits_from(chain, &self.source_bridge(), per_transfer, per_day)
+    }
+
+    /// [`Self::set_limits`] naming `bridge` as the chain's source bridge.
+    pub fn set_limits_from(
+        &self,
+        chain: u32,
+        bridge: &BytesN<32>,
+        per_transfer: i128,
+        per_day: i128,
+    ) {
         after_delay(
             &self.env,
             &self.client,
             "set_chain_limits",
-            args(&self.env, (chain, per_transfer, per_day)),
+            args(&self.env, (chain, bridge.clone(), per_transfer, per_day)),
             || {
                 self.client
-                    .set_chain_limits(&chain, &per_transfer, &per_day)
+                    .set_chain_limits(&chain, bridge, &per_transfer, &per_day)
             },
         )
     }
@@ -171,6 +215,7 @@ impl<'a> Setup<'a> {
     pub fn message(&self, nonce: u64, amount: i128, recipient: &Address) -> InboundMessage {
         InboundMessage {
             source_chain: REMOTE,
+            source_bridge: self.source_bridge(),
             dest_chain: LOCAL,
             nonce,
             token: self.token.address.clone(),

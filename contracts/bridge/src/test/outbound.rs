@@ -101,15 +101,18 @@ fn outbound_daily_limit_is_a_rolling_window() {
 fn chain_limits_are_admin_set_and_validated() {
     let s = Setup::new();
     assert_eq!(
-        s.client.try_set_chain_limits(&LOCAL, &1, &1),
+        s.client
+            .try_set_chain_limits(&LOCAL, &s.source_bridge(), &1, &1),
         Err(Ok(Error::UnsupportedChain))
     );
     assert_eq!(
-        s.client.try_set_chain_limits(&3, &0, &10),
+        s.client
+            .try_set_chain_limits(&3, &s.source_bridge(), &0, &10),
         Err(Ok(Error::InvalidLimits))
     );
     assert_eq!(
-        s.client.try_set_chain_limits(&3, &11, &10),
+        s.client
+            .try_set_chain_limits(&3, &s.source_bridge(), &11, &10),
         Err(Ok(Error::InvalidLimits))
     );
     s.set_limits(3, 10, 10);

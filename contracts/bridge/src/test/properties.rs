@@ -106,6 +106,8 @@ impl<'a> World<'a> {
                 min_stake: STAKE,
                 unbonding_period: UNBONDING,
                 max_validators: 4,
+                min_active_validators: 3,
+                min_active_stake: 3 * STAKE,
                 transfer_timeout: TIMEOUT,
             };
             let id = env.register(BridgeContract, (admin.clone(), TIMELOCK_DELAY, config));
@@ -127,8 +129,15 @@ impl<'a> World<'a> {
                 &env,
                 &client,
                 "set_chain_limits",
-                args(&env, (other, PER_TRANSFER, PER_DAY)),
-                || client.set_chain_limits(&other, &PER_TRANSFER, &PER_DAY),
+                args(&env, (other, bridge_id(&env, other), PER_TRANSFER, PER_DAY)),
+                || {
+                    client.set_chain_limits(
+                        &other,
+                        &bridge_id(&env, other),
+                        &PER_TRANSFER,
+                        &PER_DAY,
+                    )
+                },
             );
             client.fund(&admin, &LIQUIDITY);
             let sender = Address::generate(&env);
@@ -148,6 +157,13 @@ impl<'a> World<'a> {
             validators,
             keys,
         }
+    }
+
+    /// Whether `on` released transfer `nonce` of chain `from`.
+    fn completed(&self, on: &Side, from: u32, nonce: u64) -> bool {
+        self.env.as_contract(&on.client.address, || {
+            storage::is_completed(&self.env, from, &bridge_id(&self.env, from), nonce)
+        })
     }
 
     fn transfer(&self, side: &Side, nonce: u64) -> Option<OutboundTransfer> {
@@ -174,6 +190,11 @@ impl<'a> World<'a> {
             .filter(|&i| mask & (1 << i) != 0 && (honest_ok || i == BYZANTINE))
             .collect()
     }
+}
+
+/// The bridge id each side's peer has configured for chain `chain`.
+fn bridge_id(env: &Env, chain: u32) -> BytesN<32> {
+    BytesN::from_array(env, &[chain as u8; 32])
 }
 
 fn sign(env: &Env, key: &SigningKey, digest: &BytesN<32>) -> BytesN<64> {
@@ -207,6 +228,7 @@ proptest! {
                     let lock = w.transfer(source, nonce);
                     let mut message = InboundMessage {
                         source_chain: source.chain,
+                        source_bridge: bridge_id(&w.env, source.chain),
                         dest_chain: dest.chain,
                         nonce,
                         token: w.token.address.clone(),
@@ -229,7 +251,7 @@ proptest! {
                 Step::Confirm { on_b, nonce, mask } => {
                     let side = &w.sides[on_b as usize];
                     let other = &w.sides[!on_b as usize];
-                    let happened = other.client.is_completed(&side.chain, &nonce);
+                    let happened = w.completed(other, side.chain, nonce);
                     let digest = crate::completion_digest(&w.env, &side.client.address, nonce);
                     let attestations = w.attest(&digest, &World::signers(mask, happened));
                     let _ = side.client.try_confirm_completed(&nonce, &attestations);
@@ -253,7 +275,7 @@ proptest! {
                 });
                 for nonce in 1..=locks {
                     let t = w.transfer(side, nonce).unwrap();
-                    let released = other.client.is_completed(&side.chain, &nonce);
+                    let released = w.completed(other, side.chain, nonce);
                     prop_assert!(
                         !(released && t.status == TransferStatus::Refunded),
                         "nonce {} of chain {} both released and refunded", nonce, side.chain
