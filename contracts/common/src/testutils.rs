@@ -42,3 +42,18 @@ pub fn assert_authorized_only(
         other => panic!("unexpected authorized function {other:?}"),
     }
 }
+
+/// Whether the last call was refused by a `require_auth` that found no
+/// matching authorization (`Error(Auth, InvalidAction)` among the
+/// diagnostic events): a refusal for missing auth, not any other failure.
+pub fn refused_for_missing_auth(env: &Env) -> bool {
+    use soroban_sdk::xdr::{ContractEventBody, ScError, ScErrorCode, ScVal};
+    let auth_error = ScVal::Error(ScError::Auth(ScErrorCode::InvalidAction));
+    let events = env
+        .host()
+        .get_diagnostic_events()
+        .expect("diagnostic events are recorded in tests");
+    events.0.iter().any(|e| match &e.event.body {
+        ContractEventBody::V0(body) => body.topics.contains(&auth_error),
+    })
+}

@@ -21,7 +21,7 @@ pub enum Error {
     InvalidWeight = 114,
     /// The threshold must be between 1 and the total signer weight.
     InvalidThreshold = 115,
-    /// The refund time must come after the release time.
+    /// The refund time must be in the future and after the release time.
     InvalidDeadlines = 116,
     /// Depositor, beneficiary and arbitrator must be distinct parties.
     InvalidParties = 117,
@@ -49,6 +49,17 @@ pub enum Error {
     ReasonTooLong = 128,
     /// An arithmetic result does not fit.
     Overflow = 129,
+    /// Approvals reached the threshold: the escrow can only be released.
+    ThresholdReached = 130,
+    /// With an arbitrator the dispute timeout must be 1 to 180 days; without
+    /// one it must be 0.
+    InvalidDisputeTimeout = 131,
+    /// The dispute deadline has not come yet: only the arbitrator decides.
+    DisputeNotExpired = 132,
+    /// The dispute deadline has passed: the arbitrator can no longer resolve.
+    DisputeExpired = 133,
+    /// The token transfer delivered nothing to the escrow.
+    NothingReceived = 134,
 }
 
 teachlink_common::impl_from_common_error!(Error);
