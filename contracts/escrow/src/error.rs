@@ -49,16 +49,17 @@ pub enum Error {
     ReasonTooLong = 128,
     /// An arithmetic result does not fit.
     Overflow = 129,
-    /// Approvals reached the threshold: the escrow can only be released.
+    // Plain comments from here: doc comments land in the Wasm spec.
+    // Approvals reached the threshold: the escrow can only be released.
     ThresholdReached = 130,
-    /// With an arbitrator the dispute timeout must be 1 to 180 days; without
-    /// one it must be 0.
+    // With an arbitrator the dispute timeout must be 1 to 180 days; without
+    // one it must be 0.
     InvalidDisputeTimeout = 131,
-    /// The dispute deadline has not come yet: only the arbitrator decides.
+    // The dispute deadline has not come yet: only the arbitrator decides.
     DisputeNotExpired = 132,
-    /// The dispute deadline has passed: the arbitrator can no longer resolve.
+    // The dispute deadline has passed: the arbitrator can no longer resolve.
     DisputeExpired = 133,
-    /// The token transfer delivered nothing to the escrow.
+    // The token transfer delivered nothing to the escrow.
     NothingReceived = 134,
 }
 

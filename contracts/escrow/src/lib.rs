@@ -65,8 +65,8 @@ impl EscrowContract {
     }
 
     /// Opens an escrow and moves `terms.amount` of `terms.token` from the
-    /// depositor into this contract; the escrow holds what arrived. Returns
-    /// the new escrow id.
+    /// depositor into this contract. Returns the new escrow id.
+    // The escrow holds what arrived, which a fee-charging token makes less.
     pub fn create(env: Env, depositor: Address, terms: EscrowTerms) -> Result<u64, Error> {
         depositor.require_auth();
         pause::require_not_paused(&env)?;
@@ -189,8 +189,9 @@ impl EscrowContract {
     }
 
     /// Returns the funds to the depositor once the refund time has passed
-    /// without the approvals reaching the threshold. `caller` must be a
-    /// party to the escrow.
+    /// without a release. `caller` must be a party to the escrow.
+    // Refused once the approvals reach the threshold: those funds are the
+    // beneficiary's, and a refund would front-run `release`.
     pub fn refund(env: Env, caller: Address, escrow_id: u64) -> Result<(), Error> {
         caller.require_auth();
         pause::require_not_paused(&env)?;
@@ -239,8 +240,8 @@ impl EscrowContract {
     }
 
     /// The depositor or the beneficiary puts an open escrow before its
-    /// arbitrator until the dispute deadline. Release, refund, cancel and
-    /// approvals stop until it is resolved or settled.
+    /// arbitrator. Release, refund and cancel stop until it is resolved.
+    // Or settled: from `now + dispute_timeout` either party may settle.
     pub fn dispute(env: Env, by: Address, escrow_id: u64, reason: String) -> Result<(), Error> {
         by.require_auth();
         let mut escrow = storage::load(&env, escrow_id)?;
@@ -270,8 +271,9 @@ impl EscrowContract {
         Ok(())
     }
 
-    /// The arbitrator ends a dispute before its deadline: all to the
-    /// beneficiary, all back to the depositor, or a split in basis points.
+    /// The arbitrator ends a dispute: all to the beneficiary, all back to the
+    /// depositor, or a split in basis points.
+    // Only before the dispute deadline.
     pub fn resolve(env: Env, escrow_id: u64, resolution: Resolution) -> Result<(), Error> {
         let mut escrow = storage::load(&env, escrow_id)?;
         // A disputed escrow always has an arbitrator: dispute refuses otherwise.
@@ -308,9 +310,10 @@ impl EscrowContract {
         Ok(())
     }
 
-    /// After an unresolved dispute's deadline, the depositor or the
-    /// beneficiary applies the default outcome: all to the beneficiary if
-    /// the approvals reached the threshold, otherwise all to the depositor.
+    // After an unresolved dispute's deadline, the depositor or the
+    // beneficiary applies the default outcome: all to the beneficiary if
+    // the approvals reached the threshold, otherwise all to the depositor.
+    // (Plain comments on new entry points: doc comments land in the spec.)
     pub fn settle_dispute(env: Env, caller: Address, escrow_id: u64) -> Result<(), Error> {
         caller.require_auth();
         pause::require_not_paused(&env)?;

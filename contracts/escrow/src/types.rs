@@ -35,10 +35,11 @@ pub struct EscrowTerms {
     pub refund_after: Option<u64>,
     /// Decides disputes; without one, the escrow cannot be disputed.
     pub arbitrator: Option<Address>,
-    /// Seconds the arbitrator has to resolve a dispute, after which either
-    /// party may apply the default outcome (`settle_dispute`). Required
-    /// (`MIN_DISPUTE_TIMEOUT..=MAX_DISPUTE_TIMEOUT`) with an arbitrator, 0
-    /// without one.
+    // Plain comments on new fields: doc comments land in the Wasm spec.
+    // Seconds the arbitrator has to resolve a dispute, after which either
+    // party may apply the default outcome (`settle_dispute`). Required
+    // (`MIN_DISPUTE_TIMEOUT..=MAX_DISPUTE_TIMEOUT`) with an arbitrator, 0
+    // without one.
     pub dispute_timeout: u64,
     /// The course being paid for.
     pub course_id: u64,
@@ -82,8 +83,8 @@ pub struct Escrow {
     pub depositor: Address,
     pub beneficiary: Address,
     pub token: Address,
-    /// What arrived in this contract at creation (a fee-charging token
-    /// delivers less than the terms' amount): what the escrow pays out.
+    // What arrived in this contract at creation (a fee-charging token
+    // delivers less than the terms' amount): what the escrow pays out.
     pub amount: i128,
     pub signers: Vec<Signer>,
     pub threshold: u32,
@@ -94,8 +95,8 @@ pub struct Escrow {
     pub refund_after: Option<u64>,
     pub arbitrator: Option<Address>,
     pub dispute_timeout: u64,
-    /// Set by `dispute`: from this ledger timestamp the arbitrator can no
-    /// longer resolve and either party may settle.
+    // Set by `dispute`: from this ledger timestamp the arbitrator can no
+    // longer resolve and either party may settle.
     pub dispute_deadline: Option<u64>,
     pub course_id: u64,
     pub status: EscrowStatus,
