@@ -17,7 +17,7 @@ use crate::{
 
 #[contracttype]
 #[derive(Clone)]
-enum DataKey {
+pub(crate) enum DataKey {
     NextId,
     Escrow(u64),
 }

@@ -9,6 +9,7 @@ use soroban_sdk::{
 
 use super::*;
 use crate::{events, EscrowStatus, Resolution, MAX_DISPUTE_TIMEOUT};
+use teachlink_common::ttl::DAY_IN_LEDGERS;
 
 const DAY: u64 = 86_400;
 
@@ -326,24 +327,42 @@ fn create_refuses_a_transfer_that_delivers_nothing() {
     assert_eq!(s.client.escrow_count(), 0);
 }
 
+/// Ledgers left before the escrow's entry and the contract instance are
+/// archived (the SDK's test host restores archived entries on access, so
+/// liveness is read from the TTLs).
+fn ttls(s: &Setup, id: u64) -> (u32, u32) {
+    use soroban_sdk::testutils::storage::{Instance as _, Persistent as _};
+    s.env.as_contract(&s.client.address, || {
+        (
+            s.env
+                .storage()
+                .persistent()
+                .get_ttl(&crate::storage::DataKey::Escrow(id)),
+            s.env.storage().instance().get_ttl(),
+        )
+    })
+}
+
+/// Moves the ledger `days` forward in both sequence and time.
+fn skip_days(s: &Setup, days: u32) {
+    s.env.ledger().with_mut(|l| {
+        l.sequence_number += days * DAY_IN_LEDGERS;
+        l.timestamp += days as u64 * DAY;
+    });
+}
+
 #[test]
 fn an_escrow_outlives_the_thirty_day_ttl_until_its_refund_date() {
     let s = Setup::new();
     let mut terms = s.terms();
     terms.refund_after = Some(START + 60 * DAY);
     let id = s.client.create(&s.learner, &terms);
-    // Nobody touches it for 59 days of ledgers.
-    let ledgers_per_day = teachlink_common::ttl::DAY_IN_LEDGERS;
-    let start_seq = s.env.ledger().sequence();
-    s.env.ledger().with_mut(|l| {
-        l.sequence_number = start_seq + 59 * ledgers_per_day;
-        l.timestamp = START + 59 * DAY;
-    });
-    assert_eq!(s.client.escrow(&id).status, EscrowStatus::Open);
-    s.env.ledger().with_mut(|l| {
-        l.sequence_number = start_seq + 60 * ledgers_per_day;
-        l.timestamp = START + 60 * DAY;
-    });
+    // Both live to a day past the refund date, not just the usual 30 days.
+    assert_eq!(ttls(&s, id), (61 * DAY_IN_LEDGERS, 61 * DAY_IN_LEDGERS));
+    // Nobody touches it for 59 days: still live, with two days to spare.
+    skip_days(&s, 59);
+    assert_eq!(ttls(&s, id), (2 * DAY_IN_LEDGERS, 2 * DAY_IN_LEDGERS));
+    skip_days(&s, 1);
     s.client.refund(&s.learner, &id);
     assert_eq!(s.token.balance(&s.learner), 10 * AMOUNT);
 }
@@ -355,12 +374,26 @@ fn a_dispute_stays_live_until_its_deadline() {
     terms.dispute_timeout = MAX_DISPUTE_TIMEOUT;
     let id = s.client.create(&s.learner, &terms);
     s.client.dispute(&s.learner, &id, &reason(&s));
-    let start_seq = s.env.ledger().sequence();
-    let days = MAX_DISPUTE_TIMEOUT / DAY;
-    s.env.ledger().with_mut(|l| {
-        l.sequence_number = start_seq + days as u32 * teachlink_common::ttl::DAY_IN_LEDGERS;
-        l.timestamp = START + MAX_DISPUTE_TIMEOUT;
-    });
+    let days = (MAX_DISPUTE_TIMEOUT / DAY) as u32;
+    assert_eq!(
+        ttls(&s, id),
+        ((days + 1) * DAY_IN_LEDGERS, (days + 1) * DAY_IN_LEDGERS)
+    );
+    skip_days(&s, days - 1);
+    assert_eq!(ttls(&s, id), (2 * DAY_IN_LEDGERS, 2 * DAY_IN_LEDGERS));
+    skip_days(&s, 1);
     s.client.settle_dispute(&s.teacher, &id);
     assert_eq!(s.token.balance(&s.learner), 10 * AMOUNT);
+}
+
+#[test]
+fn long_deadlines_are_bounded_by_the_networks_maximum_ttl() {
+    let s = Setup::new();
+    let mut terms = s.terms();
+    terms.refund_after = Some(START + 10 * 365 * DAY);
+    let id = s.client.create(&s.learner, &terms);
+    let max = s
+        .env
+        .as_contract(&s.client.address, || s.env.storage().max_ttl());
+    assert_eq!(ttls(&s, id), (max, max));
 }
