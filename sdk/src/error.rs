@@ -229,6 +229,11 @@ pub fn escrow_error_name(code: u32) -> &'static str {
         127 => "InvalidSplit",
         128 => "ReasonTooLong",
         129 => "Overflow",
+        130 => "ThresholdReached",
+        131 => "InvalidDisputeTimeout",
+        132 => "DisputeNotExpired",
+        133 => "DisputeExpired",
+        134 => "NothingReceived",
         other => token_error_name(other),
     }
 }
