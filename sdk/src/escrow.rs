@@ -277,11 +277,7 @@ impl<T: Transport> EscrowContract<T> {
     /// After a dispute's deadline, the depositor or the beneficiary (the signer) applies
     /// the default outcome: all to the beneficiary if the approvals reached the threshold,
     /// otherwise all back to the depositor.
-    pub async fn settle_dispute(
-        &self,
-        escrow_id: u64,
-        signer: &SignerKind,
-    ) -> Result<Invoked<()>> {
+    pub async fn settle_dispute(&self, escrow_id: u64, signer: &SignerKind) -> Result<Invoked<()>> {
         self.on_escrow_as_signer("settle_dispute", escrow_id, signer)
             .await
     }
