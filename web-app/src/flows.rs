@@ -263,7 +263,10 @@ struct Allowed {
     /// Release once this time (UNIX seconds) has passed.
     release_wait: Option<u64>,
     dispute: bool,
+    /// The arbitrator, before the dispute deadline.
     resolve: bool,
+    /// The learner or the teacher, from the dispute deadline: the default outcome.
+    settle: bool,
 }
 
 impl Allowed {
@@ -279,17 +282,21 @@ impl Allowed {
         let party = depositor || beneficiary || signer;
         let met = e.approved_weight >= t.threshold;
         let wait = t.release_after.filter(|at| now < *at);
+        let disputed = e.status == EscrowStatus::Disputed;
+        // The contract refuses `resolve` from the deadline on and `settle_dispute` before.
+        let expired = e.dispute_deadline.is_some_and(|at| now >= at);
         Allowed {
             approve: open && signer && !approved,
             release: open && party && met && wait.is_none(),
             release_wait: (open && party && met).then_some(wait).flatten(),
             dispute: open && (depositor || beneficiary) && t.arbitrator.is_some(),
-            resolve: e.status == EscrowStatus::Disputed && t.arbitrator == Some(*me),
+            resolve: disputed && !expired && t.arbitrator == Some(*me),
+            settle: disputed && expired && (depositor || beneficiary),
         }
     }
 
     fn any(&self) -> bool {
-        self.approve || self.release || self.dispute || self.resolve
+        self.approve || self.release || self.dispute || self.resolve || self.settle
     }
 }
 
@@ -378,6 +385,11 @@ pub fn EscrowActions(#[prop(into)] escrow: Signal<Option<Escrow>>) -> impl IntoV
                     <button id="release" type="button" disabled=busy
                         on:click=on_escrow(Action::Release)>"Release payment to the teacher"</button>
                 </Show>
+                <Show when=move || allowed.get().is_some_and(|a| a.settle)>
+                    <button id="settle" type="button" disabled=busy
+                        on:click=on_escrow(Action::Settle)>
+                        "Settle the dispute: the arbitrator's time is over"</button>
+                </Show>
             </div>
             <Show when=move || allowed.get().is_some_and(|a| a.dispute)>
                 <form on:submit=dispute class="tx">
@@ -415,6 +427,7 @@ enum Action {
     Release(u64),
     Dispute(u64, String),
     Resolve(u64, Resolution),
+    Settle(u64),
 }
 
 impl Action {
@@ -426,6 +439,7 @@ impl Action {
                 Action::Release(id) => escrow.release(id, &signer).await,
                 Action::Dispute(id, why) => escrow.dispute(id, &why, &signer).await,
                 Action::Resolve(id, how) => escrow.resolve(id, how, &signer).await,
+                Action::Settle(id) => escrow.settle_dispute(id, &signer).await,
             }
         });
     }
