@@ -286,14 +286,35 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
             rater,
             author,
             rating,
+            weight,
             author_reputation,
             author_credit_score,
         } => (
             vec![ScVal::U64(*contribution_id), addr(rater), addr(author)],
             vec![
                 ("rating", ScVal::U32(*rating)),
+                ("weight", ScVal::U32(*weight)),
                 ("author_reputation", ScVal::U32(*author_reputation)),
                 ("author_credit_score", ScVal::U32(*author_credit_score)),
+            ],
+        ),
+        E::CourseBound { course_id, issuer } => {
+            (vec![ScVal::U64(*course_id), addr(issuer)], vec![])
+        }
+        E::CompletionCorrected {
+            learner,
+            course_id,
+            previous_pct,
+            score_pct,
+            credit_score,
+            reputation,
+        } => (
+            vec![addr(learner), ScVal::U64(*course_id)],
+            vec![
+                ("previous_pct", ScVal::U32(*previous_pct)),
+                ("score_pct", ScVal::U32(*score_pct)),
+                ("credit_score", ScVal::U32(*credit_score)),
+                ("reputation", ScVal::U32(*reputation)),
             ],
         ),
         E::Funded {
@@ -322,6 +343,17 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
             (vec![addr(learner)], vec![("amount", i128v(*amount))])
         }
         E::Withdrawn { to, amount } => (vec![addr(to)], vec![("amount", i128v(*amount))]),
+        E::AllowanceSet { issuer, amount } => {
+            (vec![addr(issuer)], vec![("amount", i128v(*amount))])
+        }
+        E::RewardRevoked {
+            learner,
+            amount,
+            unclaimed,
+        } => (
+            vec![addr(learner)],
+            vec![("amount", i128v(*amount)), ("unclaimed", i128v(*unclaimed))],
+        ),
         E::ValidatorRegistered {
             validator,
             signing_key,

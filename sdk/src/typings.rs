@@ -365,11 +365,15 @@ export interface TransferredEvent { event: "transferred"; token_id: number; from
 export interface MetadataUpdatedEvent { event: "metadata_updated"; token_id: number; creator: string; uri: string; content_hash: string }
 export interface CompletionRecordedEvent { event: "completion_recorded"; learner: string; course_id: number; issuer: string; score_pct: number; credit_score: number; reputation: number }
 export interface ContributionRecordedEvent { event: "contribution_recorded"; contribution_id: number; learner: string; kind: string; reference: string }
-export interface ContributionRatedEvent { event: "contribution_rated"; contribution_id: number; rater: string; author: string; rating: number; author_reputation: number; author_credit_score: number }
+export interface ContributionRatedEvent { event: "contribution_rated"; contribution_id: number; rater: string; author: string; rating: number; weight: number; author_reputation: number; author_credit_score: number }
+export interface CourseBoundEvent { event: "course_bound"; course_id: number; issuer: string }
+export interface CompletionCorrectedEvent { event: "completion_corrected"; learner: string; course_id: number; previous_pct: number; score_pct: number; credit_score: number; reputation: number }
 export interface FundedEvent { event: "funded"; funder: string; amount: string; balance: string }
 export interface RewardIssuedEvent { event: "reward_issued"; learner: string; issuer: string; amount: string; reason: string; unclaimed: string }
 export interface RewardClaimedEvent { event: "reward_claimed"; learner: string; amount: string }
 export interface WithdrawnEvent { event: "withdrawn"; to: string; amount: string }
+export interface AllowanceSetEvent { event: "allowance_set"; issuer: string; amount: string }
+export interface RewardRevokedEvent { event: "reward_revoked"; learner: string; amount: string; unclaimed: string }
 export interface ValidatorRegisteredEvent { event: "validator_registered"; validator: string; signing_key: string; stake: string }
 export interface ValidatorActivatedEvent { event: "validator_activated"; validator: string }
 export interface ValidatorDeactivatedEvent { event: "validator_deactivated"; validator: string }
@@ -393,7 +397,9 @@ export type TeachLinkEvent =
   | EscrowSettledEvent
   | MintedEvent | ApprovedEvent | TransferredEvent | MetadataUpdatedEvent
   | CompletionRecordedEvent | ContributionRecordedEvent | ContributionRatedEvent
+  | CourseBoundEvent | CompletionCorrectedEvent
   | FundedEvent | RewardIssuedEvent | RewardClaimedEvent | WithdrawnEvent
+  | AllowanceSetEvent | RewardRevokedEvent
   | ValidatorRegisteredEvent | ValidatorActivatedEvent | ValidatorDeactivatedEvent
   | ChainLimitsSetEvent | ChainPausedEvent | ChainResumedEvent | BridgeFundedEvent
   | BridgeLockedEvent | BridgeCompletedEvent | OutboundConfirmedEvent | BridgeRefundedEvent
@@ -525,6 +531,8 @@ export interface Profile {
   contributions: number;
   ratings_received: number;
   rating_sum: number;
+  rating_weight: number;
+  weighted_rating_sum: number;
   ratings_given: number;
   reputation: number;
   credit_score: number;
@@ -545,13 +553,14 @@ export interface Contribution {
   kind: string | null;
   reference: string | null;
   recorded: Stamp | null;
-  ratings: { rater: string; rating: number; stamp: Stamp }[];
+  ratings: { rater: string; rating: number; weight: number; stamp: Stamp }[];
   rating_sum: number;
 }
 
 export type RewardEntry =
   | { Issued: { issuer: string; amount: string; reason: string; stamp: Stamp } }
-  | { Claimed: { amount: string; stamp: Stamp } };
+  | { Claimed: { amount: string; stamp: Stamp } }
+  | { Revoked: { amount: string; stamp: Stamp } };
 
 export interface LearnerRewards {
   learner: string;
@@ -569,6 +578,8 @@ export interface RewardPool {
   claimed: string;
   withdrawn: string;
   unclaimed: string;
+  revoked: string;
+  allowances: { issuer: string; remaining: string }[];
   updated: Stamp | null;
 }
 

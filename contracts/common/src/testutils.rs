@@ -43,9 +43,9 @@ pub fn assert_authorized_only(
     }
 }
 
-/// Whether the last call was refused by a `require_auth` that found no
-/// matching authorization (`Error(Auth, InvalidAction)` among the
-/// diagnostic events): a refusal for missing auth, not any other failure.
+/// Whether a call in this `env` failed because an address did not authorize
+/// it (the host's `Error(Auth, InvalidAction)`), rather than for any other
+/// reason, which a bare `is_err()` would accept too.
 pub fn refused_for_missing_auth(env: &Env) -> bool {
     use soroban_sdk::xdr::{ContractEventBody, ScError, ScErrorCode, ScVal};
     let auth_error = ScVal::Error(ScError::Auth(ScErrorCode::InvalidAction));

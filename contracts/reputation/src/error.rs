@@ -25,6 +25,14 @@ pub enum Error {
     AlreadyRated = 116,
     /// A counter or sum does not fit its type.
     Overflow = 117,
+    /// Only addresses with a recorded completion, or the `rater` role, may rate.
+    RaterNotEligible = 118,
+    /// No issuer is bound to this course yet (the admin's `bind_course`).
+    CourseNotBound = 119,
+    /// This course is bound to another issuer.
+    NotCourseIssuer = 120,
+    /// This learner has no recorded completion of this course.
+    CompletionNotFound = 121,
 }
 
 teachlink_common::impl_from_common_error!(Error);

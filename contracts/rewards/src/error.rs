@@ -21,6 +21,10 @@ pub enum Error {
     InvalidLearner = 114,
     /// An arithmetic result does not fit.
     Overflow = 115,
+    /// The issuer's allowance (set by the admin) does not cover this amount.
+    AllowanceExceeded = 116,
+    /// The learner's unclaimed reward is smaller than the amount to revoke.
+    RevokeExceedsUnclaimed = 117,
 }
 
 teachlink_common::impl_from_common_error!(Error);

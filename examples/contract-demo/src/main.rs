@@ -206,11 +206,17 @@ fn main() {
         escrow.release(&alan, &paid)
     });
 
+    demo.step("admin binds the course to the registrar", || {
+        reputation.bind_course(&course, &registrar)
+    });
     demo.step("the registrar records ada's completion (score 92%)", || {
         reputation.record_completion(&registrar, &ada, &course, &92)
     });
     demo.step("admin funds the reward pool with 200 USDC", || {
         rewards.fund(&admin, &(200 * UNIT))
+    });
+    demo.step("admin lets the registrar promise up to 50 USDC", || {
+        rewards.set_allowance(&registrar, &(50 * UNIT))
     });
     demo.step("the registrar rewards ada with 10 USDC", || {
         rewards.issue(

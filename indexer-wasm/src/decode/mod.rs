@@ -281,8 +281,22 @@ pub enum TeachLinkEvent {
         rater: Address,
         author: Address,
         rating: u32,
+        /// The rater's weight (1..=5), which the author's scores were computed with.
+        weight: u32,
         author_reputation: u32,
         author_credit_score: u32,
+    },
+    CourseBound {
+        course_id: u64,
+        issuer: Address,
+    },
+    CompletionCorrected {
+        learner: Address,
+        course_id: u64,
+        previous_pct: u32,
+        score_pct: u32,
+        credit_score: u32,
+        reputation: u32,
     },
     // ---- rewards ----
     Funded {
@@ -310,6 +324,18 @@ pub enum TeachLinkEvent {
         to: Address,
         #[serde(with = "amount")]
         amount: i128,
+    },
+    AllowanceSet {
+        issuer: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+    },
+    RewardRevoked {
+        learner: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+        #[serde(with = "amount")]
+        unclaimed: i128,
     },
     // ---- bridge ----
     ValidatorRegistered {
@@ -434,10 +460,14 @@ impl TeachLinkEvent {
             CompletionRecorded { .. } => "completion_recorded",
             ContributionRecorded { .. } => "contribution_recorded",
             ContributionRated { .. } => "contribution_rated",
+            CourseBound { .. } => "course_bound",
+            CompletionCorrected { .. } => "completion_corrected",
             Funded { .. } => "funded",
             RewardIssued { .. } => "reward_issued",
             RewardClaimed { .. } => "reward_claimed",
             Withdrawn { .. } => "withdrawn",
+            AllowanceSet { .. } => "allowance_set",
+            RewardRevoked { .. } => "reward_revoked",
             ValidatorRegistered { .. } => "validator_registered",
             ValidatorActivated { .. } => "validator_activated",
             ValidatorDeactivated { .. } => "validator_deactivated",
@@ -478,12 +508,17 @@ impl TeachLinkEvent {
             Minted { .. } | Approved { .. } | Transferred { .. } | MetadataUpdated { .. } => {
                 ContractKind::Content
             }
-            CompletionRecorded { .. } | ContributionRecorded { .. } | ContributionRated { .. } => {
-                ContractKind::Reputation
-            }
-            Funded { .. } | RewardIssued { .. } | RewardClaimed { .. } | Withdrawn { .. } => {
-                ContractKind::Rewards
-            }
+            CompletionRecorded { .. }
+            | ContributionRecorded { .. }
+            | ContributionRated { .. }
+            | CourseBound { .. }
+            | CompletionCorrected { .. } => ContractKind::Reputation,
+            Funded { .. }
+            | RewardIssued { .. }
+            | RewardClaimed { .. }
+            | Withdrawn { .. }
+            | AllowanceSet { .. }
+            | RewardRevoked { .. } => ContractKind::Rewards,
             ValidatorRegistered { .. }
             | ValidatorActivated { .. }
             | ValidatorDeactivated { .. }

@@ -1,7 +1,7 @@
 //! Owns the projection of the common events every contract emits: each contract's admin,
 //! roles, pause flag and upgrades ([`ContractAdmin`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,10 @@ pub struct ContractAdmin {
     pub paused_by: Option<Address>,
     pub wasm_hash: Option<Hash32>,
     pub upgrades: u32,
+    /// Reputation contracts: each course's bound issuer (`course_bound`, written by the
+    /// reputation module).
+    #[serde(default)]
+    pub courses: BTreeMap<u64, Address>,
 }
 
 /// Applies one common event; the others are left alone (the caller,
@@ -82,7 +86,7 @@ pub(super) fn changes(changes: &mut Changes, contract: Address, body: &E) {
 }
 
 impl State {
-    fn contract(&mut self, contract: Address) -> &mut ContractAdmin {
+    pub(super) fn contract(&mut self, contract: Address) -> &mut ContractAdmin {
         self.contracts
             .entry(contract)
             .or_insert_with(|| ContractAdmin {
@@ -93,6 +97,7 @@ impl State {
                 paused_by: None,
                 wasm_hash: None,
                 upgrades: 0,
+                courses: BTreeMap::new(),
             })
     }
 }

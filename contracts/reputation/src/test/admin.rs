@@ -22,7 +22,7 @@ fn paused_contract_refuses_recording_and_rating() {
     let guardian = s.address();
     s.client.grant_role(&EMERGENCY, &guardian);
     let learner = s.address();
-    let rater = s.address();
+    let rater = s.rater();
     let id = s.contribute(&learner, 1);
     let kind = Symbol::new(&s.env, "tutorial");
 
@@ -216,7 +216,7 @@ fn only_the_admin_upgrades() {
 fn state_changes_keep_the_instance_alive() {
     let s = Setup::new();
     let learner = s.address();
-    let rater = s.address();
+    let rater = s.rater();
     let id = s.contribute(&learner, 1);
     let instance_ttl = || {
         s.env

@@ -11,6 +11,8 @@ use crate::{RewardsContract, RewardsContractClient, ISSUER};
 
 /// What the funder holds before anything happens.
 pub const FUNDER_START: i128 = 1_000_000;
+/// The issuer's allowance at the start: all the funder could ever put in.
+pub const ISSUER_ALLOWANCE: i128 = FUNDER_START;
 
 pub struct Setup {
     pub env: Env,
@@ -40,6 +42,7 @@ impl Setup {
         let id = env.register(RewardsContract, (admin.clone(), sac.address()));
         let client = RewardsContractClient::new(&env, &id);
         client.grant_role(&ISSUER, &issuer);
+        client.set_allowance(&issuer, &ISSUER_ALLOWANCE);
 
         Setup {
             env,
@@ -131,19 +134,7 @@ fn contract_invocation(
     }
 }
 
-/// Whether the last call failed because an address did not authorize it
-/// (rather than for any other reason, which `is_err()` alone would accept).
-pub fn refused_for_missing_auth(env: &Env) -> bool {
-    use soroban_sdk::xdr::{ContractEventBody, ScError, ScErrorCode, ScVal};
-    let auth_error = ScVal::Error(ScError::Auth(ScErrorCode::InvalidAction));
-    let events = env
-        .host()
-        .get_diagnostic_events()
-        .expect("diagnostic events are recorded in tests");
-    events.0.iter().any(|e| match &e.event.body {
-        ContractEventBody::V0(body) => body.topics.contains(&auth_error),
-    })
-}
+pub use teachlink_common::testutils::refused_for_missing_auth;
 
 /// `signer` authorizes exactly this call to `contract`, and nothing else.
 pub fn signed_by<'a>(signer: &'a Address, invoke: &'a MockAuthInvoke<'a>) -> [MockAuth<'a>; 1] {
