@@ -53,6 +53,9 @@ try {
       release_after: null,
       refund_after: null,
       arbitrator: null,
+      // Seconds an arbitrator has before either party may settle a dispute by
+      // default: 1 to 180 days with an arbitrator, 0 (the default) without.
+      dispute_timeout: 0,
       course_id: 42,
     },
     learner,

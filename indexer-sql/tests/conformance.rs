@@ -540,6 +540,7 @@ mod cases {
                     release_after: Some(id),
                     refund_after: Some(u64::MAX),
                     arbitrator: None,
+                    dispute_timeout: 0,
                     course_id: id,
                 },
             ));

@@ -138,6 +138,7 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
             release_after,
             refund_after,
             arbitrator,
+            dispute_timeout,
             course_id,
         } => (
             vec![ScVal::U64(*escrow_id), addr(depositor), addr(beneficiary)],
@@ -149,6 +150,7 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
                 ("release_after", opt(release_after.map(ScVal::U64))),
                 ("refund_after", opt(refund_after.map(ScVal::U64))),
                 ("arbitrator", opt(arbitrator.as_ref().map(addr))),
+                ("dispute_timeout", ScVal::U64(*dispute_timeout)),
                 ("course_id", ScVal::U64(*course_id)),
             ],
         ),
@@ -193,9 +195,13 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
             escrow_id,
             by,
             reason,
+            deadline,
         } => (
             vec![ScVal::U64(*escrow_id), addr(by)],
-            vec![("reason", string(reason)?)],
+            vec![
+                ("reason", string(reason)?),
+                ("deadline", ScVal::U64(*deadline)),
+            ],
         ),
         E::EscrowResolved {
             escrow_id,
@@ -207,6 +213,18 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
             vec![ScVal::U64(*escrow_id), addr(arbitrator)],
             vec![
                 ("resolution", resolution(r)?),
+                ("to_beneficiary", i128v(*to_beneficiary)),
+                ("to_depositor", i128v(*to_depositor)),
+            ],
+        ),
+        E::EscrowSettled {
+            escrow_id,
+            by,
+            to_beneficiary,
+            to_depositor,
+        } => (
+            vec![ScVal::U64(*escrow_id), addr(by)],
+            vec![
                 ("to_beneficiary", i128v(*to_beneficiary)),
                 ("to_depositor", i128v(*to_depositor)),
             ],

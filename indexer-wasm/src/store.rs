@@ -319,7 +319,8 @@ fn escrow_id(e: &E) -> Option<u64> {
         | E::EscrowRefunded { escrow_id, .. }
         | E::EscrowCancelled { escrow_id, .. }
         | E::EscrowDisputed { escrow_id, .. }
-        | E::EscrowResolved { escrow_id, .. } => Some(*escrow_id),
+        | E::EscrowResolved { escrow_id, .. }
+        | E::EscrowSettled { escrow_id, .. } => Some(*escrow_id),
         _ => None,
     }
 }

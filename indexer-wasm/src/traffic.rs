@@ -65,6 +65,7 @@ pub fn cycle(n: u32, learners: u32, out: &mut Vec<(Address, E)>) {
             release_after: None,
             refund_after: Some(1_800_000_000),
             arbitrator: Some(arb),
+            dispute_timeout: 14 * 86_400,
             course_id,
         },
     ));
@@ -86,6 +87,7 @@ pub fn cycle(n: u32, learners: u32, out: &mut Vec<(Address, E)>) {
                     escrow_id,
                     by: learner,
                     reason: "the course was not delivered as described".into(),
+                    deadline: 1_800_000_000 + u64::from(n),
                 },
             ));
             out.push((
@@ -107,6 +109,7 @@ pub fn cycle(n: u32, learners: u32, out: &mut Vec<(Address, E)>) {
                 escrow_id,
                 by: learner,
                 reason: "late".into(),
+                deadline: 1_800_000_000 + u64::from(n),
             },
         )),
         9 => out.push((

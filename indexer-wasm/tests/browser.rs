@@ -277,6 +277,7 @@ fn big_escrow(seq: u32) -> Event {
             release_after: Some(u64::MAX - 1),
             refund_after: None,
             arbitrator: None,
+            dispute_timeout: 0,
             course_id: (1 << 60) + 1,
         },
     )

@@ -190,6 +190,11 @@ fn escrow_terms(chain: &Chain, p: &People, amount: i128, arbitrator: Option<&Sig
         ("release_after", ScVal::Void),
         ("refund_after", ScVal::Void),
         ("arbitrator", arbitrator.map_or(ScVal::Void, addr)),
+        // The contract requires 1 to 180 days with an arbitrator, 0 without.
+        (
+            "dispute_timeout",
+            ScVal::U64(arbitrator.map_or(0, |_| 7 * 86_400)),
+        ),
         ("course_id", ScVal::U64(42)),
     ])
 }
@@ -446,6 +451,10 @@ async fn syncs_every_projection_from_the_real_contracts_and_replays_identically(
     let e2 = store.escrow(2).await.unwrap().unwrap();
     assert_eq!(e2.status, EscrowStatus::Resolved);
     assert_eq!(e2.dispute_reason.as_deref(), Some("course never started"));
+    assert_eq!(e2.terms.as_ref().unwrap().dispute_timeout, 7 * 86_400);
+    // The deadline is the dispute's ledger time plus the timeout.
+    let disputed_at = e2.history[1].stamp.at;
+    assert_eq!(e2.dispute_deadline, Some(disputed_at + 7 * 86_400));
     assert_eq!(e2.resolution, Some(Resolution::Split(2_500)));
     assert_eq!(
         (e2.paid_to_beneficiary, e2.returned_to_depositor),

@@ -202,13 +202,11 @@ impl From<SdkError> for JsValue {
 pub type Result<T, E = SdkError> = std::result::Result<T, E>;
 
 /// The names of the contract error codes a TeachLink escrow call can return: the shared
-/// TeachLink codes (101, 102), the escrow's own (from 110, `contracts/escrow/src/error.rs`),
+/// TeachLink codes (101 to 106), the escrow's own (from 110, `contracts/escrow/src/error.rs`),
 /// and the Stellar Asset Contract's (1 to 15), which reach the caller unchanged when a token
 /// transfer fails inside the call.
 pub fn escrow_error_name(code: u32) -> &'static str {
     match code {
-        101 => "Unauthorized",
-        102 => "Paused",
         110 => "EscrowNotFound",
         111 => "InvalidAmount",
         112 => "InvalidSignerCount",
@@ -229,15 +227,18 @@ pub fn escrow_error_name(code: u32) -> &'static str {
         127 => "InvalidSplit",
         128 => "ReasonTooLong",
         129 => "Overflow",
-        other => token_error_name(other),
+        130 => "ThresholdReached",
+        131 => "InvalidDisputeTimeout",
+        132 => "DisputeNotExpired",
+        133 => "DisputeExpired",
+        134 => "NothingReceived",
+        other => shared_error_name(other).unwrap_or_else(|| token_error_name(other)),
     }
 }
 
 /// The content contract's error names (`contracts/content/src/error.rs`).
 pub fn content_error_name(code: u32) -> &'static str {
     match code {
-        101 => "Unauthorized",
-        102 => "Paused",
         110 => "TokenNotFound",
         111 => "NotOwner",
         112 => "NotTransferable",
@@ -255,15 +256,13 @@ pub fn content_error_name(code: u32) -> &'static str {
         124 => "InvalidPrice",
         125 => "InvalidLimit",
         126 => "Overflow",
-        _ => "Unknown",
+        other => shared_error_name(other).unwrap_or("Unknown"),
     }
 }
 
 /// The reputation contract's error names (`contracts/reputation/src/error.rs`).
 pub fn reputation_error_name(code: u32) -> &'static str {
     match code {
-        101 => "Unauthorized",
-        102 => "Paused",
         110 => "InvalidScore",
         111 => "SelfCompletion",
         112 => "AlreadyCompleted",
@@ -276,7 +275,7 @@ pub fn reputation_error_name(code: u32) -> &'static str {
         119 => "CourseNotBound",
         120 => "NotCourseIssuer",
         121 => "CompletionNotFound",
-        _ => "Unknown",
+        other => shared_error_name(other).unwrap_or("Unknown"),
     }
 }
 
@@ -284,8 +283,6 @@ pub fn reputation_error_name(code: u32) -> &'static str {
 /// contract's, which reach the caller of `fund` and `claim` unchanged.
 pub fn rewards_error_name(code: u32) -> &'static str {
     match code {
-        101 => "Unauthorized",
-        102 => "Paused",
         110 => "InvalidAmount",
         111 => "InsufficientFunds",
         112 => "InsufficientPool",
@@ -294,8 +291,22 @@ pub fn rewards_error_name(code: u32) -> &'static str {
         115 => "Overflow",
         116 => "AllowanceExceeded",
         117 => "RevokeExceedsUnclaimed",
-        other => token_error_name(other),
+        other => shared_error_name(other).unwrap_or_else(|| token_error_name(other)),
     }
+}
+
+/// The codes every TeachLink contract shares (`teachlink_common::CommonError`: 101 to
+/// 106): the access, pause and timelock refusals.
+pub fn shared_error_name(code: u32) -> Option<&'static str> {
+    Some(match code {
+        101 => "Unauthorized",
+        102 => "Paused",
+        103 => "NotProposed",
+        104 => "TimelockNotReady",
+        105 => "AlreadyProposed",
+        106 => "InvalidDelay",
+        _ => return None,
+    })
 }
 
 /// The Stellar Asset Contract's error codes (soroban-env-host 27's `ContractError`).

@@ -41,6 +41,9 @@ pub struct EscrowTerms {
     pub release_after: Option<u64>,
     pub refund_after: Option<u64>,
     pub arbitrator: Option<String>,
+    /// Seconds the arbitrator has to resolve a dispute before either party may settle it
+    /// by default: 1 to 180 days with an arbitrator, 0 without.
+    pub dispute_timeout: u64,
     pub course_id: u64,
 }
 
@@ -81,6 +84,7 @@ impl EscrowTerms {
                 tx::option_val(self.refund_after.map(ScVal::U64)),
             ),
             ("arbitrator", tx::option_val(arbitrator)),
+            ("dispute_timeout", ScVal::U64(self.dispute_timeout)),
             ("course_id", ScVal::U64(self.course_id)),
         ])
     }
@@ -121,6 +125,10 @@ pub struct EscrowInfo {
     pub release_after: Option<u64>,
     pub refund_after: Option<u64>,
     pub arbitrator: Option<String>,
+    pub dispute_timeout: u64,
+    /// Set by a dispute: from then on the arbitrator can no longer resolve and either
+    /// party may settle.
+    pub dispute_deadline: Option<u64>,
     pub course_id: u64,
     pub status: String,
     pub created_at: u64,
@@ -155,6 +163,8 @@ fn escrow_info(id: u64, v: &ScVal) -> Result<EscrowInfo> {
         arbitrator: tx::as_option(f("arbitrator")?)
             .map(|a| tx::as_address(a, "arbitrator"))
             .transpose()?,
+        dispute_timeout: tx::as_u64(f("dispute_timeout")?, "dispute_timeout")?,
+        dispute_deadline: opt_u64("dispute_deadline")?,
         course_id: tx::as_u64(f("course_id")?, "course_id")?,
         status: tx::as_unit_variant(f("status")?, "status")?,
         created_at: tx::as_u64(f("created_at")?, "created_at")?,
@@ -264,6 +274,14 @@ impl<T: Transport> EscrowContract<T> {
             .unit())
     }
 
+    /// After a dispute's deadline, the depositor or the beneficiary (the signer) applies
+    /// the default outcome: all to the beneficiary if the approvals reached the threshold,
+    /// otherwise all back to the depositor.
+    pub async fn settle_dispute(&self, escrow_id: u64, signer: &SignerKind) -> Result<Invoked<()>> {
+        self.on_escrow_as_signer("settle_dispute", escrow_id, signer)
+            .await
+    }
+
     /// The escrow with this id (a simulation: nothing is signed or sent).
     pub async fn escrow(&self, escrow_id: u64) -> Result<EscrowInfo> {
         let v = self
@@ -363,6 +381,8 @@ mod bindings {
             release_after: js::opt_u64(&field("release_after"), "release_after")?,
             refund_after: js::opt_u64(&field("refund_after"), "refund_after")?,
             arbitrator: js::opt_string(&field("arbitrator"), "arbitrator")?,
+            dispute_timeout: js::opt_u64(&field("dispute_timeout"), "dispute_timeout")?
+                .unwrap_or(0),
             course_id: js::u64_of(&field("course_id"), "course_id")?,
         })
     }
@@ -513,6 +533,20 @@ mod bindings {
             invoked_js(&self.inner.resolve(id, resolution, &kind).await?)
         }
 
+        /// After a dispute's deadline, the depositor or the beneficiary (the signer) applies
+        /// the default outcome.
+        #[wasm_bindgen(js_name = settleDispute, unchecked_return_type = "InvokeResult<null>")]
+        pub async fn settle_dispute(
+            &self,
+            #[wasm_bindgen(js_name = escrowId, unchecked_param_type = "number | bigint")]
+            escrow_id: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "Signer")] signer: JsValue,
+        ) -> JsResult {
+            let id = id_of(&escrow_id)?;
+            let kind = signer::resolve(&signer)?;
+            invoked_js(&self.inner.settle_dispute(id, &kind).await?)
+        }
+
         /// The escrow with this id (a simulation: nothing is signed or sent).
         #[wasm_bindgen(js_name = getEscrow, unchecked_return_type = "Escrow")]
         pub async fn get_escrow(
@@ -595,6 +629,7 @@ mod tests {
             release_after: None,
             refund_after: Some(1_700_000_000),
             arbitrator: None,
+            dispute_timeout: 0,
             course_id: 9,
         }
     }

@@ -43,13 +43,15 @@ export interface TeachLinkError extends Error {
   pendingSigners?: string[];
 }
 
-/** Escrow contract errors (101, 102, 110–129) and the token contract's (2–15). */
+/** Escrow contract errors (101, 102, 110–134) and the token contract's (2–15). */
 export type EscrowErrorName =
   | "Unauthorized" | "Paused" | "EscrowNotFound" | "InvalidAmount" | "InvalidSignerCount"
   | "DuplicateSigner" | "InvalidWeight" | "InvalidThreshold" | "InvalidDeadlines"
   | "InvalidParties" | "NotOpen" | "NotSigner" | "AlreadyApproved" | "ThresholdNotMet"
   | "ReleaseTooEarly" | "RefundTooEarly" | "AlreadyHasApprovals" | "NoArbitrator"
   | "NotDisputed" | "InvalidSplit" | "ReasonTooLong" | "Overflow"
+  | "ThresholdReached" | "InvalidDisputeTimeout" | "DisputeNotExpired" | "DisputeExpired"
+  | "NothingReceived"
   | "TokenOperationNotSupported" | "TokenAlreadyInitialized" | "TokenUnauthorized"
   | "TokenAuthentication" | "TokenAccountMissing" | "TokenAccountIsNotClassic"
   | "TokenNegativeAmount" | "TokenAllowance" | "TokenBalance" | "TokenBalanceDeauthorized"
@@ -283,6 +285,9 @@ export interface EscrowTerms {
   release_after?: IntegerInput | null;
   refund_after?: IntegerInput | null;
   arbitrator?: string | null;
+  /** Seconds the arbitrator has to resolve a dispute (1 to 180 days; 0, the default,
+   * without an arbitrator); after it either party may `settleDispute`. */
+  dispute_timeout?: IntegerInput | null;
   course_id: IntegerInput;
 }
 
@@ -319,6 +324,9 @@ export interface Escrow {
   release_after: number | null;
   refund_after: number | null;
   arbitrator: string | null;
+  dispute_timeout: number;
+  /** Set by a dispute: from then the arbitrator cannot resolve, either party may settle. */
+  dispute_deadline: number | null;
   course_id: number;
   status: EscrowStatus;
   created_at: number;
@@ -347,13 +355,14 @@ export interface UpgradedEvent { event: "upgraded"; wasm_hash: string }
 export interface ProposedEvent { event: "proposed"; op: string; args: string[]; ready_at: number }
 export interface CancelledEvent { event: "cancelled"; op: string; args: string[] }
 export interface ExecutedEvent { event: "executed"; op: string; args: string[] }
-export interface EscrowCreatedEvent { event: "escrow_created"; escrow_id: number; depositor: string; beneficiary: string; token: string; amount: string; signers: EscrowSigner[]; threshold: number; release_after: number | null; refund_after: number | null; arbitrator: string | null; course_id: number }
+export interface EscrowCreatedEvent { event: "escrow_created"; escrow_id: number; depositor: string; beneficiary: string; token: string; amount: string; signers: EscrowSigner[]; threshold: number; release_after: number | null; refund_after: number | null; arbitrator: string | null; dispute_timeout: number; course_id: number }
 export interface EscrowApprovedEvent { event: "escrow_approved"; escrow_id: number; signer: string; weight: number; approved_weight: number; threshold: number }
 export interface EscrowReleasedEvent { event: "escrow_released"; escrow_id: number; beneficiary: string; amount: string; by: string }
 export interface EscrowRefundedEvent { event: "escrow_refunded"; escrow_id: number; depositor: string; amount: string; by: string }
 export interface EscrowCancelledEvent { event: "escrow_cancelled"; escrow_id: number; depositor: string; amount: string }
-export interface EscrowDisputedEvent { event: "escrow_disputed"; escrow_id: number; by: string; reason: string }
+export interface EscrowDisputedEvent { event: "escrow_disputed"; escrow_id: number; by: string; reason: string; deadline: number }
 export interface EscrowResolvedEvent { event: "escrow_resolved"; escrow_id: number; arbitrator: string; resolution: EventResolution; to_beneficiary: string; to_depositor: string }
+export interface EscrowSettledEvent { event: "escrow_settled"; escrow_id: number; by: string; to_beneficiary: string; to_depositor: string }
 export interface MintedEvent { event: "minted"; token_id: number; creator: string; title: string; content_hash: string; uri: string; licence: string; tags: string[]; transferable: boolean; royalty_bps: number }
 export interface ApprovedEvent { event: "approved"; token_id: number; owner: string; spender: string | null; live_until: number }
 export interface TransferredEvent { event: "transferred"; token_id: number; from: string; to: string }
@@ -389,6 +398,7 @@ export type TeachLinkEvent =
   | AdminChangedEvent | RoleGrantedEvent | RoleRevokedEvent | PausedEvent | UnpausedEvent
   | UpgradedEvent | ProposedEvent | CancelledEvent | ExecutedEvent | EscrowCreatedEvent | EscrowApprovedEvent | EscrowReleasedEvent
   | EscrowRefundedEvent | EscrowCancelledEvent | EscrowDisputedEvent | EscrowResolvedEvent
+  | EscrowSettledEvent
   | MintedEvent | ApprovedEvent | TransferredEvent | MetadataUpdatedEvent
   | CompletionRecordedEvent | ContributionRecordedEvent | ContributionRatedEvent
   | CourseBoundEvent | CompletionCorrectedEvent
@@ -474,6 +484,7 @@ export interface IndexedEscrowTerms {
   release_after: number | null;
   refund_after: number | null;
   arbitrator: string | null;
+  dispute_timeout: number;
   course_id: number;
 }
 
@@ -490,6 +501,8 @@ export interface IndexedEscrow {
   status: EscrowStatus;
   history: { status: EscrowStatus; by: string | null; stamp: Stamp }[];
   dispute_reason: string | null;
+  /** From `escrow_disputed`: when the arbitrator's time ends and either party may settle. */
+  dispute_deadline: number | null;
   resolution: Resolution | null;
   paid_to_beneficiary: string;
   returned_to_depositor: string;

@@ -402,6 +402,7 @@ pub fn run(
             ("release_after", ScVal::Void),
             ("refund_after", ScVal::Void),
             ("arbitrator", ScVal::Void),
+            ("dispute_timeout", ScVal::U64(0)),
             ("course_id", ScVal::U64(course)),
         ])
     };

@@ -3,7 +3,7 @@
 use teachlink_escrow::{Error, EscrowStatus, Resolution};
 use teachlink_tests::{
     fixtures::{
-        escrow::{EscrowWorld, AMOUNT, REFUND_AFTER},
+        escrow::{EscrowWorld, AMOUNT, DISPUTE_TIMEOUT, REFUND_AFTER, RELEASE_AFTER},
         START_TIME, TIMELOCK_DELAY,
     },
     wasm, Build,
@@ -60,6 +60,32 @@ fn cancel_and_refund_return_funds() {
     w.client.refund(&w.learner, &refunded);
     assert_eq!(w.world.token.balance(&w.learner), 10 * AMOUNT);
     assert_eq!(w.contract_balance(), 0);
+}
+
+#[test]
+fn approved_funds_are_never_refunded_and_an_expired_dispute_pays_by_default() {
+    let w = EscrowWorld::new(Build::Wasm);
+    let kept = w.approved();
+    let disputed = w.approved();
+    w.client.dispute(&w.learner, &disputed, &w.reason());
+    w.world.set_time(REFUND_AFTER);
+    assert_eq!(
+        w.client.try_refund(&w.learner, &kept),
+        Err(Ok(Error::ThresholdReached))
+    );
+    assert_eq!(
+        w.client.try_settle_dispute(&w.learner, &disputed),
+        Err(Ok(Error::DisputeNotExpired))
+    );
+    w.world.set_time(RELEASE_AFTER + DISPUTE_TIMEOUT);
+    assert_eq!(
+        w.client.try_resolve(&disputed, &Resolution::ToDepositor),
+        Err(Ok(Error::DisputeExpired))
+    );
+    w.client.settle_dispute(&w.learner, &disputed);
+    assert_eq!(w.client.escrow(&disputed).status, EscrowStatus::Released);
+    assert_eq!(w.world.token.balance(&w.teacher), AMOUNT);
+    assert_eq!(w.contract_balance(), AMOUNT);
 }
 
 #[test]

@@ -64,6 +64,7 @@ struct PayForm {
     signers: RwSignal<String>,
     threshold: RwSignal<String>,
     arbitrator: RwSignal<String>,
+    dispute_days: RwSignal<String>,
     refund_days: RwSignal<String>,
 }
 
@@ -99,6 +100,23 @@ impl PayForm {
         if arbitrator.is_some_and(|a| a == me || a == creator) {
             return Err("The arbitrator must be neither you nor the teacher.".into());
         }
+        // The contract's bounds (`MIN_DISPUTE_TIMEOUT..=MAX_DISPUTE_TIMEOUT`); without an
+        // arbitrator there is no dispute, so no timeout.
+        let dispute_timeout = match arbitrator {
+            None => 0,
+            Some(_) => {
+                let d = self.dispute_days.get_untracked();
+                let days = d
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|d| (1..=180).contains(d))
+                    .ok_or_else(|| {
+                        format!("Arbitrator's time: {d:?} is not a number of days from 1 to 180")
+                    })?;
+                days * 86_400
+            }
+        };
         let refund_after = match self.refund_days.get_untracked().trim() {
             "" => None,
             d => {
@@ -127,6 +145,7 @@ impl PayForm {
             release_after: None,
             refund_after,
             arbitrator: arbitrator.map(|a| a.to_string()),
+            dispute_timeout,
             course_id: course,
         })
     }
@@ -147,6 +166,7 @@ pub fn PayForCourse(
         signers: RwSignal::new(String::new()),
         threshold: RwSignal::new("1".into()),
         arbitrator: RwSignal::new(String::new()),
+        dispute_days: RwSignal::new("14".into()),
         refund_days: RwSignal::new("30".into()),
     };
     // Another course (client-side navigation keeps this form): a fresh status line.
@@ -218,8 +238,10 @@ pub fn PayForCourse(
                 {field("pay-threshold", "Approvals needed (total weight)", form.threshold, "")}
                 {field("pay-arbitrator", "Arbitrator (optional)", form.arbitrator,
                     "Decides a dispute; without one the escrow cannot be disputed.")}
+                {field("pay-dispute-days", "Arbitrator's time (days, with an arbitrator)", form.dispute_days,
+                    "1 to 180. If a dispute is still open then, either of you can settle it: the teacher is paid if the signers had approved, otherwise you get the money back.")}
                 {field("pay-refund", "Refund after (days, optional)", form.refund_days,
-                    "After this you can take the money back if it was not released.")}
+                    "After this you can take the money back if it was not released and the signers have not approved.")}
                 <button id="pay" type="submit" disabled=move || stage.get().busy()>"Pay for this course"</button>
             </form>
             <StageLine stage/>
@@ -241,7 +263,10 @@ struct Allowed {
     /// Release once this time (UNIX seconds) has passed.
     release_wait: Option<u64>,
     dispute: bool,
+    /// The arbitrator, before the dispute deadline.
     resolve: bool,
+    /// The learner or the teacher, from the dispute deadline: the default outcome.
+    settle: bool,
 }
 
 impl Allowed {
@@ -257,17 +282,21 @@ impl Allowed {
         let party = depositor || beneficiary || signer;
         let met = e.approved_weight >= t.threshold;
         let wait = t.release_after.filter(|at| now < *at);
+        let disputed = e.status == EscrowStatus::Disputed;
+        // The contract refuses `resolve` from the deadline on and `settle_dispute` before.
+        let expired = e.dispute_deadline.is_some_and(|at| now >= at);
         Allowed {
             approve: open && signer && !approved,
             release: open && party && met && wait.is_none(),
             release_wait: (open && party && met).then_some(wait).flatten(),
             dispute: open && (depositor || beneficiary) && t.arbitrator.is_some(),
-            resolve: e.status == EscrowStatus::Disputed && t.arbitrator == Some(*me),
+            resolve: disputed && !expired && t.arbitrator == Some(*me),
+            settle: disputed && expired && (depositor || beneficiary),
         }
     }
 
     fn any(&self) -> bool {
-        self.approve || self.release || self.dispute || self.resolve
+        self.approve || self.release || self.dispute || self.resolve || self.settle
     }
 }
 
@@ -356,6 +385,11 @@ pub fn EscrowActions(#[prop(into)] escrow: Signal<Option<Escrow>>) -> impl IntoV
                     <button id="release" type="button" disabled=busy
                         on:click=on_escrow(Action::Release)>"Release payment to the teacher"</button>
                 </Show>
+                <Show when=move || allowed.get().is_some_and(|a| a.settle)>
+                    <button id="settle" type="button" disabled=busy
+                        on:click=on_escrow(Action::Settle)>
+                        "Settle the dispute: the arbitrator's time is over"</button>
+                </Show>
             </div>
             <Show when=move || allowed.get().is_some_and(|a| a.dispute)>
                 <form on:submit=dispute class="tx">
@@ -393,6 +427,7 @@ enum Action {
     Release(u64),
     Dispute(u64, String),
     Resolve(u64, Resolution),
+    Settle(u64),
 }
 
 impl Action {
@@ -404,6 +439,7 @@ impl Action {
                 Action::Release(id) => escrow.release(id, &signer).await,
                 Action::Dispute(id, why) => escrow.dispute(id, &why, &signer).await,
                 Action::Resolve(id, how) => escrow.resolve(id, how, &signer).await,
+                Action::Settle(id) => escrow.settle_dispute(id, &signer).await,
             }
         });
     }

@@ -361,6 +361,12 @@ pub fn EscrowPage() -> impl IntoView {
                     {e.dispute_reason.clone().map(|r| view! {
                         <dt>"Dispute reason"</dt><dd>{r}</dd>
                     })}
+                    {e.dispute_deadline.map(|at| view! {
+                        <dt>"Dispute deadline"</dt>
+                        <dd>{time(at)}
+                            <span class="hint">" · then either side may settle: the teacher is paid if the signers had approved, otherwise the learner is refunded"</span>
+                        </dd>
+                    })}
                     {e.resolution.map(|r| view! {
                         <dt>"Resolution"</dt><dd>{format!("{r:?}")}</dd>
                     })}

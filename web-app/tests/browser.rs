@@ -818,6 +818,7 @@ async fn a_learner_pays_the_teacher_approves_and_releases_and_mints_signed_by_a_
             "Escrow #5 · disputed",
             "Dispute reason",
             "The course link is broken",
+            "Dispute deadline",
         ])
         .await;
     connect_as(&browser, &base, &bundle, "ken", &ken, passphrase, false, 0).await;

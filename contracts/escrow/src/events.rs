@@ -19,6 +19,7 @@ pub struct EscrowCreated {
     pub release_after: Option<u64>,
     pub refund_after: Option<u64>,
     pub arbitrator: Option<Address>,
+    pub dispute_timeout: u64,
     pub course_id: u64,
 }
 
@@ -69,6 +70,7 @@ pub struct EscrowDisputed {
     #[topic]
     pub by: Address,
     pub reason: String,
+    pub deadline: u64,
 }
 
 #[contractevent(topics = ["escrow_resolved"])]
@@ -78,6 +80,18 @@ pub struct EscrowResolved {
     #[topic]
     pub arbitrator: Address,
     pub resolution: Resolution,
+    pub to_beneficiary: i128,
+    pub to_depositor: i128,
+}
+
+/// A dispute's deadline passed unresolved and a party applied the default
+/// outcome: everything to one side.
+#[contractevent(topics = ["escrow_settled"])]
+pub struct EscrowSettled {
+    #[topic]
+    pub escrow_id: u64,
+    #[topic]
+    pub by: Address,
     pub to_beneficiary: i128,
     pub to_depositor: i128,
 }

@@ -197,6 +197,7 @@ fn main() {
                 release_after: Some(now + 3_600),
                 refund_after: Some(now + 14 * 86_400),
                 arbitrator: Some(hopper.clone()),
+                dispute_timeout: 7 * 86_400,
                 course_id: course,
             },
         )

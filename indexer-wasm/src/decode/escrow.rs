@@ -41,6 +41,7 @@ pub(super) const SPECS: &[EventSpec] = &[
             ("release_after", "Option<u64>"),
             ("refund_after", "Option<u64>"),
             ("arbitrator", "Option<Address>"),
+            ("dispute_timeout", U64),
             ("course_id", U64),
         ],
     ),
@@ -76,7 +77,7 @@ pub(super) const SPECS: &[EventSpec] = &[
         "escrow",
         "escrow_disputed",
         &[("escrow_id", U64), ("by", ADDR)],
-        &[("reason", "String")],
+        &[("reason", "String"), ("deadline", U64)],
     ),
     spec(
         "escrow",
@@ -87,6 +88,12 @@ pub(super) const SPECS: &[EventSpec] = &[
             ("to_beneficiary", I128),
             ("to_depositor", I128),
         ],
+    ),
+    spec(
+        "escrow",
+        "escrow_settled",
+        &[("escrow_id", U64), ("by", ADDR)],
+        &[("to_beneficiary", I128), ("to_depositor", I128)],
     ),
 ];
 
@@ -106,6 +113,7 @@ pub(super) fn decode(cx: Cx, t: &[ScVal], d: &Fields<'_>) -> Result<TeachLinkEve
             release_after: cx.option(d.get("release_after")?, "release_after", Cx::u64)?,
             refund_after: cx.option(d.get("refund_after")?, "refund_after", Cx::u64)?,
             arbitrator: cx.option(d.get("arbitrator")?, "arbitrator", Cx::address)?,
+            dispute_timeout: cx.u64(d.get("dispute_timeout")?, "dispute_timeout")?,
             course_id: cx.u64(d.get("course_id")?, "course_id")?,
         },
         "escrow_approved" => E::EscrowApproved {
@@ -136,11 +144,18 @@ pub(super) fn decode(cx: Cx, t: &[ScVal], d: &Fields<'_>) -> Result<TeachLinkEve
             escrow_id: cx.u64(&t[0], "escrow_id")?,
             by: cx.address(&t[1], "by")?,
             reason: cx.string(d.get("reason")?, "reason")?,
+            deadline: cx.u64(d.get("deadline")?, "deadline")?,
         },
         "escrow_resolved" => E::EscrowResolved {
             escrow_id: cx.u64(&t[0], "escrow_id")?,
             arbitrator: cx.address(&t[1], "arbitrator")?,
             resolution: cx.resolution(d.get("resolution")?, "resolution")?,
+            to_beneficiary: cx.i128(d.get("to_beneficiary")?, "to_beneficiary")?,
+            to_depositor: cx.i128(d.get("to_depositor")?, "to_depositor")?,
+        },
+        "escrow_settled" => E::EscrowSettled {
+            escrow_id: cx.u64(&t[0], "escrow_id")?,
+            by: cx.address(&t[1], "by")?,
             to_beneficiary: cx.i128(d.get("to_beneficiary")?, "to_beneficiary")?,
             to_depositor: cx.i128(d.get("to_depositor")?, "to_depositor")?,
         },

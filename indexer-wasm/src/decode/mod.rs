@@ -192,6 +192,9 @@ pub enum TeachLinkEvent {
         release_after: Option<u64>,
         refund_after: Option<u64>,
         arbitrator: Option<Address>,
+        /// Absent from escrow events before the dispute timeout existed: 0.
+        #[serde(default)]
+        dispute_timeout: u64,
         course_id: u64,
     },
     EscrowApproved {
@@ -225,11 +228,22 @@ pub enum TeachLinkEvent {
         escrow_id: u64,
         by: Address,
         reason: String,
+        /// Absent from escrow events before the dispute timeout existed: 0.
+        #[serde(default)]
+        deadline: u64,
     },
     EscrowResolved {
         escrow_id: u64,
         arbitrator: Address,
         resolution: Resolution,
+        #[serde(with = "amount")]
+        to_beneficiary: i128,
+        #[serde(with = "amount")]
+        to_depositor: i128,
+    },
+    EscrowSettled {
+        escrow_id: u64,
+        by: Address,
         #[serde(with = "amount")]
         to_beneficiary: i128,
         #[serde(with = "amount")]
@@ -458,6 +472,7 @@ impl TeachLinkEvent {
             EscrowCancelled { .. } => "escrow_cancelled",
             EscrowDisputed { .. } => "escrow_disputed",
             EscrowResolved { .. } => "escrow_resolved",
+            EscrowSettled { .. } => "escrow_settled",
             Minted { .. } => "minted",
             Approved { .. } => "approved",
             Transferred { .. } => "transferred",
@@ -511,7 +526,8 @@ impl TeachLinkEvent {
             | EscrowRefunded { .. }
             | EscrowCancelled { .. }
             | EscrowDisputed { .. }
-            | EscrowResolved { .. } => ContractKind::Escrow,
+            | EscrowResolved { .. }
+            | EscrowSettled { .. } => ContractKind::Escrow,
             Minted { .. } | Approved { .. } | Transferred { .. } | MetadataUpdated { .. } => {
                 ContractKind::Content
             }

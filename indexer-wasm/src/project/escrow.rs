@@ -46,6 +46,10 @@ pub struct EscrowTerms {
     pub release_after: Option<u64>,
     pub refund_after: Option<u64>,
     pub arbitrator: Option<Address>,
+    /// Seconds the arbitrator has to resolve a dispute (0 without an arbitrator, and in
+    /// entities projected before the timeout existed).
+    #[serde(default)]
+    pub dispute_timeout: u64,
     pub course_id: u64,
 }
 
@@ -81,11 +85,15 @@ pub struct Escrow {
     pub status: EscrowStatus,
     pub history: Vec<StatusChange>,
     pub dispute_reason: Option<String>,
+    /// From `escrow_disputed`: from this ledger time the arbitrator can no longer resolve
+    /// and either party may settle by default.
+    #[serde(default)]
+    pub dispute_deadline: Option<u64>,
     pub resolution: Option<Resolution>,
-    /// Paid out to the beneficiary (release or resolution).
+    /// Paid out to the beneficiary (release, resolution or settlement).
     #[serde(with = "amount")]
     pub paid_to_beneficiary: i128,
-    /// Returned to the depositor (refund, cancellation or resolution).
+    /// Returned to the depositor (refund, cancellation, resolution or settlement).
     #[serde(with = "amount")]
     pub returned_to_depositor: i128,
 }
@@ -103,6 +111,7 @@ impl Escrow {
             status: EscrowStatus::Open,
             history: Vec::new(),
             dispute_reason: None,
+            dispute_deadline: None,
             resolution: None,
             paid_to_beneficiary: 0,
             returned_to_depositor: 0,
@@ -144,6 +153,7 @@ pub(super) fn apply(state: &mut State, body: &E, contract: Address, stamp: Stamp
             release_after,
             refund_after,
             arbitrator,
+            dispute_timeout,
             course_id,
         } => {
             let x = state
@@ -160,6 +170,7 @@ pub(super) fn apply(state: &mut State, body: &E, contract: Address, stamp: Stamp
                 release_after: *release_after,
                 refund_after: *refund_after,
                 arbitrator: *arbitrator,
+                dispute_timeout: *dispute_timeout,
                 course_id: *course_id,
             });
             x.set_status(EscrowStatus::Open, Some(*depositor), stamp);
@@ -216,9 +227,11 @@ pub(super) fn apply(state: &mut State, body: &E, contract: Address, stamp: Stamp
             escrow_id,
             by,
             reason,
+            deadline,
         } => {
             let x = state.escrow(*escrow_id, contract);
             x.dispute_reason = Some(reason.clone());
+            x.dispute_deadline = Some(*deadline);
             x.set_status(EscrowStatus::Disputed, Some(*by), stamp);
         }
         E::EscrowResolved {
@@ -234,6 +247,24 @@ pub(super) fn apply(state: &mut State, body: &E, contract: Address, stamp: Stamp
             x.returned_to_depositor = x.returned_to_depositor.saturating_add(*to_depositor);
             x.set_status(EscrowStatus::Resolved, Some(*arbitrator), stamp);
         }
+        // The dispute's default outcome: the contract ends the escrow released (all to
+        // the beneficiary) or refunded (all back to the depositor).
+        E::EscrowSettled {
+            escrow_id,
+            by,
+            to_beneficiary,
+            to_depositor,
+        } => {
+            let x = state.escrow(*escrow_id, contract);
+            x.paid_to_beneficiary = x.paid_to_beneficiary.saturating_add(*to_beneficiary);
+            x.returned_to_depositor = x.returned_to_depositor.saturating_add(*to_depositor);
+            let status = if *to_beneficiary > 0 {
+                EscrowStatus::Released
+            } else {
+                EscrowStatus::Refunded
+            };
+            x.set_status(status, Some(*by), stamp);
+        }
         _ => {}
     }
 }
@@ -247,7 +278,8 @@ pub(super) fn changes(changes: &mut Changes, _contract: Address, body: &E) {
         | E::EscrowRefunded { escrow_id, .. }
         | E::EscrowCancelled { escrow_id, .. }
         | E::EscrowDisputed { escrow_id, .. }
-        | E::EscrowResolved { escrow_id, .. } => {
+        | E::EscrowResolved { escrow_id, .. }
+        | E::EscrowSettled { escrow_id, .. } => {
             changes.escrows.insert(*escrow_id);
         }
         _ => {}

@@ -130,20 +130,41 @@ test('create, approve by signers other than the submitter, release', async () =>
 
 test('approve in one call, dispute and resolve, refund', async () => {
   const { alice, bob, carol, dave, erin } = people;
-  const { value: id } = await escrow.create(terms({ arbitrator: erin.publicKey(), amount: '80000000' }), alice);
+  const withArbitrator = { arbitrator: erin.publicKey(), dispute_timeout: 86_400, amount: '80000000' };
+  const noTimeout = await fails(escrow.create(terms({ ...withArbitrator, dispute_timeout: 0 }), alice), 'contract_error');
+  assert.equal(noTimeout.contractError, 'InvalidDisputeTimeout');
+  const { value: id } = await escrow.create(terms(withArbitrator), alice);
   await escrow.approve(id, carol);
+  const disputedAt = Math.floor(Date.now() / 1000);
   await escrow.dispute(id, 'course never started', bob);
-  assert.equal((await escrow.getEscrow(id)).status, 'Disputed');
+  const disputed = await escrow.getEscrow(id);
+  assert.equal(disputed.status, 'Disputed');
+  assert.equal(disputed.dispute_timeout, 86_400);
+  // The deadline is the dispute's ledger time (localnet's clock) plus the timeout.
+  assert.ok(Math.abs(disputed.dispute_deadline - (disputedAt + 86_400)) <= 5, `${disputed.dispute_deadline}`);
+  const early = await fails(escrow.settleDispute(id, bob), 'contract_error');
+  assert.equal(early.contractError, 'DisputeNotExpired');
   const notArbitrator = await fails(escrow.resolve(id, { Split: 2500 }, dave), 'missing_authorization');
   assert.deepEqual(notArbitrator.pendingSigners, [erin.publicKey()]);
   await escrow.resolve(id, { Split: 2500 }, erin);
   assert.equal((await escrow.getEscrow(id)).status, 'Resolved');
 
-  const { value: id2 } = await escrow.create(terms({ refund_after: 1 }), alice);
+  // A refund time must lie ahead; once it passes, only unapproved funds go back.
+  const past = await fails(escrow.create(terms({ refund_after: 1 }), alice), 'contract_error');
+  assert.equal(past.contractError, 'InvalidDeadlines');
+  const refundAfter = Math.floor(Date.now() / 1000) + 4;
+  const { value: id2 } = await escrow.create(terms({ refund_after: refundAfter }), alice);
+  const { value: approvedId } = await escrow.create(terms({ refund_after: refundAfter }), alice);
+  await escrow.approve(approvedId, dave);
+  await escrow.approve(approvedId, carol);
+  while (Math.floor(Date.now() / 1000) <= refundAfter + 1) await new Promise((r) => setTimeout(r, 500));
   await escrow.refund(id2, alice);
   const refunded = await escrow.getEscrow(id2);
   assert.equal(refunded.status, 'Refunded');
-  assert.equal(refunded.refund_after, 1);
+  assert.equal(refunded.refund_after, refundAfter);
+  const approvedRefund = await fails(escrow.refund(approvedId, alice), 'contract_error');
+  assert.equal(approvedRefund.contractError, 'ThresholdReached');
+  await escrow.release(approvedId, bob);
 
   const { value: id3 } = await escrow.create(terms(), alice);
   await escrow.cancel(id3, alice);

@@ -93,6 +93,7 @@ export async function escrowFlow(
     release_after: null,
     refund_after: null,
     arbitrator: null,
+    dispute_timeout: 0,
     course_id: 42,
   };
   const created: InvokeResult<number> = await escrow.create(terms, learner);
@@ -112,12 +113,14 @@ export async function escrowFlow(
   await escrow.dispute(escrowId, 'course never started', teacher);
   const resolutions: Resolution[] = ['ToBeneficiary', 'ToDepositor', { Split: 2500 }];
   for (const r of resolutions) await escrow.resolve(escrowId, r, learner);
+  await escrow.settleDispute(escrowId, teacher);
   const stillPending: string[] = await escrow.pendingSigners(escrowId);
 
   const state: Escrow = await escrow.getEscrow(escrowId);
   const amount: string = state.amount;
   const weight: number = state.approved_weight;
   const refundAfter: number | null = state.refund_after;
+  const disputeDeadline: number | null = state.dispute_deadline;
 
   const seq: string = await rpc.getAccountSequence(learner.publicKey());
   const info: TransactionInfo = await rpc.pollTransaction(txHash, { timeoutMs: 5_000, intervalMs: 100 });
@@ -128,7 +131,7 @@ export async function escrowFlow(
   const address: string = await walletSigner.getAddress();
   const signature: Uint8Array = learner.sign(new TextEncoder().encode(seq));
   const ok: boolean = learner.verify([1, 2, 3], signature);
-  void [ledger, pending, stillPending, amount, weight, refundAfter, status, signedTx, signedEntry, address, ok];
+  void [ledger, pending, stillPending, amount, weight, refundAfter, disputeDeadline, status, signedTx, signedEntry, address, ok];
   return state.status;
 }
 

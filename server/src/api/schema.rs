@@ -123,6 +123,8 @@ pub struct EscrowTerms {
     pub refund_after: Option<u64>,
     #[schema(required = true, pattern = "^[GC][A-Z2-7]{55}$")]
     pub arbitrator: Option<String>,
+    /// Seconds the arbitrator has to resolve a dispute (0 without an arbitrator).
+    pub dispute_timeout: u64,
     pub course_id: u64,
 }
 
@@ -165,6 +167,10 @@ pub struct Escrow {
     pub history: Vec<StatusChange>,
     #[schema(required = true)]
     pub dispute_reason: Option<String>,
+    /// When a dispute's arbitrator loses the say and either party may settle it by
+    /// default (ledger timestamp, seconds); `null` unless disputed.
+    #[schema(required = true)]
+    pub dispute_deadline: Option<u64>,
     #[schema(required = true)]
     pub resolution: Option<Resolution>,
     #[schema(pattern = "^-?[0-9]+$")]

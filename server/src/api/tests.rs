@@ -63,6 +63,7 @@ fn escrow(status: EscrowStatus, resolution: Option<Resolution>, terms: bool) -> 
             release_after: Some(5),
             refund_after: None,
             arbitrator: Some(A),
+            dispute_timeout: 86_400,
             course_id: u64::MAX,
         }),
         approvals: vec![Approval {
@@ -79,6 +80,7 @@ fn escrow(status: EscrowStatus, resolution: Option<Resolution>, terms: bool) -> 
             stamp: stamp(),
         }],
         dispute_reason: Some("late".into()),
+        dispute_deadline: Some(u64::MAX),
         resolution,
         paid_to_beneficiary: 10,
         returned_to_depositor: 0,

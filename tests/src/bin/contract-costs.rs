@@ -81,6 +81,15 @@ fn escrow_rows() -> Vec<Row> {
                 w.client.resolve(&id, &EscrowWorld::half_split())
             })
         }),
+        row("escrow", "settle_dispute", |b| {
+            let w = EscrowWorld::new(b);
+            let id = w.disputed();
+            w.world.set_time(
+                teachlink_tests::fixtures::START_TIME
+                    + teachlink_tests::fixtures::escrow::DISPUTE_TIMEOUT,
+            );
+            cost(&w.world.env, || w.client.settle_dispute(&w.teacher, &id))
+        }),
     ]
 }
 

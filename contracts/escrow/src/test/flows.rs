@@ -29,6 +29,7 @@ fn create_moves_funds_in_and_records_terms() {
             release_after: terms.release_after,
             refund_after: terms.refund_after,
             arbitrator: terms.arbitrator.clone(),
+            dispute_timeout: DISPUTE_TIMEOUT,
             course_id: 42,
         },
     );
@@ -208,6 +209,7 @@ fn dispute_freezes_the_escrow_until_the_arbitrator_resolves() {
             escrow_id: id,
             by: s.learner.clone(),
             reason: reason.clone(),
+            deadline: START + DISPUTE_TIMEOUT,
         },
     );
     assert_eq!(s.client.escrow(&id).status, EscrowStatus::Disputed);

@@ -4,6 +4,7 @@ extern crate std;
 
 mod admin;
 mod flows;
+mod money;
 mod properties;
 mod validation;
 
@@ -17,6 +18,8 @@ pub use crate::{Error, EscrowContract, EscrowContractClient, EscrowTerms, Signer
 
 pub const AMOUNT: i128 = 10_000_000_000;
 pub const START: u64 = 1_700_000_000;
+/// The dispute timeout of `Setup::terms`: two weeks.
+pub const DISPUTE_TIMEOUT: u64 = 14 * 86_400;
 
 pub struct Setup<'a> {
     pub env: Env,
@@ -58,7 +61,7 @@ impl<'a> Setup<'a> {
     }
 
     /// Terms with signers weighted 1, 1, 2 and threshold 2, release after an
-    /// hour, refund after a week, and an arbitrator.
+    /// hour, refund after a week, and an arbitrator with two weeks to decide.
     pub fn terms(&self) -> EscrowTerms {
         let weights = [1u32, 1, 2];
         let mut signers = Vec::new(&self.env);
@@ -77,6 +80,7 @@ impl<'a> Setup<'a> {
             release_after: Some(START + 3_600),
             refund_after: Some(START + 7 * 86_400),
             arbitrator: Some(self.arbitrator.clone()),
+            dispute_timeout: DISPUTE_TIMEOUT,
             course_id: 42,
         }
     }

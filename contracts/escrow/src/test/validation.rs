@@ -1,9 +1,9 @@
 //! Every refusal of bad input, each with its typed error and with nothing
 //! changed: no funds moved, no escrow written.
-use soroban_sdk::String;
+use soroban_sdk::{InvokeError, String};
 
 use super::*;
-use crate::{Resolution, MAX_SIGNERS};
+use crate::{Resolution, MAX_DISPUTE_TIMEOUT, MAX_SIGNERS, MIN_DISPUTE_TIMEOUT};
 
 fn assert_create_refused(s: &Setup, terms: &EscrowTerms, error: Error) {
     let before = s.token.balance(&s.learner);
@@ -111,6 +111,49 @@ fn create_refuses_refund_before_release() {
 }
 
 #[test]
+fn create_refuses_a_refund_time_not_in_the_future() {
+    let s = Setup::new();
+    for refund in [START, START - 1] {
+        let mut terms = s.terms();
+        terms.release_after = None;
+        terms.refund_after = Some(refund);
+        assert_create_refused(&s, &terms, Error::InvalidDeadlines);
+    }
+    let mut terms = s.terms();
+    terms.release_after = None;
+    terms.refund_after = Some(START + 1);
+    assert_eq!(s.client.create(&s.learner, &terms), 1);
+}
+
+#[test]
+fn create_refuses_dispute_timeouts_out_of_bounds() {
+    let s = Setup::new();
+    for timeout in [
+        0,
+        MIN_DISPUTE_TIMEOUT - 1,
+        MAX_DISPUTE_TIMEOUT + 1,
+        u64::MAX,
+    ] {
+        let mut terms = s.terms();
+        terms.dispute_timeout = timeout;
+        assert_create_refused(&s, &terms, Error::InvalidDisputeTimeout);
+    }
+    // Without an arbitrator a timeout means nothing: it must be 0.
+    let mut no_arbitrator = s.terms();
+    no_arbitrator.arbitrator = None;
+    no_arbitrator.dispute_timeout = MIN_DISPUTE_TIMEOUT;
+    assert_create_refused(&s, &no_arbitrator, Error::InvalidDisputeTimeout);
+
+    for timeout in [MIN_DISPUTE_TIMEOUT, MAX_DISPUTE_TIMEOUT] {
+        let mut terms = s.terms();
+        terms.dispute_timeout = timeout;
+        s.client.create(&s.learner, &terms);
+    }
+    no_arbitrator.dispute_timeout = 0;
+    assert_eq!(s.client.create(&s.learner, &no_arbitrator), 3);
+}
+
+#[test]
 fn create_refuses_overlapping_parties() {
     let s = Setup::new();
     let mut self_pay = s.terms();
@@ -131,7 +174,12 @@ fn create_refuses_more_than_the_depositor_holds() {
     let s = Setup::new();
     let mut terms = s.terms();
     terms.amount = 11 * AMOUNT;
-    assert!(s.client.try_create(&s.learner, &terms).is_err());
+    // The Stellar Asset Contract's own refusal, code 10 (BalanceError),
+    // reaches the caller unchanged.
+    assert_eq!(
+        s.client.try_create(&s.learner, &terms),
+        Err(Err(InvokeError::Contract(10)))
+    );
     assert_eq!(s.token.balance(&s.learner), 10 * AMOUNT);
     assert_eq!(s.client.escrow_count(), 0);
 }
@@ -193,6 +241,7 @@ fn dispute_needs_an_arbitrator_and_a_short_reason() {
     let s = Setup::new();
     let mut terms = s.terms();
     terms.arbitrator = None;
+    terms.dispute_timeout = 0;
     let no_arbitrator = s.client.create(&s.learner, &terms);
     let reason = String::from_str(&s.env, "late");
     assert_eq!(
