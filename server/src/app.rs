@@ -23,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use crate::api::error::{ApiError, ErrorCode};
+use crate::config::HttpLimits;
 use crate::demo::DemoState;
 use crate::health::HealthChecker;
 use crate::indexer::IndexerSnapshot;
@@ -66,7 +67,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
 }
 
 /// The whole router. `web_dir` is served at `/` when it exists.
-pub fn router(state: AppState, web_dir: &Path) -> Router {
+pub fn router(state: AppState, web_dir: &Path, limits: &HttpLimits) -> Router {
     let metrics = state.metrics.clone();
     let (app, _doc) = openapi_router().split_for_parts();
     // The web app is the root fallback, so that the API's own fallback (a JSON 404) still
@@ -92,8 +93,13 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         let notice = Arc::new(not_built_notice(web_dir));
         app.fallback(move || web_not_built(notice.clone()))
     };
-    json_errors_always(app.with_state(state))
-        .layer(middleware::from_fn_with_state(metrics, metrics::track))
+    // Request metrics per route (a layer on the routes, after routing), inside the cap,
+    // which counts what it sheds itself.
+    let app = json_errors_always(app.with_state(state)).layer(middleware::from_fn_with_state(
+        metrics.clone(),
+        metrics::track,
+    ));
+    crate::serve::limit(app, limits, metrics)
 }
 
 /// Every error answers JSON: bodiless error responses get one, and panics become a 500.

@@ -17,6 +17,7 @@
 //! | [`health`] | `/health`: checks, thresholds, levels |
 //! | [`metrics`] | Prometheus metrics, the request middleware, `/metrics` |
 //! | [`app`] | the router, static files, JSON errors, the OpenAPI description |
+//! | [`serve`] | HTTP connections: header and request timeouts, the concurrency cap, shutdown's deadline |
 //! | [`api`] | the REST API under `/api`: handlers, parameters, cursors, errors, schemas |
 
 pub mod api;
@@ -29,10 +30,11 @@ pub mod failover;
 pub mod health;
 pub mod indexer;
 pub mod metrics;
+pub mod serve;
 pub mod snapshot;
 pub mod store;
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -364,15 +366,13 @@ pub async fn run(
         }
     };
     let addr = listener.local_addr().map_err(ServerError::Serve)?;
-    let router = app::router(state, &config.web_dir);
-    let mut http_stop = stop_rx.clone();
-    let http = tokio::spawn(
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = http_stop.wait_for(|s| *s).await;
-            })
-            .into_future(),
-    );
+    let router = app::router(state, &config.web_dir, &config.http);
+    let http = tokio::spawn(serve::serve(
+        listener,
+        router,
+        config.http.clone(),
+        stop_rx.clone(),
+    ));
     let signal_stop = stop_tx.clone();
     tokio::spawn(async move {
         shutdown.await;
