@@ -55,6 +55,8 @@ pub struct AppState {
     pub demo: watch::Receiver<Option<DemoState>>,
     /// The snapshot `GET /api/snapshot` serves, shared by the requests that come close.
     pub snapshots: Arc<crate::snapshot::SnapshotCache>,
+    /// The model `GET /api/recommendations/popular` serves, trained once per store change.
+    pub recommender: Arc<crate::api::RecommenderCache>,
 }
 
 /// Every documented route: `/health`, `/metrics` and `/api/*`, with their OpenAPI paths.

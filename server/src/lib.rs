@@ -109,6 +109,8 @@ pub struct ServerHandle {
     demo: Option<DemoThread>,
     demo_state: watch::Receiver<Option<DemoState>>,
     indexer: watch::Receiver<IndexerSnapshot>,
+    health: Arc<HealthChecker>,
+    recommender: Arc<api::RecommenderCache>,
 }
 
 impl ServerHandle {
@@ -150,6 +152,16 @@ impl ServerHandle {
     /// The indexer's progress.
     pub fn indexer(&self) -> watch::Receiver<IndexerSnapshot> {
         self.indexer.clone()
+    }
+
+    /// How many times the health checks probed the RPC.
+    pub fn rpc_probes(&self) -> u64 {
+        self.health.rpc_probes()
+    }
+
+    /// How many times `/api/recommendations/popular` trained a model.
+    pub fn recommender_trainings(&self) -> u64 {
+        self.recommender.trainings()
     }
 
     /// Asks the server to stop (as the shutdown future does) and waits until it has.
@@ -345,15 +357,17 @@ pub async fn run(
 
     // HTTP.
     let (demo_tx, demo_rx) = watch::channel(None::<DemoState>);
+    let recommender = Arc::new(api::RecommenderCache::default());
     let state = AppState {
         store: store.clone(),
         indexer: snapshot_rx.clone(),
         metrics,
-        health,
+        health: health.clone(),
         network: Arc::new(network.clone()),
         deployment: Arc::new(deployment.clone()),
         demo: demo_rx.clone(),
         snapshots: Arc::new(snapshot::SnapshotCache::new(config.snapshot_max_age)),
+        recommender: recommender.clone(),
     };
     let bind = SocketAddr::new(config.host, config.port);
     let listener = match tokio::net::TcpListener::bind(bind).await {
@@ -407,5 +421,7 @@ pub async fn run(
         demo,
         demo_state: demo_rx,
         indexer: snapshot_rx,
+        health,
+        recommender,
     })
 }
