@@ -33,7 +33,7 @@ mod read;
 mod snapshot;
 mod write;
 
-pub use snapshot::SnapshotParts;
+pub use snapshot::{ExportRead, SnapshotParts};
 
 use std::path::PathBuf;
 use std::str::FromStr;

@@ -716,6 +716,36 @@ mod cases {
         assert_answers_same("third", &third, &full, &p).await;
     }
 
+    /// An export reads one committed batch while the indexer goes on: a batch commits
+    /// while an export is open (it is not held up by it), and the export still sees the
+    /// batch it started at; a later export sees the new one.
+    pub async fn export_does_not_hold_up_the_writer<V: SqlEnv>(env: &V) {
+        let events = traffic::stream(600);
+        let b = batches(&events, 100);
+        let store = env.open().await;
+        apply_all(&store, &b[..3]).await;
+        let mut export = store.begin_export().await.expect("opens");
+        let before = export.parts().await.expect("reads").expect("indexed");
+        assert_eq!(before.checkpoint, b[2].1);
+        // Generous: only reached if the writer waits for the export.
+        let committed =
+            tokio::time::timeout(Duration::from_secs(30), store.apply_batch(&b[3].0, &b[3].1))
+                .await;
+        assert!(
+            matches!(committed, Ok(Ok(_))),
+            "the batch waited for the export: {committed:?}"
+        );
+        let again = export.parts().await.expect("reads").expect("indexed");
+        assert_eq!(again, before, "the export moved to a later batch");
+        drop(export);
+        let after = store
+            .snapshot_parts()
+            .await
+            .expect("reads")
+            .expect("indexed");
+        assert_eq!(after.checkpoint, b[3].1);
+    }
+
     /// A batch whose commit fails leaves the database and every answer as they were; the
     /// store recovers (its memory was not ahead of the database) and the next good batch
     /// applies in full. A closed pool fails the batch the same way.
@@ -1251,6 +1281,7 @@ macro_rules! sql_suite {
                 bad_limits_are_clamped,
                 corrupt_rows_are_errors,
                 archive_keeps_raw_events,
+                export_does_not_hold_up_the_writer,
             ]
         );
     };
