@@ -83,6 +83,10 @@ pub enum SqlError {
     Timeout(Duration),
     #[error("a snapshot is imported only into an empty store; this one is indexed through ledger {ledger}")]
     NotEmpty { ledger: u32 },
+    /// This store took the PostgreSQL indexing lock and no longer holds it (its lock
+    /// connection was lost, or it released it): it may not write.
+    #[error("the indexing lock was lost: this store no longer writes")]
+    Fenced,
     #[error("indexer lock file {path}: {source}")]
     LockFile {
         path: PathBuf,
@@ -145,6 +149,9 @@ pub struct SqlStore {
     /// The writer's state; `None` until the first batch and after a failed one. The async
     /// mutex also serialises this process's writers.
     writer: tokio::sync::Mutex<Option<Cached>>,
+    /// Once this store has taken the PostgreSQL indexing lock: the token every write
+    /// transaction checks ([`lock`]).
+    fence: std::sync::Mutex<Option<lock::Fence>>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -228,6 +235,7 @@ impl SqlStore {
             lock_target,
             ping_timeout: config.ping_timeout,
             writer: tokio::sync::Mutex::new(None),
+            fence: std::sync::Mutex::new(None),
         })
     }
 
