@@ -685,10 +685,7 @@ async fn recommender(s: &AppState) -> Result<Arc<teachlink_recommend::Recommende
         )
     })
     .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "training the recommender failed");
-        ApiError::internal("internal error")
-    })?;
+    .map_err(|e| ApiError::internal(format_args!("training the recommender: {e}")))?;
     let model = Arc::new(model);
     s.recommender
         .trainings
