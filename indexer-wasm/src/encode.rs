@@ -15,24 +15,24 @@ use crate::types::{Address, Hash32};
 #[error("cannot encode {0}")]
 pub struct EncodeError(pub &'static str);
 
-fn sym(s: &str) -> Result<ScVal, EncodeError> {
+pub(crate) fn sym(s: &str) -> Result<ScVal, EncodeError> {
     Ok(ScVal::Symbol(ScSymbol(
         s.try_into().map_err(|_| EncodeError("symbol"))?,
     )))
 }
 
-fn addr(a: &Address) -> ScVal {
+pub(crate) fn addr(a: &Address) -> ScVal {
     ScVal::Address(a.to_sc())
 }
 
-fn i128v(v: i128) -> ScVal {
+pub(crate) fn i128v(v: i128) -> ScVal {
     ScVal::I128(Int128Parts {
         hi: (v >> 64) as i64,
         lo: v as u64,
     })
 }
 
-fn string(s: &str) -> Result<ScVal, EncodeError> {
+pub(crate) fn string(s: &str) -> Result<ScVal, EncodeError> {
     Ok(ScVal::String(ScString(
         s.as_bytes()
             .to_vec()
@@ -45,20 +45,20 @@ fn bytes(h: &Hash32) -> Result<ScVal, EncodeError> {
     raw_bytes(&h.0)
 }
 
-fn raw_bytes(b: &[u8]) -> Result<ScVal, EncodeError> {
+pub(crate) fn raw_bytes(b: &[u8]) -> Result<ScVal, EncodeError> {
     Ok(ScVal::Bytes(ScBytes(
         b.to_vec().try_into().map_err(|_| EncodeError("bytes"))?,
     )))
 }
 
-fn vec(items: Vec<ScVal>) -> Result<ScVal, EncodeError> {
+pub(crate) fn vec(items: Vec<ScVal>) -> Result<ScVal, EncodeError> {
     Ok(ScVal::Vec(Some(ScVec(
         items.try_into().map_err(|_| EncodeError("vec"))?,
     ))))
 }
 
 /// A Soroban map: keys sorted, as the host requires and `contractevent` emits.
-fn map(mut fields: Vec<(&str, ScVal)>) -> Result<ScVal, EncodeError> {
+pub(crate) fn map(mut fields: Vec<(&str, ScVal)>) -> Result<ScVal, EncodeError> {
     fields.sort_by(|a, b| a.0.cmp(b.0));
     let entries = fields
         .into_iter()
@@ -73,7 +73,7 @@ fn opt(v: Option<ScVal>) -> ScVal {
     v.unwrap_or(ScVal::Void)
 }
 
-fn signers(s: &[Signer]) -> Result<ScVal, EncodeError> {
+pub(crate) fn signers(s: &[Signer]) -> Result<ScVal, EncodeError> {
     vec(s
         .iter()
         .map(|s| {
@@ -85,7 +85,7 @@ fn signers(s: &[Signer]) -> Result<ScVal, EncodeError> {
         .collect::<Result<_, _>>()?)
 }
 
-fn resolution(r: &Resolution) -> Result<ScVal, EncodeError> {
+pub(crate) fn resolution(r: &Resolution) -> Result<ScVal, EncodeError> {
     match r {
         Resolution::ToBeneficiary => vec(vec![sym("ToBeneficiary")?]),
         Resolution::ToDepositor => vec(vec![sym("ToDepositor")?]),
