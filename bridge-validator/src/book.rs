@@ -96,6 +96,7 @@ mod tests {
         Statement::Inbound {
             message: InboundMessage {
                 source_chain: 1,
+                source_bridge: [0xB1; 32],
                 dest_chain: 2,
                 nonce: 7,
                 token: "CAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2KM".into(),

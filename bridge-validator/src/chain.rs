@@ -1,5 +1,6 @@
-//! Owns the daemon's view of one bridge deployment: reading its configuration and validator
-//! records, and submitting `complete`, `confirm_completed` and `slash` through the SDK's
+//! Owns the daemon's view of one bridge deployment: reading its configuration, validator
+//! records and completion markers (as ledger entries: the bridge keeps no views, to fit its
+//! size budget), and submitting `complete`, `confirm_completed` and `slash` through the SDK's
 //! transaction pipeline (simulate, assemble, sign, send, poll) on a native HTTP transport.
 
 use std::rc::Rc;
@@ -21,6 +22,7 @@ use crate::statement::Signed;
 
 /// The bridge contract's error codes the daemon acts on (`teachlink_bridge::Error`).
 pub mod codes {
+    pub const PAUSED: u32 = 102;
     pub const VALIDATOR_NOT_ACTIVE: u32 = 115;
     pub const TRANSFER_NOT_FOUND: u32 = 127;
     pub const TRANSFER_NOT_PENDING: u32 = 128;
@@ -31,6 +33,8 @@ pub mod codes {
     pub const QUORUM_NOT_REACHED: u32 = 135;
     pub const INSUFFICIENT_LIQUIDITY: u32 = 136;
     pub const ALREADY_SLASHED: u32 = 140;
+    pub const ACTIVE_SET_TOO_SMALL: u32 = 141;
+    pub const WRONG_SOURCE_BRIDGE: u32 = 142;
 }
 
 /// The bridge contract's error names, for messages.
@@ -69,6 +73,8 @@ pub fn error_name(code: u32) -> &'static str {
         138 => "NotConflicting",
         139 => "Overflow",
         140 => "AlreadySlashed",
+        141 => "ActiveSetTooSmall",
+        142 => "WrongSourceBridge",
         _ => "unknown",
     }
 }
@@ -186,6 +192,11 @@ impl Bridge {
         &self.address
     }
 
+    /// The bridge's 32-byte contract id, as inbound messages name their source bridge.
+    pub fn id(&self) -> Result<[u8; 32]> {
+        crate::digest::bridge_id(&self.address)
+    }
+
     /// Refuses an RPC that serves another network than the configured passphrase.
     pub async fn check_network(&self) -> Result<()> {
         let network = self.invoker.rpc.get_network().await?;
@@ -199,36 +210,77 @@ impl Bridge {
         Ok(())
     }
 
+    /// The bridge's `Config`, read from its instance storage (`DataKey::Config`).
     pub async fn config(&self) -> Result<BridgeConfig> {
-        let v = self.read("config", vec![]).await?;
+        let Some(ScVal::ContractInstance(instance)) =
+            self.entry(ScVal::LedgerKeyContractInstance).await?
+        else {
+            return Err(Error::Invalid("the bridge has no contract instance".into()));
+        };
+        let key = tx::vec_val(vec![tx::sym("Config")?])?;
+        let v = instance
+            .storage
+            .as_ref()
+            .and_then(|m| m.iter().find(|e| e.key == key))
+            .map(|e| &e.val)
+            .ok_or_else(|| Error::Invalid("the bridge has no Config".into()))?;
         Ok(BridgeConfig {
-            token: tx::as_address(tx::field(&v, "token")?, "token")?,
-            local_chain: tx::as_u32(tx::field(&v, "local_chain")?, "local_chain")?,
+            token: tx::as_address(tx::field(v, "token")?, "token")?,
+            local_chain: tx::as_u32(tx::field(v, "local_chain")?, "local_chain")?,
         })
     }
 
-    pub async fn is_completed(&self, source_chain: u32, nonce: u64) -> Result<bool> {
-        match self
-            .read(
-                "is_completed",
-                vec![ScVal::U32(source_chain), ScVal::U64(nonce)],
-            )
-            .await?
-        {
-            ScVal::Bool(b) => Ok(b),
-            other => Err(Error::Invalid(format!("is_completed returned {other:?}"))),
-        }
+    /// Whether this bridge released the transfer `nonce` of `source_bridge` on `source_chain`:
+    /// its completion marker (`DataKey::Completed(chain, bridge, nonce)`) exists.
+    pub async fn is_completed(
+        &self,
+        source_chain: u32,
+        source_bridge: &[u8; 32],
+        nonce: u64,
+    ) -> Result<bool> {
+        let key = tx::vec_val(vec![
+            tx::sym("Completed")?,
+            ScVal::U32(source_chain),
+            ScVal::Bytes(
+                source_bridge
+                    .to_vec()
+                    .try_into()
+                    .map_err(|_| Error::Invalid("source bridge".into()))?,
+            ),
+            ScVal::U64(nonce),
+        ])?;
+        Ok(self.entry(key).await?.is_some())
     }
 
     /// The validator record of `validator` (G…), read from the bridge's persistent
     /// storage (`DataKey::Validator(address)`); `None` when it is not registered.
     pub async fn validator(&self, validator: &str) -> Result<Option<ValidatorRecord>> {
+        let key = tx::vec_val(vec![
+            tx::sym("Validator")?,
+            ScVal::Address(tx::parse_address(validator, "validator")?),
+        ])?;
+        let Some(v) = self.entry(key).await? else {
+            return Ok(None);
+        };
+        let v = &v;
+        let signing_key = match tx::field(v, "signing_key")? {
+            ScVal::Bytes(b) => <[u8; 32]>::try_from(b.as_slice())
+                .map_err(|_| Error::Invalid("signing_key is not 32 bytes".into()))?,
+            _ => return Err(Error::Invalid("signing_key is not bytes".into())),
+        };
+        Ok(Some(ValidatorRecord {
+            signing_key,
+            stake: tx::as_i128(tx::field(v, "stake")?, "stake")?,
+            status: validator_status(tx::as_u32(tx::field(v, "status")?, "status")?)?.into(),
+        }))
+    }
+
+    /// The value of this bridge's persistent entry `key` (instance storage is the entry
+    /// `ScVal::LedgerKeyContractInstance`); `None` when there is none.
+    async fn entry(&self, key: ScVal) -> Result<Option<ScVal>> {
         let key = LedgerKey::ContractData(LedgerKeyContractData {
             contract: self.address.clone(),
-            key: tx::vec_val(vec![
-                tx::sym("Validator")?,
-                ScVal::Address(tx::parse_address(validator, "validator")?),
-            ])?,
+            key,
             durability: ContractDataDurability::Persistent,
         });
         let answer = self
@@ -251,23 +303,11 @@ impl Bridge {
             .and_then(Value::as_str)
             .ok_or_else(|| Error::Invalid("ledger entry without xdr".into()))?;
         let LedgerEntryData::ContractData(data) =
-            tx::from_b64::<LedgerEntryData>(xdr, "validator entry")?
+            tx::from_b64::<LedgerEntryData>(xdr, "contract data entry")?
         else {
-            return Err(Error::Invalid(
-                "the validator entry is not contract data".into(),
-            ));
+            return Err(Error::Invalid("the entry is not contract data".into()));
         };
-        let v = &data.val;
-        let signing_key = match tx::field(v, "signing_key")? {
-            ScVal::Bytes(b) => <[u8; 32]>::try_from(b.as_slice())
-                .map_err(|_| Error::Invalid("signing_key is not 32 bytes".into()))?,
-            _ => return Err(Error::Invalid("signing_key is not bytes".into())),
-        };
-        Ok(Some(ValidatorRecord {
-            signing_key,
-            stake: tx::as_i128(tx::field(v, "stake")?, "stake")?,
-            status: tx::as_unit_variant(tx::field(v, "status")?, "status")?,
-        }))
+        Ok(Some(data.val))
     }
 
     /// Releases `message` with `attestations` (all over that message).
@@ -297,11 +337,6 @@ impl Bridge {
         self.invoke("slash", args).await
     }
 
-    async fn read(&self, function: &str, args: Vec<ScVal>) -> Result<ScVal> {
-        let hf = tx::invoke_args(self.address.clone(), function, args)?;
-        Ok(self.invoker.read(hf).await?)
-    }
-
     async fn invoke(&self, function: &str, args: Vec<ScVal>) -> Result<Submitted> {
         let source = self.account.verifying_key().to_bytes();
         let signer = SignerKind::Local(Box::new(self.account.clone()));
@@ -310,6 +345,17 @@ impl Bridge {
             .invoke(&self.address, function, args, &signer, &source)
             .await?)
     }
+}
+
+/// The name of a stored `ValidatorStatus` (an integer enum in the contract).
+pub fn validator_status(code: u32) -> Result<&'static str> {
+    Ok(match code {
+        0 => "Inactive",
+        1 => "Active",
+        2 => "Unbonding",
+        3 => "Slashed",
+        _ => return Err(Error::Invalid(format!("validator status {code}"))),
+    })
 }
 
 fn attestation_vec(attestations: &[Signed]) -> Result<ScVal> {

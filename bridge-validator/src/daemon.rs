@@ -71,6 +71,8 @@ pub struct Daemon<A: Attester> {
     attester: A,
     book: SharedBook,
     watcher: Watcher,
+    /// The source bridge, for its completion markers.
+    source: Bridge,
     dest: Bridge,
     peers: Peers,
     progress: Progress,
@@ -138,6 +140,7 @@ impl<A: Attester> Daemon<A> {
             attester,
             book,
             watcher,
+            source,
             dest,
             peers,
             progress,
@@ -254,6 +257,23 @@ impl<A: Attester> Daemon<A> {
         let key = statement.key();
         let me = self.attester.validator().to_string();
         if !self.with_book(|b| b.has_from(&key, &me)) {
+            if let Statement::Completion { nonce } = statement {
+                // A `completed` event names the source chain but not its bridge: attest only
+                // a release of the destination bridge's own transfer, never one of an earlier
+                // deployment that used the same nonce.
+                let dest_chain = self.watcher.dest_chain();
+                let ours = self
+                    .source
+                    .is_completed(dest_chain, &self.dest.id()?, *nonce)
+                    .await?;
+                if !ours {
+                    tracing::warn!(
+                        nonce,
+                        "a completion of another bridge deployment; not attested"
+                    );
+                    return Ok(Some(Outcome::Dropped));
+                }
+            }
             for own in self.attester.attest(self.dest.address(), statement)? {
                 self.with_book(|b| b.add(own));
             }
@@ -304,6 +324,12 @@ impl<A: Attester> Daemon<A> {
                     Ok(Some(Outcome::Dropped))
                 }
                 Some(codes::QUORUM_NOT_REACHED | codes::VALIDATOR_NOT_ACTIVE) => Ok(None),
+                // Until the admin mends it (another validator activated, the source bridge
+                // configured, the pause lifted), or the transfer expires.
+                Some(codes::ACTIVE_SET_TOO_SMALL | codes::WRONG_SOURCE_BRIDGE | codes::PAUSED) => {
+                    tracing::warn!(?key, error = %e, "the destination refuses this transfer for now; waiting");
+                    Ok(None)
+                }
                 Some(codes::INSUFFICIENT_LIQUIDITY) => {
                     tracing::warn!(?key, "the destination bridge lacks liquidity; waiting");
                     Ok(None)

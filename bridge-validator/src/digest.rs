@@ -22,6 +22,11 @@ const KIND_REGISTRATION: u8 = 0x03;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct InboundMessage {
     pub source_chain: u32,
+    /// The source chain's bridge: its 32-byte contract id (hex in JSON). A redeployed source
+    /// bridge restarts its nonces; the destination accepts only the bridge it has configured
+    /// for `source_chain`.
+    #[serde(with = "hex32")]
+    pub source_bridge: [u8; 32],
     pub dest_chain: u32,
     /// The nonce `lock` returned on the source chain.
     pub nonce: u64,
@@ -47,6 +52,15 @@ impl InboundMessage {
             (
                 "recipient",
                 ScVal::Address(tx::parse_address(&self.recipient, "recipient")?),
+            ),
+            (
+                "source_bridge",
+                ScVal::Bytes(
+                    self.source_bridge
+                        .to_vec()
+                        .try_into()
+                        .map_err(|_| Error::Invalid("source_bridge".into()))?,
+                ),
             ),
             ("source_chain", ScVal::U32(self.source_chain)),
             (
@@ -89,6 +103,32 @@ fn digest(kind: u8, bridge: &ScAddress, payload: &ScVal) -> Result<[u8; 32]> {
 fn xdr(v: &ScVal) -> Result<Vec<u8>> {
     v.to_xdr(Limits::none())
         .map_err(|e| Error::Invalid(format!("XDR of a digest field: {e}")))
+}
+
+/// The 32-byte contract id of a bridge (C…), as messages name it.
+pub fn bridge_id(bridge: &ScAddress) -> Result<[u8; 32]> {
+    match bridge {
+        ScAddress::Contract(stellar_xdr::ContractId(stellar_xdr::Hash(id))) => Ok(*id),
+        other => Err(Error::Misconfigured(format!(
+            "a bridge is a contract, not {other:?}"
+        ))),
+    }
+}
+
+/// 32 bytes as hex in JSON.
+mod hex32 {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(v))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let s = String::deserialize(d)?;
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(&s, &mut out).map_err(D::Error::custom)?;
+        Ok(out)
+    }
 }
 
 /// i128 as a decimal string in JSON.

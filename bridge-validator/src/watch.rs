@@ -31,6 +31,8 @@ pub struct Page {
 pub struct Watcher {
     rpc: RpcClient,
     bridge: String,
+    /// The source bridge's contract id, named by every message.
+    bridge_id: [u8; 32],
     decoder: Decoder,
     /// This direction's chains and the destination's token.
     source_chain: u32,
@@ -48,14 +50,21 @@ impl Watcher {
     ) -> Result<Self> {
         let address = Address::from_str(bridge)
             .map_err(|e| Error::Misconfigured(format!("source bridge: {e}")))?;
+        let bridge_id = crate::digest::bridge_id(&tx::parse_address(bridge, "source bridge")?)?;
         Ok(Watcher {
             rpc: RpcClient::new(rpc_url)?,
             bridge: bridge.to_string(),
+            bridge_id,
             decoder: Decoder::with_contracts([(address, ContractKind::Bridge)]),
             source_chain,
             dest_chain,
             dest_token,
         })
+    }
+
+    /// The chain this direction releases to.
+    pub fn dest_chain(&self) -> u32 {
+        self.dest_chain
     }
 
     /// The oldest ledger the source RPC still serves: where a first run starts.
@@ -106,6 +115,7 @@ impl Watcher {
                         Ok(_) => out.statements.push(Statement::Inbound {
                             message: InboundMessage {
                                 source_chain: self.source_chain,
+                                source_bridge: self.bridge_id,
                                 dest_chain,
                                 nonce,
                                 token: self.dest_token.clone(),
@@ -121,6 +131,8 @@ impl Watcher {
                         }
                     }
                 }
+                // The event does not name the source bridge: the daemon checks, before it
+                // attests, that the marker is the destination bridge's (`Daemon::advance`).
                 TeachLinkEvent::BridgeCompleted {
                     nonce,
                     source_chain,

@@ -1,12 +1,12 @@
 //! The daemon's digests and error codes equal the bridge contract's own: a signature the
 //! daemon makes is one the contract verifies, and the codes it acts on mean what it thinks.
 
-use soroban_sdk::{Address, BytesN, Env};
+use soroban_sdk::{xdr::ToXdr, Address, BytesN, Env};
 use teachlink_bridge::{Error as BridgeError, InboundMessage as ContractMessage};
 use teachlink_sdk::tx;
 use teachlink_validator::chain::{codes, error_name};
 use teachlink_validator::digest::{
-    completion_digest, message_digest, registration_digest, InboundMessage,
+    bridge_id, completion_digest, message_digest, registration_digest, InboundMessage,
 };
 
 const BRIDGE: &str = "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC";
@@ -19,6 +19,7 @@ fn digests_equal_the_contracts() {
     let bridge = Address::from_str(&env, BRIDGE);
     let ours = InboundMessage {
         source_chain: 1,
+        source_bridge: [0xB1; 32],
         dest_chain: 2,
         nonce: u64::MAX - 3,
         token: TOKEN.into(),
@@ -28,6 +29,7 @@ fn digests_equal_the_contracts() {
     };
     let theirs = ContractMessage {
         source_chain: 1,
+        source_bridge: BytesN::from_array(&env, &[0xB1; 32]),
         dest_chain: 2,
         nonce: u64::MAX - 3,
         token: Address::from_str(&env, TOKEN),
@@ -56,13 +58,26 @@ fn digests_equal_the_contracts() {
         ))
     );
 
-    // Any field changes the digest.
+    // Any field changes the digest, the source bridge too.
     let mut other = ours.clone();
     other.amount -= 1;
     assert_ne!(
         message_digest(&bridge_sc, &other).unwrap(),
         message_digest(&bridge_sc, &ours).unwrap()
     );
+    let mut redeployed = ours.clone();
+    redeployed.source_bridge[0] ^= 1;
+    assert_ne!(
+        message_digest(&bridge_sc, &redeployed).unwrap(),
+        message_digest(&bridge_sc, &ours).unwrap()
+    );
+    // The id a message names is the bridge's contract id: the last 32 bytes of the
+    // contract's own XDR of its address (ScVal::Address(ScAddress::Contract(id))).
+    let xdr = bridge.clone().to_xdr(&env);
+    let mut contract_id = [0u8; 32];
+    xdr.slice(xdr.len() - 32..)
+        .copy_into_slice(&mut contract_id);
+    assert_eq!(bridge_id(&bridge_sc).unwrap(), contract_id);
 }
 
 #[test]
@@ -81,6 +96,9 @@ fn error_codes_equal_the_contracts() {
             BridgeError::InsufficientLiquidity,
         ),
         (codes::ALREADY_SLASHED, BridgeError::AlreadySlashed),
+        (codes::PAUSED, BridgeError::Paused),
+        (codes::ACTIVE_SET_TOO_SMALL, BridgeError::ActiveSetTooSmall),
+        (codes::WRONG_SOURCE_BRIDGE, BridgeError::WrongSourceBridge),
     ];
     for (ours, theirs) in pairs {
         assert_eq!(ours, theirs as u32);

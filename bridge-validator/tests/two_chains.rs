@@ -1,6 +1,9 @@
 //! Two localnets as two chains (different network passphrases, bridge chains 1 and 2) and
 //! four validators running the daemon in both directions, one of them Byzantine: it signs
 //! every transfer twice, once as locked and once with a larger amount to its own account.
+//! A fake peer, first in every releasing daemon's list, serves a garbage signature in every
+//! validator's name for whatever its peers attest: the daemons verify before they keep, so
+//! it stalls nothing.
 //! A transfer locked on chain 1 is released on chain 2 and confirmed back on chain 1, the
 //! Byzantine validator is slashed on chain 2, tokens are conserved on both chains, and an
 //! honest daemon stopped and restarted from its state file carries the next transfer,
@@ -91,6 +94,18 @@ impl Chain {
 
     fn bridge(&self) -> String {
         self.deployment.contracts["bridge"].clone()
+    }
+
+    /// The bridge's 32-byte contract id, as messages from it name it.
+    fn bridge_id(&self) -> [u8; 32] {
+        teachlink_validator::digest::bridge_id(
+            &tx::parse_address(&self.bridge(), "bridge").unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn latest_ledger(&self) -> u32 {
+        block_on(self.invoker().rpc.latest_ledger_sequence()).unwrap()
     }
 
     fn endpoint(&self) -> Endpoint {
@@ -189,20 +204,21 @@ impl Chain {
             .collect()
     }
 
-    /// Everything the bridge needs on this chain: the other chain enabled, four validators
-    /// registered with a stake (and a proof of their signing key) and activated.
-    fn set_up_bridge(&self, other_chain: u32, validators: &[SigningKey]) {
+    /// Everything the bridge needs on this chain: the other chain (and its bridge) enabled,
+    /// four validators registered with a stake (and a proof of their signing key) and
+    /// activated. Enabling a chain and activating validators are timelocked: the admin
+    /// proposes them all, waits the deployment's delay once, then makes the calls.
+    fn set_up_bridge(&self, other: &Chain, other_chain: u32, validators: &[SigningKey]) {
         let bridge = self.bridge();
-        self.call(
-            &bridge,
+        let mut gated = vec![(
             "set_chain_limits",
             vec![
                 ScVal::U32(other_chain),
+                bytes(&other.bridge_id()),
                 tx::i128_val(1_000 * XLM),
                 tx::i128_val(10_000 * XLM),
             ],
-            &self.root,
-        );
+        )];
         let bridge_sc = tx::parse_address(&bridge, "bridge").unwrap();
         for v in validators {
             let address = tx::parse_address(&strkey(v), "validator").unwrap();
@@ -218,12 +234,35 @@ impl Chain {
                 ],
                 v,
             );
-            self.call(
+            gated.push(("activate_validator", vec![ScVal::Address(address)]));
+        }
+        let mut ready_at = 0;
+        for (op, args) in &gated {
+            let done = self.call(
                 &bridge,
-                "activate_validator",
-                vec![ScVal::Address(address)],
+                "propose",
+                vec![
+                    ScVal::Symbol(stellar_xdr::ScSymbol((*op).try_into().unwrap())),
+                    ScVal::Vec(Some(stellar_xdr::ScVec(args.clone().try_into().unwrap()))),
+                ],
                 &self.root,
             );
+            ready_at = match done.value {
+                Some(ScVal::U64(t)) => ready_at.max(t),
+                other => panic!("propose returned {other:?}"),
+            };
+        }
+        // Ledgers close on the wall clock: the next one closes at or after `ready_at`.
+        while std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            < ready_at
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        for (op, args) in gated {
+            self.call(&bridge, op, args, &self.root);
         }
     }
 
@@ -330,6 +369,113 @@ impl Drop for Running {
     }
 }
 
+/// The validators whose attestation of chain 1's transfer `nonce` the daemon at `url` serves.
+fn attesting(url: &str, nonce: u64) -> Vec<String> {
+    let list: Vec<Signed> = block_on(async {
+        let resp = reqwest::get(format!("{url}/v1/inbound/1/{nonce}")).await?;
+        resp.json().await
+    })
+    .unwrap_or_default();
+    list.into_iter().map(|s| s.validator).collect()
+}
+
+/// A gossip peer that answers every inbound request with what the honest peers attest, each
+/// statement re-signed with garbage in every validator's name.
+struct GarbagePeer {
+    url: String,
+    served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl GarbagePeer {
+    fn start(honest: Vec<String>, validators: Vec<String>) -> GarbagePeer {
+        use axum::extract::{Path, State};
+        use std::sync::atomic::Ordering;
+
+        #[derive(Clone)]
+        struct Shared {
+            honest: Vec<String>,
+            validators: Vec<String>,
+            served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        }
+        async fn inbound(
+            State(s): State<Shared>,
+            Path((chain, nonce)): Path<(u32, u64)>,
+        ) -> axum::Json<Vec<Signed>> {
+            let mut statements: Vec<Statement> = Vec::new();
+            for url in &s.honest {
+                let Ok(resp) = reqwest::get(format!("{url}/v1/inbound/{chain}/{nonce}")).await
+                else {
+                    continue;
+                };
+                for signed in resp.json::<Vec<Signed>>().await.unwrap_or_default() {
+                    if !statements.contains(&signed.statement) {
+                        statements.push(signed.statement);
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            for statement in statements {
+                for v in &s.validators {
+                    out.push(Signed {
+                        statement: statement.clone(),
+                        validator: v.clone(),
+                        signature: [0x5A; 64],
+                    });
+                }
+            }
+            s.served.fetch_add(out.len(), Ordering::SeqCst);
+            axum::Json(out)
+        }
+
+        let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let shared = Shared {
+            honest,
+            validators,
+            served: served.clone(),
+        };
+        let l = listener();
+        let url = format!("http://{}", l.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            block_on(async move {
+                let app = axum::Router::new()
+                    .route("/v1/inbound/{chain}/{nonce}", axum::routing::get(inbound))
+                    .with_state(shared);
+                let listener = tokio::net::TcpListener::from_std(l).unwrap();
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await
+                    .unwrap();
+            })
+        });
+        GarbagePeer {
+            url,
+            served,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    fn served(&self) -> usize {
+        self.served.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for GarbagePeer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 fn listener() -> std::net::TcpListener {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.set_nonblocking(true).unwrap();
@@ -359,8 +505,8 @@ fn a_transfer_crosses_with_a_byzantine_validator_who_is_slashed() {
     funded.push(&recipient);
     b.fund(&funded);
 
-    a.set_up_bridge(2, &validators);
-    b.set_up_bridge(1, &validators);
+    a.set_up_bridge(&b, 2, &validators);
+    b.set_up_bridge(&a, 1, &validators);
     b.call(
         &b.bridge(),
         "fund",
@@ -452,10 +598,18 @@ fn a_transfer_crosses_with_a_byzantine_validator_who_is_slashed() {
             .map(|(_, u)| u.clone())
             .collect::<Vec<_>>()
     };
+    // The releasing daemons ask the garbage peer first, so its signatures arrive before any
+    // real one: kept unverified, they would take every other validator's place in the book.
+    let garbage = GarbagePeer::start(urls_ab.clone(), validators.iter().map(strkey).collect());
+    let peers_ab = |i: usize| {
+        let mut list = vec![garbage.url.clone()];
+        list.extend(peers(&urls_ab, i));
+        list
+    };
     let mut a_to_b: Vec<Option<Running>> = listeners_ab
         .into_iter()
         .enumerate()
-        .map(|(i, l)| Some(start(&a, &b, i, peers(&urls_ab, i), l)))
+        .map(|(i, l)| Some(start(&a, &b, i, peers_ab(i), l)))
         .collect();
     let b_to_a: Vec<Running> = listeners_ba
         .into_iter()
@@ -481,9 +635,14 @@ fn a_transfer_crosses_with_a_byzantine_validator_who_is_slashed() {
     let lock_fee = a.fee_of(&lock);
 
     let dest = b.bridge_client(&recipient);
+    let a_id = a.bridge_id();
     eventually("the transfer released on chain B", || {
-        block_on(dest.is_completed(1, nonce)).unwrap()
+        block_on(dest.is_completed(1, &a_id, nonce)).unwrap()
     });
+    assert!(
+        garbage.served() > 0,
+        "the garbage peer was asked and answered"
+    );
     eventually("the Byzantine validator slashed on chain B", || {
         block_on(dest.validator(&byzantine))
             .unwrap()
@@ -546,16 +705,29 @@ fn a_transfer_crosses_with_a_byzantine_validator_who_is_slashed() {
     assert!(first.pending.is_empty());
     assert!(first.cursor.is_some());
     let (nonce2, _) = a.lock(&sender, 2, &strkey(&recipient));
-    std::thread::sleep(Duration::from_secs(2));
+    // Before asserting that nothing happened, let the two running honest validators have
+    // their chance: each holds both their signatures (they saw the lock and gossiped), and
+    // chain B closed three more ledgers since, in which their submissions would have landed.
+    let honest = [strkey(&validators[1]), strkey(&validators[2])];
+    eventually("validators 1 and 2 hold each other's signature", || {
+        [&urls_ab[1], &urls_ab[2]].iter().all(|url| {
+            let held = attesting(url, nonce2);
+            honest.iter().all(|v| held.contains(v))
+        })
+    });
+    let gossiped = b.latest_ledger();
+    eventually("chain B closed three ledgers since", || {
+        b.latest_ledger() >= gossiped + 3
+    });
     assert!(
-        !block_on(dest.is_completed(1, nonce2)).unwrap(),
+        !block_on(dest.is_completed(1, &a_id, nonce2)).unwrap(),
         "two honest validators are not a quorum"
     );
     let again = std::net::TcpListener::bind(urls_ab[0].trim_start_matches("http://")).unwrap();
     again.set_nonblocking(true).unwrap();
-    a_to_b[0] = Some(start(&a, &b, 0, peers(&urls_ab, 0), again));
+    a_to_b[0] = Some(start(&a, &b, 0, peers_ab(0), again));
     eventually("the second transfer released on chain B", || {
-        block_on(dest.is_completed(1, nonce2)).unwrap()
+        block_on(dest.is_completed(1, &a_id, nonce2)).unwrap()
     });
     assert_eq!(b.balance(&strkey(&recipient)), b_after[0] + AMOUNT);
 

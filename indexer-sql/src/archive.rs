@@ -21,15 +21,20 @@ pub struct ArchiveWindow {
     /// `None` before the first committed batch.
     pub latest_ledger: Option<u32>,
     pub gaps: Vec<Gap>,
+    /// The first ledger archived when the store did not index from the start (bootstrapped
+    /// from a snapshot: its archive holds only what followed it).
+    pub archive_from: Option<u32>,
 }
 
 impl ArchiveWindow {
     /// The first ledger from which the archive is complete up to `latest_ledger`: the
-    /// ledger after the last gap, or `start_ledger` without gaps.
+    /// ledger after the last gap, or `start_ledger` without gaps, and never before
+    /// `archive_from`.
     pub fn oldest_complete(&self, start_ledger: u32) -> u32 {
         self.gaps
             .iter()
             .map(|g| g.last_ledger.saturating_add(1))
+            .chain(self.archive_from)
             .fold(start_ledger, u32::max)
     }
 }
@@ -60,10 +65,26 @@ impl SqlStore {
     /// The archive's extent: the committed checkpoint's ledger and gaps.
     pub async fn archive_window(&self) -> Result<ArchiveWindow, SqlError> {
         let meta = self.read_meta().await?;
+        let archive_from = self
+            .pool
+            .text(
+                "SELECT COALESCE(CAST(archive_from AS TEXT), '') FROM meta WHERE id = 1",
+                &[],
+            )
+            .await?
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                t.parse::<u32>().map_err(|e| SqlError::Corrupt {
+                    what: "archive start",
+                    detail: e.to_string(),
+                })
+            })
+            .transpose()?;
         Ok(match meta.checkpoint {
             Some(c) => ArchiveWindow {
                 latest_ledger: Some(c.ledger),
                 gaps: c.gaps,
+                archive_from,
             },
             None => ArchiveWindow::default(),
         })
@@ -144,6 +165,7 @@ mod tests {
     #[test]
     fn the_archive_is_complete_after_its_last_gap() {
         let w = ArchiveWindow {
+            archive_from: None,
             latest_ledger: Some(100),
             gaps: vec![
                 Gap {

@@ -28,6 +28,7 @@
 mod archive;
 mod codec;
 mod db;
+mod identity;
 mod lock;
 mod read;
 mod snapshot;

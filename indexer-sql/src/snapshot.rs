@@ -6,7 +6,7 @@ use teachlink_indexer::project::{Changes, State};
 use teachlink_indexer::snapshot::{EventChain, Snapshot};
 use teachlink_indexer::store::Checkpoint;
 
-use crate::db::Tx;
+use crate::db::{Param, Tx};
 use crate::write::{
     decode_meta, load_state, meta_sql, read_chain, write_chain, write_changes, write_meta,
     META_INTS,
@@ -88,6 +88,13 @@ impl SqlStore {
         )
         .await?;
         write_chain(&mut tx, &snapshot.header.chain).await?;
+        // The archive holds what follows the snapshot only: it must not claim the rest.
+        let archive_from = snapshot.checkpoint().ledger.saturating_add(1);
+        tx.execute(
+            "UPDATE meta SET archive_from = $1 WHERE id = 1",
+            &[Param::Int(i64::from(archive_from))],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

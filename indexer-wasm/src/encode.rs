@@ -57,6 +57,20 @@ pub(crate) fn vec(items: Vec<ScVal>) -> Result<ScVal, EncodeError> {
     ))))
 }
 
+/// A `Vec<Val>` from its items' base64 XDR, as the decoder keeps them.
+fn any_vec(items: &[String]) -> Result<ScVal, EncodeError> {
+    use stellar_xdr::ReadXdr;
+    vec(items
+        .iter()
+        .map(|b| {
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|_| EncodeError("value"))?;
+            ScVal::from_xdr(raw, Limits::none()).map_err(|_| EncodeError("value"))
+        })
+        .collect::<Result<_, _>>()?)
+}
+
 /// A Soroban map: keys sorted, as the host requires and `contractevent` emits.
 pub(crate) fn map(mut fields: Vec<(&str, ScVal)>) -> Result<ScVal, EncodeError> {
     fields.sort_by(|a, b| a.0.cmp(b.0));
@@ -103,6 +117,16 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
         }
         E::Paused { by } | E::Unpaused { by } => (vec![addr(by)], vec![]),
         E::Upgraded { wasm_hash } => (vec![], vec![("wasm_hash", bytes(wasm_hash)?)]),
+        E::Proposed { op, args, ready_at } => (
+            vec![sym(op)?],
+            vec![
+                ("args", any_vec(args)?),
+                ("ready_at", ScVal::U64(*ready_at)),
+            ],
+        ),
+        E::Cancelled { op, args } | E::Executed { op, args } => {
+            (vec![sym(op)?], vec![("args", any_vec(args)?)])
+        }
         E::EscrowCreated {
             escrow_id,
             depositor,
@@ -268,14 +292,35 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
             rater,
             author,
             rating,
+            weight,
             author_reputation,
             author_credit_score,
         } => (
             vec![ScVal::U64(*contribution_id), addr(rater), addr(author)],
             vec![
                 ("rating", ScVal::U32(*rating)),
+                ("weight", ScVal::U32(*weight)),
                 ("author_reputation", ScVal::U32(*author_reputation)),
                 ("author_credit_score", ScVal::U32(*author_credit_score)),
+            ],
+        ),
+        E::CourseBound { course_id, issuer } => {
+            (vec![ScVal::U64(*course_id), addr(issuer)], vec![])
+        }
+        E::CompletionCorrected {
+            learner,
+            course_id,
+            previous_pct,
+            score_pct,
+            credit_score,
+            reputation,
+        } => (
+            vec![addr(learner), ScVal::U64(*course_id)],
+            vec![
+                ("previous_pct", ScVal::U32(*previous_pct)),
+                ("score_pct", ScVal::U32(*score_pct)),
+                ("credit_score", ScVal::U32(*credit_score)),
+                ("reputation", ScVal::U32(*reputation)),
             ],
         ),
         E::Funded {
@@ -304,6 +349,17 @@ pub fn to_scvals(body: &TeachLinkEvent) -> Result<(Vec<ScVal>, ScVal), EncodeErr
             (vec![addr(learner)], vec![("amount", i128v(*amount))])
         }
         E::Withdrawn { to, amount } => (vec![addr(to)], vec![("amount", i128v(*amount))]),
+        E::AllowanceSet { issuer, amount } => {
+            (vec![addr(issuer)], vec![("amount", i128v(*amount))])
+        }
+        E::RewardRevoked {
+            learner,
+            amount,
+            unclaimed,
+        } => (
+            vec![addr(learner)],
+            vec![("amount", i128v(*amount)), ("unclaimed", i128v(*unclaimed))],
+        ),
         E::ValidatorRegistered {
             validator,
             signing_key,

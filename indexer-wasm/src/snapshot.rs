@@ -116,6 +116,13 @@ impl EventChain {
         if self.through.is_some_and(|t| id <= t) {
             return Ok(false);
         }
+        let events = self
+            .events
+            .checked_add(1)
+            .ok_or_else(|| SnapshotError::Malformed {
+                line: 0,
+                reason: format!("the event chain's count {} cannot grow", self.events),
+            })?;
         let mut prev = [0u8; 32];
         hex::decode_to_slice(&self.head, &mut prev).map_err(|_| SnapshotError::Malformed {
             line: 0,
@@ -134,7 +141,7 @@ impl EventChain {
         field(&mut h, event.value.as_bytes());
         self.head = hex::encode(h.finalize());
         self.through = Some(id);
-        self.events += 1;
+        self.events = events;
         Ok(true)
     }
 }
@@ -365,6 +372,7 @@ pub fn decode(bytes: &[u8], expected: &Expected<'_>) -> Result<Snapshot, Snapsho
         line: 1,
         reason: e.to_string(),
     })?;
+    check_ranges(&header)?;
     if header.network_passphrase != expected.network_passphrase {
         return Err(SnapshotError::WrongNetwork {
             snapshot: header.network_passphrase,
@@ -443,6 +451,57 @@ pub fn decode(bytes: &[u8], expected: &Expected<'_>) -> Result<Snapshot, Snapsho
         state,
         sha256: computed,
     })
+}
+
+/// Refuses header fields no store could have written, whatever the hash says (a hash
+/// proves who made the file, not that it is sane): counts beyond what the SQL stores keep
+/// (signed 64-bit), a chain whose count and last event disagree, positions past the
+/// checkpoint, a chain head that is not a SHA-256.
+fn check_ranges(h: &Header) -> Result<(), SnapshotError> {
+    let bad = |reason: String| Err(SnapshotError::Malformed { line: 1, reason });
+    let max = i64::MAX as u64;
+    for (name, value) in [
+        ("events", h.events),
+        ("orphans", h.orphans),
+        ("entities", h.entities),
+        ("chain.events", h.chain.events),
+    ] {
+        if value > max {
+            return bad(format!("{name} {value} is out of range (at most {max})"));
+        }
+    }
+    if (h.chain.events == 0) != h.chain.through.is_none() {
+        return bad(format!(
+            "chain.events {} and chain.through {:?} disagree",
+            h.chain.events, h.chain.through
+        ));
+    }
+    let ledger = h.checkpoint.ledger;
+    for (name, id) in [
+        ("chain.through", h.chain.through),
+        ("applied_through", h.applied_through),
+    ] {
+        if let Some(id) = id.filter(|id| id.ledger() > ledger) {
+            return bad(format!(
+                "{name} {id} is after the checkpoint's ledger {ledger}"
+            ));
+        }
+    }
+    if let Some(g) = h
+        .checkpoint
+        .gaps
+        .iter()
+        .find(|g| g.first_ledger > g.last_ledger || g.last_ledger > ledger)
+    {
+        return bad(format!(
+            "gap {}..={} is not within the checkpoint's ledgers",
+            g.first_ledger, g.last_ledger
+        ));
+    }
+    if h.chain.head.len() != 64 || !h.chain.head.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return bad(format!("chain.head {:?} is not a SHA-256", h.chain.head));
+    }
+    Ok(())
 }
 
 fn insert<T: Keyed>(map: &mut BTreeMap<T::Key, T>, x: T) -> Result<(), &'static str> {
@@ -600,6 +659,88 @@ mod tests {
             decode(&reseal(&lines), &expected(&c)),
             Err(SnapshotError::Format(f)) if f == "teachlink-snapshot/2"
         ));
+    }
+
+    /// Issue 17 item 6: a header with a valid hash and an impossible count is refused at
+    /// decode; a chain at its maximum count refuses to grow instead of panicking.
+    #[test]
+    fn refuses_header_fields_out_of_range_and_never_overflows() {
+        let (state, checkpoint) = sample();
+        let c = contracts();
+        let text = String::from_utf8(
+            encode(NET, &c, &checkpoint, &EventChain::genesis(), &state)
+                .expect("encodes")
+                .bytes,
+        )
+        .expect("utf-8");
+        let forged = |edit: &dyn Fn(&mut Header)| {
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            lines.pop();
+            let mut header: Header = serde_json::from_str(&lines[0]).expect("header");
+            edit(&mut header);
+            lines[0] = serde_json::to_string(&header).expect("json");
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            decode(&reseal(&refs), &expected(&c))
+        };
+        let through = checkpoint.cursor;
+        assert_eq!(
+            forged(&|h| {
+                h.chain.events = u64::MAX;
+                h.chain.through = through;
+            }),
+            Err(SnapshotError::Malformed {
+                line: 1,
+                reason: format!(
+                    "chain.events {} is out of range (at most {})",
+                    u64::MAX,
+                    i64::MAX
+                ),
+            })
+        );
+        assert_eq!(
+            forged(&|h| h.chain.events = 5),
+            Err(SnapshotError::Malformed {
+                line: 1,
+                reason: "chain.events 5 and chain.through None disagree".into(),
+            })
+        );
+        let later = EventId::end_of_ledger(checkpoint.ledger + 1);
+        assert_eq!(
+            forged(&|h| h.applied_through = Some(later)),
+            Err(SnapshotError::Malformed {
+                line: 1,
+                reason: format!(
+                    "applied_through {later} is after the checkpoint's ledger {}",
+                    checkpoint.ledger
+                ),
+            })
+        );
+        // Positive control: the file as made decodes.
+        assert!(forged(&|_| {}).is_ok());
+
+        let mut full = EventChain {
+            events: u64::MAX,
+            ..EventChain::genesis()
+        };
+        let event = RawEvent {
+            kind: Some("contract".into()),
+            id: "0000000042949672960-0000000000".into(),
+            ledger: 10,
+            ledger_closed_at: String::new(),
+            contract_id: traffic::ESCROW.to_string(),
+            tx_hash: String::new(),
+            topic: vec![],
+            value: String::new(),
+            in_successful_contract_call: None,
+        };
+        assert_eq!(
+            full.push(&event),
+            Err(SnapshotError::Malformed {
+                line: 0,
+                reason: format!("the event chain's count {} cannot grow", u64::MAX),
+            })
+        );
+        assert_eq!(full.events, u64::MAX, "unchanged");
     }
 
     /// Lines followed by a trailer with their correct hash: what a forger who does not

@@ -383,6 +383,60 @@ impl RpcClient {
     }
 }
 
+/// Checks one `getEvents` page against the paging contract before anything of it is
+/// stored: event ids parse, rise strictly, lie after where the request started and no later
+/// than the page's `latestLedger`; the page cursor does not go back and does not point past
+/// the end of `latestLedger`. Returns where the next page starts (the page cursor, or for
+/// older RPCs without one the last event's id; `None` for an empty page without a cursor).
+pub fn validate_page(page: &EventsPage, from: Start) -> Result<Option<EventId>, RpcError> {
+    let bad = |what: String| Err(RpcError::Malformed(what));
+    let mut previous: Option<EventId> = None;
+    for event in &page.events {
+        let id = event
+            .id
+            .parse::<EventId>()
+            .map_err(|e| RpcError::Malformed(format!("event id: {e}")))?;
+        if previous.is_some_and(|p| id <= p) {
+            return bad(format!("event ids not in ascending order at {id}"));
+        }
+        let after_start = match from {
+            Start::After(c) => id > c,
+            Start::Ledger(l) => id.ledger() >= l,
+        };
+        if !after_start {
+            return bad(format!("event {id} is not after the requested start"));
+        }
+        if id.ledger() > page.latest_ledger || event.ledger != id.ledger() {
+            return bad(format!(
+                "event {id} is not in a closed ledger (ledger {}, latest {})",
+                event.ledger, page.latest_ledger
+            ));
+        }
+        previous = Some(id);
+    }
+    let next = match page.cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => c
+            .parse::<EventId>()
+            .map_err(|e| RpcError::Malformed(format!("cursor: {e}")))?,
+        None => return Ok(previous),
+    };
+    if previous.is_some_and(|p| next < p) {
+        return bad(format!("cursor {next} is before the page's last event"));
+    }
+    if let Start::After(c) = from {
+        if next < c {
+            return bad(format!("cursor {next} goes back before the request's {c}"));
+        }
+    }
+    if next > EventId::end_of_ledger(page.latest_ledger) {
+        return bad(format!(
+            "cursor {next} is beyond the latest ledger {}",
+            page.latest_ledger
+        ));
+    }
+    Ok(Some(next))
+}
+
 /// Syncs one deployment into one store.
 pub struct Syncer<'s, S: Store, T: Timer> {
     rpc: RpcClient,
@@ -520,10 +574,17 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
         };
         let ids = self.contract_ids.clone();
         let limit = self.config.page_limit;
-        let page = match self
+        // A page that breaks the paging contract is refused like a failed call (retried,
+        // then failed over by the caller): stored as-is it would hide the damage behind
+        // the checkpoint.
+        let (page, next) = match self
             .retrying(|rpc| {
                 let ids = ids.clone();
-                async move { rpc.get_events(&ids, from, limit).await }
+                async move {
+                    let page = rpc.get_events(&ids, from, limit).await?;
+                    let next = validate_page(&page, from)?;
+                    Ok((page, next))
+                }
             })
             .await
         {
@@ -557,18 +618,8 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
             oldest_ledger: page.oldest_ledger.unwrap_or(oldest),
         });
         let count = page.events.len();
-        let next = match page.cursor.as_deref().filter(|c| !c.is_empty()) {
-            Some(c) => c
-                .parse::<EventId>()
-                .map_err(|e| self.malformed(format!("cursor: {e}")))?,
-            // Older RPCs without a page cursor: resume after the last event.
-            None => match page.events.last() {
-                Some(last) => last
-                    .id
-                    .parse::<EventId>()
-                    .map_err(|e| self.malformed(format!("event id: {e}")))?,
-                None => return Ok(self.caught_up(&checkpoint)),
-            },
+        let Some(next) = next else {
+            return Ok(self.caught_up(&checkpoint));
         };
         // A store that archives the events as received gets a copy of them.
         let raw: Vec<RawEvent> = if self.store.keeps_raw() {
@@ -693,12 +744,6 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
                 }
             }
         }
-    }
-
-    fn malformed(&mut self, msg: String) -> SyncError {
-        let error = RpcError::Malformed(msg);
-        self.status.last_error = Some(error.to_string());
-        SyncError::Rpc { attempts: 1, error }
     }
 
     fn observe(&mut self, h: Health) {

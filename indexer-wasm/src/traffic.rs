@@ -198,6 +198,7 @@ pub fn cycle(n: u32, learners: u32, out: &mut Vec<(Address, E)>) {
                 rater: teacher,
                 author: learner,
                 rating: 1 + n % 5,
+                weight: 1 + n % 5,
                 author_reputation: n % 1_000,
                 author_credit_score: 500 + n % 300,
             },

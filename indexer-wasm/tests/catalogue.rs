@@ -94,6 +94,8 @@ fn value_of(ty: &str) -> ScVal {
         "bool" => ScVal::Bool(true),
         "String" => ScVal::String(ScString(b"text".to_vec().try_into().unwrap())),
         "Symbol" => sym("sym"),
+        // Any value (a timelocked call's arguments): a u32, say.
+        "Val" => ScVal::U32(9),
         "BytesN<32>" => ScVal::Bytes(ScBytes(vec![5u8; 32].try_into().unwrap())),
         // Variable length: an EVM address, say.
         "Bytes" => ScVal::Bytes(ScBytes(vec![6u8; 20].try_into().unwrap())),

@@ -316,6 +316,18 @@ fn run_scenario(chain: &Chain) -> People {
     chain.call(
         root,
         &reputation,
+        "bind_course",
+        vec![ScVal::U64(42), addr(root)],
+    );
+    chain.call(
+        root,
+        &reputation,
+        "grant_role",
+        vec![sym("rater"), addr(&p.bob)],
+    );
+    chain.call(
+        root,
+        &reputation,
         "record_completion",
         vec![addr(root), addr(&p.alice), ScVal::U64(42), ScVal::U32(90)],
     );
@@ -331,6 +343,12 @@ fn run_scenario(chain: &Chain) -> People {
         "rate",
         vec![addr(&p.bob), ScVal::U64(1), ScVal::U32(5)],
     );
+    chain.call(
+        root,
+        &reputation,
+        "correct_completion",
+        vec![addr(&p.alice), ScVal::U64(42), ScVal::U32(70)],
+    );
 
     let rewards = chain.contract("rewards").to_string();
     chain.call(
@@ -339,12 +357,24 @@ fn run_scenario(chain: &Chain) -> People {
         "grant_role",
         vec![sym("issuer"), addr(root)],
     );
+    chain.call(
+        root,
+        &rewards,
+        "set_allowance",
+        vec![addr(root), i128v(5_000_000)],
+    );
     chain.call(root, &rewards, "fund", vec![addr(root), i128v(10_000_000)]);
     chain.call(
         root,
         &rewards,
         "issue",
         vec![addr(root), addr(&p.alice), i128v(3_000_000), sym("course")],
+    );
+    chain.call(
+        root,
+        &rewards,
+        "revoke",
+        vec![addr(&p.alice), i128v(1_000_000)],
     );
     chain.call(&p.alice, &rewards, "claim", vec![addr(&p.alice)]);
     p
@@ -375,9 +405,9 @@ async fn syncs_every_projection_from_the_real_contracts_and_replays_identically(
         store.unknown_events().await.unwrap()
     );
     assert_eq!(stats.orphans, 0);
-    // 2 grant_role, 4+3 escrow, 4 content, 3 reputation, 3 rewards.
-    assert_eq!(stats.events, 19);
-    assert_eq!(status.events_indexed, 19);
+    // 3 grant_role, 4+3 escrow, 4 content, 5 reputation, 5 rewards.
+    assert_eq!(stats.events, 24);
+    assert_eq!(status.events_indexed, 24);
     assert!(status.caught_up && status.ledgers_behind == 0, "{status:?}");
     assert!(
         status.pages >= 5 && status.last_error.is_none(),
@@ -460,33 +490,51 @@ async fn syncs_every_projection_from_the_real_contracts_and_replays_identically(
         ),
         (1, 1, 1)
     );
-    assert!(
-        profile.credit_score > 0 && profile.reputation > 0,
-        "{profile:?}"
+    // The corrected completion (70) and bob's rating at the rater role's weight 5.
+    assert_eq!(
+        (
+            profile.completion_score_sum,
+            profile.rating_weight,
+            profile.weighted_rating_sum
+        ),
+        (70, 5, 25)
     );
+    assert_eq!((profile.reputation, profile.credit_score), (320, 24));
     let completions = store.completions_by_course(42).await.unwrap();
     assert_eq!(completions.len(), 1);
     assert_eq!(
         (completions[0].learner, completions[0].score_pct),
-        (alice, 90)
+        (alice, 70)
     );
-    assert_eq!(
-        store.contribution(1).await.unwrap().unwrap().ratings[0].rater,
-        bob
-    );
+    let rating = &store.contribution(1).await.unwrap().unwrap().ratings[0];
+    assert_eq!((rating.rater, rating.weight), (bob, 5));
+    let admin = Address::Account(chain.root.verifying_key().to_bytes());
+    let courses = store
+        .contract_admin(&chain.contract("reputation").parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .courses;
+    assert_eq!(courses.into_iter().collect::<Vec<_>>(), [(42, admin)]);
 
     // Rewards and the pool.
     let r = store.rewards(&alice).await.unwrap().unwrap();
     assert_eq!(
         (r.issued, r.claimed, r.unclaimed),
-        (3_000_000, 3_000_000, 0)
+        (3_000_000, 2_000_000, 0)
     );
     let pool = store.pool().await.unwrap().unwrap();
     assert_eq!(
-        (pool.funded, pool.balance, pool.unclaimed),
-        (10_000_000, 7_000_000, 0)
+        (pool.funded, pool.balance, pool.unclaimed, pool.revoked),
+        (10_000_000, 8_000_000, 0, 1_000_000)
     );
-    let admin = Address::Account(chain.root.verifying_key().to_bytes());
+    assert_eq!(
+        pool.allowances
+            .iter()
+            .map(|a| (a.issuer, a.remaining))
+            .collect::<Vec<_>>(),
+        [(admin, 2_000_000)]
+    );
     let roles = store
         .contract_admin(&chain.contract("rewards").parse().unwrap())
         .await
@@ -505,7 +553,7 @@ async fn syncs_every_projection_from_the_real_contracts_and_replays_identically(
         .unwrap();
     let replay = sync_all(&chain, &store, 7).await;
     assert_eq!(replay.events_indexed, 0);
-    assert_eq!(replay.duplicate_events, 19);
+    assert_eq!(replay.duplicate_events, 24);
     assert_eq!(store.snapshot().unwrap(), before);
 }
 

@@ -27,6 +27,15 @@ pub const BRIDGE_UNBONDING_PERIOD: u64 = 7 * 86_400;
 pub const BRIDGE_MAX_VALIDATORS: u32 = 8;
 /// The local bridge's transfer timeout: one day, in seconds.
 pub const BRIDGE_TRANSFER_TIMEOUT: u64 = 86_400;
+/// Every contract's admin timelock on localnet: two seconds between `propose` and the
+/// gated call (an upgrade, a bridge validator's activation, a bridge limit raise). Nonzero,
+/// so local tools exercise the real propose-wait-execute flow, and short, so tests that
+/// activate validators wait about two ledgers. A real network sets days.
+pub const TIMELOCK_DELAY: u64 = 2;
+/// Fewest active validators with which the local bridge accepts a quorum.
+pub const BRIDGE_MIN_ACTIVE_VALIDATORS: u32 = 3;
+/// Least active stake with which the local bridge accepts a quorum: three minimum stakes.
+pub const BRIDGE_MIN_ACTIVE_STAKE: i128 = 3 * BRIDGE_MIN_STAKE;
 
 /// Where the TeachLink contracts live on a network; written as JSON for other components.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,9 +53,10 @@ pub struct Deployment {
 
 /// Uploads and instantiates every TeachLink contract from `wasm_dir`
 /// (`target/wasm32v1-none/contract/`), closing a ledger after each step. The admin is the
-/// node's root account; the rewards pool's token and the bridge's staking and carried token
-/// are the native asset, and the bridge is chain `Config::bridge_chain` with no remote chains
-/// configured (the admin adds them with `set_chain_limits`). Salts are fixed per
+/// node's root account, with a [`TIMELOCK_DELAY`] timelock; the rewards pool's token and the
+/// bridge's staking and carried token are the native asset, and the bridge is chain
+/// `Config::bridge_chain` with no remote chains configured (the admin proposes them, then
+/// adds them with `set_chain_limits` once the timelock passed). Salts are fixed per
 /// contract, so the ids are the same on every fresh chain with the same passphrase.
 pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> {
     let root = node.root_key().clone();
@@ -76,7 +86,10 @@ pub fn deploy_teachlink(node: &mut Node, wasm_dir: &Path) -> Result<Deployment> 
             salt: Uint256(sha256(format!("teachlink/{name}").as_bytes())),
         });
         let id = contract_id(node.network_id(), preimage.clone())?;
-        let mut constructor_args = vec![ScVal::Address(admin_address.clone())];
+        let mut constructor_args = vec![
+            ScVal::Address(admin_address.clone()),
+            ScVal::U64(TIMELOCK_DELAY),
+        ];
         match name {
             "rewards" => constructor_args.push(ScVal::Address(native_asset.clone())),
             "bridge" => constructor_args.push(bridge_config(&native_asset, bridge_chain)?),
@@ -108,13 +121,12 @@ fn bridge_config(token: &ScAddress, local_chain: u32) -> Result<ScVal> {
     let fields = [
         ("local_chain", ScVal::U32(local_chain)),
         ("max_validators", ScVal::U32(BRIDGE_MAX_VALIDATORS)),
+        ("min_active_stake", i128_val(BRIDGE_MIN_ACTIVE_STAKE)),
         (
-            "min_stake",
-            ScVal::I128(Int128Parts {
-                hi: (BRIDGE_MIN_STAKE >> 64) as i64,
-                lo: BRIDGE_MIN_STAKE as u64,
-            }),
+            "min_active_validators",
+            ScVal::U32(BRIDGE_MIN_ACTIVE_VALIDATORS),
         ),
+        ("min_stake", i128_val(BRIDGE_MIN_STAKE)),
         ("token", ScVal::Address(token.clone())),
         ("transfer_timeout", ScVal::U64(BRIDGE_TRANSFER_TIMEOUT)),
         ("unbonding_period", ScVal::U64(BRIDGE_UNBONDING_PERIOD)),
@@ -127,6 +139,13 @@ fn bridge_config(token: &ScAddress, local_chain: u32) -> Result<ScVal> {
         });
     }
     Ok(ScVal::Map(Some(ScMap(entries.try_into()?))))
+}
+
+fn i128_val(v: i128) -> ScVal {
+    ScVal::I128(Int128Parts {
+        hi: (v >> 64) as i64,
+        lo: v as u64,
+    })
 }
 
 /// Submits one root-account invocation, closes the ledger, and fails unless it succeeded.

@@ -26,9 +26,12 @@ fn deploy(net: &Net, admin: &SigningKey) -> ScAddress {
             salt: Uint256([9; 32]),
         }),
         executable: ContractExecutable::Wasm(hash_of(&return_value(&got))),
-        constructor_args: vec![ScVal::Address(ScAddress::Account(account_id(admin)))]
-            .try_into()
-            .unwrap(),
+        constructor_args: vec![
+            ScVal::Address(ScAddress::Account(account_id(admin))),
+            ScVal::U64(teachlink_localnet::deploy::TIMELOCK_DELAY),
+        ]
+        .try_into()
+        .unwrap(),
     });
     let tx = net.prepare(admin, create);
     match return_value(&net.send_and_apply(&net.sign(tx, &[admin]))) {

@@ -8,7 +8,8 @@ use common::*;
 use serde_json::json;
 use stellar_xdr::{OperationBody, ScAddress, ScSymbol, ScVal};
 use teachlink_localnet::deploy::{
-    BRIDGE_LOCAL_CHAIN, BRIDGE_MAX_VALIDATORS, BRIDGE_MIN_STAKE, BRIDGE_TRANSFER_TIMEOUT,
+    BRIDGE_LOCAL_CHAIN, BRIDGE_MAX_VALIDATORS, BRIDGE_MIN_ACTIVE_STAKE,
+    BRIDGE_MIN_ACTIVE_VALIDATORS, BRIDGE_MIN_STAKE, BRIDGE_TRANSFER_TIMEOUT,
     BRIDGE_UNBONDING_PERIOD,
 };
 use teachlink_localnet::{deploy_teachlink, Deployment, TEACHLINK_CONTRACTS};
@@ -44,6 +45,33 @@ fn read(net: &Net, reader: &ed25519_dalek::SigningKey, contract: &str, function:
     unb64(sim["results"][0]["xdr"].as_str().expect("result xdr"))
 }
 
+/// The bridge's `DataKey::Config` entry of its instance storage, read with getLedgerEntries.
+fn bridge_config(net: &Net, contract: &str) -> ScVal {
+    let key = stellar_xdr::LedgerKey::ContractData(stellar_xdr::LedgerKeyContractData {
+        contract: contract.parse().expect("contract strkey"),
+        key: ScVal::LedgerKeyContractInstance,
+        durability: stellar_xdr::ContractDataDurability::Persistent,
+    });
+    let r = net.result("getLedgerEntries", json!({ "keys": [b64(&key)] }));
+    let data: stellar_xdr::LedgerEntryData =
+        unb64(r["entries"][0]["xdr"].as_str().expect("instance entry"));
+    let stellar_xdr::LedgerEntryData::ContractData(data) = data else {
+        panic!("the instance entry is not contract data");
+    };
+    let ScVal::ContractInstance(instance) = data.val else {
+        panic!("not a contract instance");
+    };
+    let config_key = ScVal::Vec(Some(vec![sym("Config")].try_into().unwrap()));
+    instance
+        .storage
+        .expect("instance storage")
+        .iter()
+        .find(|e| e.key == config_key)
+        .expect("Config in instance storage")
+        .val
+        .clone()
+}
+
 #[test]
 fn contracts_answer_at_their_ids_with_the_root_as_admin() {
     let net = Net::start();
@@ -70,9 +98,9 @@ fn contracts_answer_at_their_ids_with_the_root_as_admin() {
     let token = read(&net, &reader, &deployment.contracts["rewards"], "token");
     let native: ScAddress = deployment.native_asset.parse().unwrap();
     assert_eq!(token, ScVal::Address(native.clone()));
-    // The bridge carries and stakes the native asset, with the local Config.
-    let ScVal::Map(Some(config)) = read(&net, &reader, &deployment.contracts["bridge"], "config")
-    else {
+    // The bridge carries and stakes the native asset, with the local Config (in its
+    // instance storage: the bridge has no config view).
+    let ScVal::Map(Some(config)) = bridge_config(&net, &deployment.contracts["bridge"]) else {
         panic!("bridge config is not a map");
     };
     let field = |name: &str| {
@@ -87,12 +115,17 @@ fn contracts_answer_at_their_ids_with_the_root_as_admin() {
     assert_eq!(field("token"), ScVal::Address(native));
     assert_eq!(field("local_chain"), ScVal::U32(BRIDGE_LOCAL_CHAIN));
     assert_eq!(field("max_validators"), ScVal::U32(BRIDGE_MAX_VALIDATORS));
-    assert_eq!(
-        field("min_stake"),
+    let i128_val = |v: i128| {
         ScVal::I128(stellar_xdr::Int128Parts {
             hi: 0,
-            lo: BRIDGE_MIN_STAKE as u64
+            lo: v as u64,
         })
+    };
+    assert_eq!(field("min_stake"), i128_val(BRIDGE_MIN_STAKE));
+    assert_eq!(field("min_active_stake"), i128_val(BRIDGE_MIN_ACTIVE_STAKE));
+    assert_eq!(
+        field("min_active_validators"),
+        ScVal::U32(BRIDGE_MIN_ACTIVE_VALIDATORS)
     );
     assert_eq!(
         field("unbonding_period"),

@@ -37,9 +37,12 @@ fn restart_resumes_the_chain_from_the_state_file() {
                 salt: Uint256([3; 32]),
             }),
             executable: ContractExecutable::Wasm(hash_of(&return_value(&got))),
-            constructor_args: vec![ScVal::Address(ScAddress::Account(account_id(&alice)))]
-                .try_into()
-                .unwrap(),
+            constructor_args: vec![
+                ScVal::Address(ScAddress::Account(account_id(&alice))),
+                ScVal::U64(teachlink_localnet::deploy::TIMELOCK_DELAY),
+            ]
+            .try_into()
+            .unwrap(),
         });
         let tx = net.prepare(&alice, create);
         let ScVal::Address(contract) = return_value(&net.send_and_apply(&net.sign(tx, &[&alice])))

@@ -28,9 +28,12 @@ fn deploy_reputation(net: &Net, admin: &ed25519_dalek::SigningKey) -> ScAddress 
             salt: Uint256([7; 32]),
         }),
         executable: ContractExecutable::Wasm(wasm_hash),
-        constructor_args: vec![ScVal::Address(ScAddress::Account(account_id(admin)))]
-            .try_into()
-            .unwrap(),
+        constructor_args: vec![
+            ScVal::Address(ScAddress::Account(account_id(admin))),
+            ScVal::U64(teachlink_localnet::deploy::TIMELOCK_DELAY),
+        ]
+        .try_into()
+        .unwrap(),
     });
     let deploy = net.prepare(admin, create);
     let got = net.send_and_apply(&net.sign(deploy, &[admin]));

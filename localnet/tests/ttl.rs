@@ -143,9 +143,12 @@ fn invocation_restores_archived_code_automatically() {
             salt: Uint256([1; 32]),
         }),
         executable: ContractExecutable::Wasm(hash.clone()),
-        constructor_args: vec![ScVal::Address(ScAddress::Account(account_id(&alice)))]
-            .try_into()
-            .unwrap(),
+        constructor_args: vec![
+            ScVal::Address(ScAddress::Account(account_id(&alice))),
+            ScVal::U64(teachlink_localnet::deploy::TIMELOCK_DELAY),
+        ]
+        .try_into()
+        .unwrap(),
     });
     let tx = net.prepare(&alice, create);
     let TransactionExt::V1(data) = &tx.ext else {
@@ -180,9 +183,12 @@ fn invoking_archived_code_without_restore_fails() {
             salt: Uint256([2; 32]),
         }),
         executable: ContractExecutable::Wasm(hash.clone()),
-        constructor_args: vec![ScVal::Address(ScAddress::Account(account_id(&alice)))]
-            .try_into()
-            .unwrap(),
+        constructor_args: vec![
+            ScVal::Address(ScAddress::Account(account_id(&alice))),
+            ScVal::U64(teachlink_localnet::deploy::TIMELOCK_DELAY),
+        ]
+        .try_into()
+        .unwrap(),
     });
     // Simulated while live, applied after the code expired: the host is never reached.
     let tx = net.prepare(&alice, create);

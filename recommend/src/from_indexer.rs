@@ -113,7 +113,10 @@ pub fn from_state(state: &State) -> Indexed {
             activity.push(Activity {
                 learner: author.clone(),
                 time: r.stamp.at,
-                kind: ActivityKind::RatingReceived { stars: r.rating },
+                kind: ActivityKind::RatingReceived {
+                    stars: r.rating,
+                    weight: r.weight,
+                },
             });
         }
     }
@@ -216,6 +219,7 @@ mod tests {
                     rater: alice,
                     author: teacher,
                     rating: 5,
+                    weight: 5,
                     author_reputation: 0,
                     author_credit_score: 0,
                 },
@@ -227,6 +231,7 @@ mod tests {
                     rater: bob,
                     author: teacher,
                     rating: 9,
+                    weight: 5,
                     author_reputation: 0,
                     author_credit_score: 0,
                 },
@@ -267,7 +272,11 @@ mod tests {
         // Reputation: alice's completion, and both ratings for the author.
         assert_eq!(ix.activity.len(), 3);
         assert!(ix.activity.iter().any(|x| x.learner == teacher.to_string()
-            && x.kind == ActivityKind::RatingReceived { stars: 9 }));
+            && x.kind
+                == ActivityKind::RatingReceived {
+                    stars: 9,
+                    weight: 5
+                }));
     }
 
     #[test]

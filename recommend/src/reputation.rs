@@ -27,8 +27,9 @@ use serde::{Deserialize, Serialize};
 pub enum ActivityKind {
     /// A completion recorded for the learner, with its score (0..=100).
     Completion { score_pct: u32 },
-    /// A rating (1..=5) the learner's contribution received.
-    RatingReceived { stars: u32 },
+    /// A rating (1..=5) the learner's contribution received, with its rater's weight
+    /// (1..=5, carried by the event).
+    RatingReceived { stars: u32, weight: u32 },
 }
 
 /// One event of reputation activity.
@@ -47,6 +48,10 @@ pub struct Counters {
     pub score_sum: u64,
     pub ratings: u32,
     pub rating_sum: u64,
+    /// Sum of the ratings' weights, and of weight × stars: the contract's rating points
+    /// use their ratio as the average.
+    pub rating_weight: u64,
+    pub weighted_rating_sum: u64,
 }
 
 impl Counters {
@@ -58,9 +63,12 @@ impl Counters {
                 self.completions = self.completions.saturating_add(1);
                 self.score_sum = self.score_sum.saturating_add(u64::from(score_pct.min(100)));
             }
-            ActivityKind::RatingReceived { stars } => {
+            ActivityKind::RatingReceived { stars, weight } => {
+                let (stars, weight) = (u64::from(stars.clamp(1, 5)), u64::from(weight.clamp(1, 5)));
                 self.ratings = self.ratings.saturating_add(1);
-                self.rating_sum = self.rating_sum.saturating_add(u64::from(stars.clamp(1, 5)));
+                self.rating_sum = self.rating_sum.saturating_add(stars);
+                self.rating_weight = self.rating_weight.saturating_add(weight);
+                self.weighted_rating_sum = self.weighted_rating_sum.saturating_add(weight * stars);
             }
         }
     }
@@ -75,14 +83,14 @@ impl Counters {
         n.min(50) * sum / n
     }
 
-    /// Rating points (0..=5,000).
+    /// Rating points (0..=5,000), weighted: full confidence at a weight of 100.
     pub fn rating_points(&self) -> u64 {
-        if self.ratings == 0 {
+        if self.rating_weight == 0 {
             return 0;
         }
-        let n = u64::from(self.ratings);
-        let sum = self.rating_sum.clamp(n, n * 5);
-        5_000 * n.min(20) * (sum - n) / (20 * 4 * n)
+        let w = self.rating_weight.min(1 << 40);
+        let sum = self.weighted_rating_sum.clamp(w, w * 5);
+        5_000 * w.min(100) * (sum - w) / (100 * 4 * w)
     }
 }
 
@@ -129,7 +137,7 @@ pub fn features(c: &Counters, recent: &Counters, window: f64) -> [f64; FEATURES]
         avg_rating,
         rc * below_cap,
         rc * recent_score * below_cap,
-        rr * if c.ratings < 20 { 1.0 } else { 0.0 },
+        rr * if c.rating_weight < 100 { 1.0 } else { 0.0 },
         rr * avg_rating,
         (nr.min(20.0)) / 20.0,
     ]
@@ -192,7 +200,7 @@ struct Sample {
 
 /// Whether credit can only grow from here (see the module docs).
 fn below_caps(c: &Counters) -> bool {
-    c.completions < 50 && c.ratings < 20
+    c.completions < 50 && c.rating_weight < 100
 }
 
 /// The learners' activities, each sorted by time.
@@ -437,13 +445,36 @@ pub fn evaluate(
 mod tests {
     use super::*;
 
+    /// Counters whose ratings all came from raters of the highest weight.
     fn c(completions: u32, score_sum: u64, ratings: u32, rating_sum: u64) -> Counters {
         Counters {
             completions,
             score_sum,
             ratings,
             rating_sum,
+            rating_weight: u64::from(ratings) * 5,
+            weighted_rating_sum: rating_sum.saturating_mul(5),
         }
+    }
+
+    #[test]
+    fn light_raters_weigh_less_like_in_the_contract() {
+        // contracts/reputation/src/test/score.rs: twenty weight-1 five-star ratings give
+        // R = 1,000, one gives 50.
+        let mut twenty = Counters::default();
+        for _ in 0..20 {
+            twenty.add(ActivityKind::RatingReceived {
+                stars: 5,
+                weight: 1,
+            });
+        }
+        assert_eq!(credit_score(&twenty), (1_000, 60));
+        let mut one = Counters::default();
+        one.add(ActivityKind::RatingReceived {
+            stars: 5,
+            weight: 1,
+        });
+        assert_eq!(credit_score(&one), (50, 3));
     }
 
     #[test]

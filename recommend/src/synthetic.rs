@@ -306,8 +306,10 @@ pub fn generate(cfg: &SyntheticConfig) -> Synthetic {
                     activity.push(Activity {
                         learner: learner.clone(),
                         time: at + rng.below(10) * DAY,
+                        // Established raters: the weight the contract's cap gives.
                         kind: ActivityKind::RatingReceived {
                             stars: stars as u32,
+                            weight: 5,
                         },
                     });
                 }

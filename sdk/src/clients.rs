@@ -210,7 +210,8 @@ impl<T: Transport> ReputationContract<T> {
         tx::as_u32(&v, "reputation")
     }
 
-    /// Grants `role` (e.g. `"issuer"`) to `account`; the signer is the contract's admin.
+    /// Grants `role` (e.g. `"issuer"`, `"rater"`) to `account`; the signer is the
+    /// contract's admin.
     pub async fn grant_role(
         &self,
         role: &str,
@@ -218,6 +219,43 @@ impl<T: Transport> ReputationContract<T> {
         admin: &SignerKind,
     ) -> Result<Invoked<()>> {
         self.contract.grant_role(role, account, admin).await
+    }
+
+    /// Binds `course_id` to `issuer`, the only address that may record its completions;
+    /// the signer is the contract's admin.
+    pub async fn bind_course(
+        &self,
+        course_id: u64,
+        issuer: &str,
+        admin: &SignerKind,
+    ) -> Result<Invoked<()>> {
+        let args = vec![ScVal::U64(course_id), address_val(issuer, "issuer")?];
+        let s = self
+            .contract
+            .call("bind_course", false, args, admin)
+            .await?;
+        Ok(s.unit())
+    }
+
+    /// Replaces the score of `learner`'s recorded completion of `course_id` with
+    /// `score_pct`; the signer is the contract's admin.
+    pub async fn correct_completion(
+        &self,
+        learner: &str,
+        course_id: u64,
+        score_pct: u32,
+        admin: &SignerKind,
+    ) -> Result<Invoked<()>> {
+        let args = vec![
+            address_val(learner, "learner")?,
+            ScVal::U64(course_id),
+            ScVal::U32(score_pct),
+        ];
+        let s = self
+            .contract
+            .call("correct_completion", false, args, admin)
+            .await?;
+        Ok(s.unit())
     }
 }
 
@@ -286,6 +324,46 @@ impl<T: Transport> RewardsContract<T> {
             .read("unclaimed", vec![address_val(learner, "learner")?])
             .await?;
         tx::as_i128(&v, "unclaimed")
+    }
+
+    /// What `issuer` may still promise.
+    pub async fn allowance(&self, issuer: &str) -> Result<i128> {
+        let v = self
+            .contract
+            .read("allowance", vec![address_val(issuer, "issuer")?])
+            .await?;
+        tx::as_i128(&v, "allowance")
+    }
+
+    /// Sets what `issuer` may still promise in total; the signer is the contract's admin.
+    pub async fn set_allowance(
+        &self,
+        issuer: &str,
+        amount: i128,
+        admin: &SignerKind,
+    ) -> Result<Invoked<()>> {
+        let args = vec![address_val(issuer, "issuer")?, tx::i128_val(amount)];
+        let s = self
+            .contract
+            .call("set_allowance", false, args, admin)
+            .await?;
+        Ok(s.unit())
+    }
+
+    /// Takes back `amount` of `learner`'s unclaimed reward into the pool's available
+    /// balance; the signer is the contract's admin.
+    pub async fn revoke(
+        &self,
+        learner: &str,
+        amount: i128,
+        admin: &SignerKind,
+    ) -> Result<Invoked<()>> {
+        let args = vec![address_val(learner, "learner")?, tx::i128_val(amount)];
+        Ok(self
+            .contract
+            .call("revoke", false, args, admin)
+            .await?
+            .unit())
     }
 
     /// Grants `role` (e.g. `"issuer"`) to `account`; the signer is the contract's admin.
@@ -521,6 +599,41 @@ mod bindings {
             let kind = signer::resolve(&admin)?;
             invoked_js(&self.inner.grant_role(&role, &account, &kind).await?)
         }
+
+        /// Binds `courseId` to `issuer`, the only address that may record its completions;
+        /// the signer is the contract's admin.
+        #[wasm_bindgen(js_name = bindCourse, unchecked_return_type = "InvokeResult<null>")]
+        pub async fn bind_course(
+            &self,
+            #[wasm_bindgen(js_name = courseId, unchecked_param_type = "number | bigint")]
+            course_id: JsValue,
+            issuer: String,
+            #[wasm_bindgen(unchecked_param_type = "Signer")] admin: JsValue,
+        ) -> JsResult {
+            let course = js::u64_of(&course_id, "courseId")?;
+            let kind = signer::resolve(&admin)?;
+            invoked_js(&self.inner.bind_course(course, &issuer, &kind).await?)
+        }
+
+        /// Replaces the score of `learner`'s recorded completion of `courseId` with
+        /// `scorePct`; the signer is the contract's admin.
+        #[wasm_bindgen(js_name = correctCompletion, unchecked_return_type = "InvokeResult<null>")]
+        pub async fn correct_completion(
+            &self,
+            learner: String,
+            #[wasm_bindgen(js_name = courseId, unchecked_param_type = "number | bigint")]
+            course_id: JsValue,
+            #[wasm_bindgen(js_name = scorePct)] score_pct: u32,
+            #[wasm_bindgen(unchecked_param_type = "Signer")] admin: JsValue,
+        ) -> JsResult {
+            let course = js::u64_of(&course_id, "courseId")?;
+            let kind = signer::resolve(&admin)?;
+            let r = self
+                .inner
+                .correct_completion(&learner, course, score_pct, &kind)
+                .await?;
+            invoked_js(&r)
+        }
     }
 
     /// A client of one deployed TeachLink rewards contract (a pool of promised rewards).
@@ -599,6 +712,41 @@ mod bindings {
         pub async fn unclaimed(&self, learner: String) -> JsResult {
             let amount = self.inner.unclaimed(&learner).await?;
             Ok(js::to_js(&amount.to_string())?)
+        }
+
+        /// What `issuer` may still promise, as a decimal string.
+        #[wasm_bindgen(unchecked_return_type = "string")]
+        pub async fn allowance(&self, issuer: String) -> JsResult {
+            let amount = self.inner.allowance(&issuer).await?;
+            Ok(js::to_js(&amount.to_string())?)
+        }
+
+        /// Sets what `issuer` may still promise in total; the signer is the contract's
+        /// admin.
+        #[wasm_bindgen(js_name = setAllowance, unchecked_return_type = "InvokeResult<null>")]
+        pub async fn set_allowance(
+            &self,
+            issuer: String,
+            #[wasm_bindgen(unchecked_param_type = "IntegerInput")] amount: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "Signer")] admin: JsValue,
+        ) -> JsResult {
+            let amount = js::integer(&amount, "amount")?;
+            let kind = signer::resolve(&admin)?;
+            invoked_js(&self.inner.set_allowance(&issuer, amount, &kind).await?)
+        }
+
+        /// Takes back `amount` of `learner`'s unclaimed reward into the pool's available
+        /// balance; the signer is the contract's admin.
+        #[wasm_bindgen(unchecked_return_type = "InvokeResult<null>")]
+        pub async fn revoke(
+            &self,
+            learner: String,
+            #[wasm_bindgen(unchecked_param_type = "IntegerInput")] amount: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "Signer")] admin: JsValue,
+        ) -> JsResult {
+            let amount = js::integer(&amount, "amount")?;
+            let kind = signer::resolve(&admin)?;
+            invoked_js(&self.inner.revoke(&learner, amount, &kind).await?)
         }
 
         /// Grants `role` (e.g. `"issuer"`) to `account`; the signer is the contract's admin.

@@ -272,6 +272,10 @@ pub fn reputation_error_name(code: u32) -> &'static str {
         115 => "SelfRating",
         116 => "AlreadyRated",
         117 => "Overflow",
+        118 => "RaterNotEligible",
+        119 => "CourseNotBound",
+        120 => "NotCourseIssuer",
+        121 => "CompletionNotFound",
         _ => "Unknown",
     }
 }
@@ -288,6 +292,8 @@ pub fn rewards_error_name(code: u32) -> &'static str {
         113 => "NothingToClaim",
         114 => "InvalidLearner",
         115 => "Overflow",
+        116 => "AllowanceExceeded",
+        117 => "RevokeExceedsUnclaimed",
         other => token_error_name(other),
     }
 }

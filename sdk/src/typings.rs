@@ -343,6 +343,10 @@ export interface RoleRevokedEvent { event: "role_revoked"; role: string; account
 export interface PausedEvent { event: "paused"; by: string }
 export interface UnpausedEvent { event: "unpaused"; by: string }
 export interface UpgradedEvent { event: "upgraded"; wasm_hash: string }
+/** The admin timelock: `op` is the gated entry point, `args` its arguments as base64 XDR `ScVal`s; `ready_at` UNIX seconds. */
+export interface ProposedEvent { event: "proposed"; op: string; args: string[]; ready_at: number }
+export interface CancelledEvent { event: "cancelled"; op: string; args: string[] }
+export interface ExecutedEvent { event: "executed"; op: string; args: string[] }
 export interface EscrowCreatedEvent { event: "escrow_created"; escrow_id: number; depositor: string; beneficiary: string; token: string; amount: string; signers: EscrowSigner[]; threshold: number; release_after: number | null; refund_after: number | null; arbitrator: string | null; course_id: number }
 export interface EscrowApprovedEvent { event: "escrow_approved"; escrow_id: number; signer: string; weight: number; approved_weight: number; threshold: number }
 export interface EscrowReleasedEvent { event: "escrow_released"; escrow_id: number; beneficiary: string; amount: string; by: string }
@@ -356,11 +360,15 @@ export interface TransferredEvent { event: "transferred"; token_id: number; from
 export interface MetadataUpdatedEvent { event: "metadata_updated"; token_id: number; creator: string; uri: string; content_hash: string }
 export interface CompletionRecordedEvent { event: "completion_recorded"; learner: string; course_id: number; issuer: string; score_pct: number; credit_score: number; reputation: number }
 export interface ContributionRecordedEvent { event: "contribution_recorded"; contribution_id: number; learner: string; kind: string; reference: string }
-export interface ContributionRatedEvent { event: "contribution_rated"; contribution_id: number; rater: string; author: string; rating: number; author_reputation: number; author_credit_score: number }
+export interface ContributionRatedEvent { event: "contribution_rated"; contribution_id: number; rater: string; author: string; rating: number; weight: number; author_reputation: number; author_credit_score: number }
+export interface CourseBoundEvent { event: "course_bound"; course_id: number; issuer: string }
+export interface CompletionCorrectedEvent { event: "completion_corrected"; learner: string; course_id: number; previous_pct: number; score_pct: number; credit_score: number; reputation: number }
 export interface FundedEvent { event: "funded"; funder: string; amount: string; balance: string }
 export interface RewardIssuedEvent { event: "reward_issued"; learner: string; issuer: string; amount: string; reason: string; unclaimed: string }
 export interface RewardClaimedEvent { event: "reward_claimed"; learner: string; amount: string }
 export interface WithdrawnEvent { event: "withdrawn"; to: string; amount: string }
+export interface AllowanceSetEvent { event: "allowance_set"; issuer: string; amount: string }
+export interface RewardRevokedEvent { event: "reward_revoked"; learner: string; amount: string; unclaimed: string }
 export interface ValidatorRegisteredEvent { event: "validator_registered"; validator: string; signing_key: string; stake: string }
 export interface ValidatorActivatedEvent { event: "validator_activated"; validator: string }
 export interface ValidatorDeactivatedEvent { event: "validator_deactivated"; validator: string }
@@ -379,11 +387,13 @@ export interface StakeWithdrawnEvent { event: "stake_withdrawn"; validator: stri
 /** Every TeachLink contract event (`contracts/EVENTS.md`), tagged by `event`. */
 export type TeachLinkEvent =
   | AdminChangedEvent | RoleGrantedEvent | RoleRevokedEvent | PausedEvent | UnpausedEvent
-  | UpgradedEvent | EscrowCreatedEvent | EscrowApprovedEvent | EscrowReleasedEvent
+  | UpgradedEvent | ProposedEvent | CancelledEvent | ExecutedEvent | EscrowCreatedEvent | EscrowApprovedEvent | EscrowReleasedEvent
   | EscrowRefundedEvent | EscrowCancelledEvent | EscrowDisputedEvent | EscrowResolvedEvent
   | MintedEvent | ApprovedEvent | TransferredEvent | MetadataUpdatedEvent
   | CompletionRecordedEvent | ContributionRecordedEvent | ContributionRatedEvent
+  | CourseBoundEvent | CompletionCorrectedEvent
   | FundedEvent | RewardIssuedEvent | RewardClaimedEvent | WithdrawnEvent
+  | AllowanceSetEvent | RewardRevokedEvent
   | ValidatorRegisteredEvent | ValidatorActivatedEvent | ValidatorDeactivatedEvent
   | ChainLimitsSetEvent | ChainPausedEvent | ChainResumedEvent | BridgeFundedEvent
   | BridgeLockedEvent | BridgeCompletedEvent | OutboundConfirmedEvent | BridgeRefundedEvent
@@ -512,6 +522,8 @@ export interface Profile {
   contributions: number;
   ratings_received: number;
   rating_sum: number;
+  rating_weight: number;
+  weighted_rating_sum: number;
   ratings_given: number;
   reputation: number;
   credit_score: number;
@@ -532,13 +544,14 @@ export interface Contribution {
   kind: string | null;
   reference: string | null;
   recorded: Stamp | null;
-  ratings: { rater: string; rating: number; stamp: Stamp }[];
+  ratings: { rater: string; rating: number; weight: number; stamp: Stamp }[];
   rating_sum: number;
 }
 
 export type RewardEntry =
   | { Issued: { issuer: string; amount: string; reason: string; stamp: Stamp } }
-  | { Claimed: { amount: string; stamp: Stamp } };
+  | { Claimed: { amount: string; stamp: Stamp } }
+  | { Revoked: { amount: string; stamp: Stamp } };
 
 export interface LearnerRewards {
   learner: string;
@@ -556,6 +569,8 @@ export interface RewardPool {
   claimed: string;
   withdrawn: string;
   unclaimed: string;
+  revoked: string;
+  allowances: { issuer: string; remaining: string }[];
   updated: Stamp | null;
 }
 

@@ -114,6 +114,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let source = SnapshotSource {
         location: file.display().to_string(),
         sha256: Some(encoded.sha256.clone()),
+        timeout: std::time::Duration::from_secs(600),
     };
     let start = Instant::now();
     teachlink_server::snapshot::bootstrap(&fresh, &source, Some(NETWORK), &deployment)

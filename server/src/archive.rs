@@ -6,12 +6,14 @@
 //!
 //! The archive serves the deployment's contract events of every ledger from the
 //! deployment's start ledger (or the ledger after the last retention gap the server itself
-//! recorded) through the ledger its indexer committed last: `oldestLedger` and
-//! `latestLedger`. Event ids, cursors (TOID-based, as stellar-rpc's) and the page cursor
-//! (the last event of a full page, else the end of the last ledger scanned) follow
-//! stellar-rpc. Differences: topic filters are refused (`-32602`), `getLatestLedger` has
-//! no ledger hash (`id` is empty), the ledger close times of the window are not reported
-//! (the archive keeps events, not ledgers), and a cursor past the archive's head (from an
+//! recorded, or, for a store bootstrapped from a snapshot, the ledger after the snapshot:
+//! the archive never claims ledgers whose events it does not hold) through the ledger its
+//! indexer committed last: `oldestLedger` and `latestLedger`. Event ids, cursors
+//! (TOID-based, as stellar-rpc's) and the page cursor (the last event of a full page, else
+//! the end of the last ledger scanned) follow stellar-rpc. Differences: topic filters and
+//! contract ids outside the deployment are refused (`-32602`), `getLatestLedger` has no
+//! ledger hash (`id` is empty), the ledger close times of the window are not reported (the
+//! archive keeps events, not ledgers), and a cursor past the archive's head (from an
 //! endpoint ahead of it) answers an empty page with that cursor instead of an error.
 
 use axum::body::Bytes;
@@ -326,6 +328,17 @@ async fn get_events(state: &AppState, params: Value) -> Result<Value, RpcFault> 
         None => (start_ledger, None),
     };
     let filter = contract_filter(&p.filters)?;
+    // A contract this archive does not hold would answer empty pages that look complete.
+    if let ContractFilter::Only(ids) = &filter {
+        if let Some(id) = ids
+            .iter()
+            .find(|id| !state.deployment.contracts.values().any(|c| c == *id))
+        {
+            return Err(RpcFault::params(format!(
+                "contract {id} is not archived here (only the deployment's contracts are)"
+            )));
+        }
+    }
     let (oldest, latest) = current_window(state).await?;
     if let Some(c) = after.filter(|c| c.ledger() > latest) {
         // A cursor from an endpoint ahead of this archive (after a failover): nothing

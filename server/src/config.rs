@@ -129,6 +129,10 @@ pub struct Args {
     /// The SHA-256 the snapshot must have (as published beside it), if known.
     #[arg(long, env = "TEACHLINK_SNAPSHOT_SHA256", requires = "snapshot")]
     pub snapshot_sha256: Option<String>,
+    /// Seconds a snapshot download (`--snapshot` URL) may take in all before the start
+    /// fails.
+    #[arg(long, env = "TEACHLINK_SNAPSHOT_TIMEOUT_SECS", default_value_t = 600)]
+    pub snapshot_timeout_secs: u64,
     /// Seconds `GET /api/snapshot` serves one export to every request before making
     /// another (while the store has not moved it serves it regardless): an export reads
     /// the whole store, so new browsers arriving together share one.
@@ -294,6 +298,9 @@ pub struct SnapshotSource {
     /// A file path, or an `http(s)://` URL.
     pub location: String,
     pub sha256: Option<String>,
+    /// How long a download may take, connection to last byte: a peer that stops answering
+    /// must not hang the start for ever.
+    pub timeout: Duration,
 }
 
 /// When /health turns degraded or error.
@@ -528,6 +535,7 @@ impl Config {
                 snapshot: args.snapshot.clone().map(|location| SnapshotSource {
                     location,
                     sha256: args.snapshot_sha256.clone(),
+                    timeout: Duration::from_secs(args.snapshot_timeout_secs.max(1)),
                 }),
             },
             health: HealthThresholds {

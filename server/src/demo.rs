@@ -450,7 +450,17 @@ pub fn run(
         vec![addr(&c.grace), ScVal::U64(2)],
     )?;
 
-    // Completions raise the learners' credit scores; a contribution is rated.
+    // Each course's completions are recorded by the issuer bound to it, the
+    // platform; completions raise the learners' credit scores, and a learner
+    // with a completion rates a contribution (at weight 1).
+    for course_id in 1..=3 {
+        demo.call(
+            &root,
+            &reputation,
+            "bind_course",
+            vec![ScVal::U64(course_id), addr(&root)],
+        )?;
+    }
     demo.call(
         &root,
         &reputation,
@@ -480,8 +490,15 @@ pub fn run(
         vec![addr(&c.barbara), ScVal::U64(1), ScVal::U32(5)],
     )?;
 
-    // The reward pool is funded; rewards are issued, and one is claimed.
+    // The reward pool is funded; the platform may promise up to 50 XLM of
+    // it; rewards are issued, and one is claimed.
     demo.call(&root, &rewards, "fund", vec![addr(&root), i128v(100 * XLM)])?;
+    demo.call(
+        &root,
+        &rewards,
+        "set_allowance",
+        vec![addr(&root), i128v(50 * XLM)],
+    )?;
     demo.call(
         &root,
         &rewards,

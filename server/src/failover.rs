@@ -43,6 +43,9 @@ struct Endpoint {
     client: Option<RpcClient>,
     verdict: Verdict,
     latest: Option<u32>,
+    /// Its oldest ledger when it last answered: an endpoint that held a ledger is waited
+    /// for through an outage rather than replaced by one that never held it.
+    oldest: Option<u32>,
 }
 
 /// Why no endpoint can be used.
@@ -74,6 +77,7 @@ impl Endpoints {
                     client: RpcClient::new(u.clone()).ok(),
                     verdict: Verdict::Unchecked,
                     latest: None,
+                    oldest: None,
                 })
                 .collect(),
             current: 0,
@@ -167,7 +171,12 @@ impl Endpoints {
             .await
             .map_err(|_| "getHealth: no answer in time".to_string())?
             .map_err(|err| format!("getHealth: {err}"));
-        e.latest = health.as_ref().ok().map(|h| h.latest_ledger);
+        if let Ok(h) = &health {
+            e.latest = Some(h.latest_ledger);
+            e.oldest = Some(h.oldest_ledger);
+        } else {
+            e.latest = None;
+        }
         health
     }
 
@@ -185,12 +194,15 @@ impl Endpoints {
     }
 
     /// Picks the first endpoint that serves the network and answers, starting from the one
-    /// in use (after a failure: from the next one), preferring one that still holds
-    /// `needed` (the next ledger to index: switching to an endpoint whose window starts
-    /// later would make a retention gap that another endpoint, e.g. a server's archive,
-    /// avoids). `Ok(true)` when the endpoint in use changed; `Ok(false)` when none answers
-    /// now (the current one is kept and retried); an error when every endpoint is of
-    /// another network.
+    /// in use (after a failure: from the next one), keeping to those that hold `needed`
+    /// (the next ledger to index: switching to an endpoint whose window starts later makes
+    /// a retention gap that another endpoint, e.g. a server's archive, avoids). When none
+    /// that answers holds it but one held it when it last answered (an outage, maybe one
+    /// missed probe), nothing is switched: the endpoint in use is retried, and no gap is
+    /// made. Only when no endpoint ever held it is the first that answers taken (the gap is
+    /// then real and recorded). `Ok(true)` when the endpoint in use changed; `Ok(false)`
+    /// when none fits now (the current one is kept and retried); an error when every
+    /// endpoint is of another network.
     pub async fn pick(
         &mut self,
         after_failure: bool,
@@ -199,6 +211,7 @@ impl Endpoints {
         let n = self.endpoints.len();
         let first = if after_failure { 1 } else { 0 };
         let mut answering = None;
+        let mut holding = None;
         for k in first..n + first {
             let i = (self.current + k) % n;
             if let Ok(h) = self.probe(i).await {
@@ -206,11 +219,28 @@ impl Endpoints {
                     answering.get_or_insert(i);
                     continue;
                 }
-                answering = Some(i);
+                holding = Some(i);
                 break;
             }
         }
-        if let Some(i) = answering {
+        let held_elsewhere = needed.is_some_and(|l| {
+            self.endpoints
+                .iter()
+                .any(|e| e.oldest.is_some_and(|oldest| oldest <= l))
+        });
+        let chosen = match holding {
+            Some(i) => Some(i),
+            None if held_elsewhere => {
+                tracing::warn!(
+                    needed = needed.unwrap_or(0),
+                    "no answering RPC endpoint holds the next ledger to index; waiting for \
+                     the one that held it rather than making a gap"
+                );
+                None
+            }
+            None => answering,
+        };
+        if let Some(i) = chosen {
             let changed = i != self.current;
             self.switch_to(
                 i,
@@ -294,6 +324,50 @@ mod tests {
         let mut config = teachlink_localnet::Config::for_tests();
         config.network_passphrase = passphrase.to_string();
         Localnet::start(config).expect("localnet starts")
+    }
+
+    /// Issue 17 item 4: the long-retention endpoint missing one probe must not hand the
+    /// indexer to an endpoint whose window starts after the next ledger to index (the
+    /// syncer would record a gap there and move on for good).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_outage_of_the_only_endpoint_holding_the_next_ledger_makes_no_gap() {
+        let archive = localnet(DEFAULT_PASSPHRASE);
+        let short = {
+            let mut config = teachlink_localnet::Config::for_tests();
+            config.retention_ledgers = 5;
+            Localnet::start(config).expect("localnet starts")
+        };
+        short
+            .with_node(|n| {
+                for _ in 0..10 {
+                    n.close_ledger().expect("closes");
+                }
+            })
+            .expect("node");
+        let urls = [archive.url(), short.url()];
+        let mut e = Endpoints::new(&urls, None, 5);
+        assert_eq!(e.pick(false, Some(2)).await, Ok(false));
+        assert_eq!(e.current_url(), archive.url());
+        // The archive stops answering: the short endpoint answers but lacks ledger 2.
+        tokio::task::spawn_blocking(move || archive.shutdown())
+            .await
+            .expect("stopped");
+        assert_eq!(e.pick(true, Some(2)).await, Ok(false));
+        assert_eq!(e.current_url(), urls[0], "kept waiting for the archive");
+        assert_eq!(e.switches(), 0);
+        // A ledger the short endpoint holds: it is taken.
+        let oldest = short
+            .with_node(|n| n.oldest().header.ledger_seq)
+            .expect("node");
+        assert_eq!(e.pick(true, Some(oldest)).await, Ok(true));
+        assert_eq!(e.current_url(), short.url());
+        // No endpoint ever held ledger 2: the one that answers is taken (the gap is real).
+        let mut fresh = Endpoints::new(&urls, None, 5);
+        assert_eq!(fresh.pick(false, Some(2)).await, Ok(true));
+        assert_eq!(fresh.current_url(), short.url());
+        tokio::task::spawn_blocking(move || short.shutdown())
+            .await
+            .expect("stopped");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -20,12 +20,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use teachlink_indexer::decode::{Decoded, RawEvent};
 use teachlink_indexer::store::{BatchOutcome, Checkpoint, Gap};
-use teachlink_indexer::sync::{GapPolicy, RpcError, Step, SyncError, TokioTimer};
+use teachlink_indexer::sync::{GapPolicy, RpcClient, RpcError, Step, SyncError, TokioTimer};
 use teachlink_indexer::{Deployment, Status, Store, SyncConfig, Syncer};
 use tokio::sync::watch;
 
 use crate::config::{DatabaseUrl, IndexerOptions};
 use crate::failover::{EndpointReport, Endpoints};
+use crate::identity::{self, Mismatch, NetworkIdentity};
 use crate::metrics::{ErrorKind, Metrics};
 use crate::store::{self, AppStore};
 
@@ -152,6 +153,61 @@ impl<S: Store> Store for Guarded<'_, S> {
     }
 }
 
+/// Why the chain could not be confirmed as the store's.
+enum ChainCheck {
+    Mismatch(Mismatch),
+    /// The RPC or the store failed: try again later.
+    Unavailable(String),
+}
+
+/// Checks the chain `rpc_url` serves against the store's record of its chain, recording it
+/// when new (see [`crate::identity`]).
+async fn verify_chain(
+    store: &AppStore,
+    rpc_url: &str,
+    deployment: &Deployment,
+) -> Result<(), ChainCheck> {
+    let unavailable = |e: &dyn std::fmt::Display| ChainCheck::Unavailable(e.to_string());
+    let rpc = RpcClient::new(rpc_url).map_err(|e| unavailable(&e))?;
+    let observed = identity::observe(&rpc, deployment)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let stored = match store
+        .network_identity()
+        .await
+        .map_err(|e| unavailable(&e))?
+    {
+        Some(text) => Some(
+            serde_json::from_str::<NetworkIdentity>(&text)
+                .map_err(|e| unavailable(&format!("the stored chain identity: {e}")))?,
+        ),
+        None => None,
+    };
+    let update =
+        identity::check(stored.as_ref(), deployment, &observed).map_err(ChainCheck::Mismatch)?;
+    if let Some(identity) = update {
+        let text = serde_json::to_string(&identity).map_err(|e| unavailable(&e))?;
+        store
+            .set_network_identity(&text)
+            .await
+            .map_err(|e| unavailable(&e))?;
+    }
+    Ok(())
+}
+
+/// The next ledger to index, from the store's checkpoint (the deployment's start ledger for
+/// an empty store); `None` when the store cannot be read (no endpoint is then passed over).
+async fn next_needed<S: Store>(store: &S, deployment: &Deployment) -> Option<u32> {
+    match store.cursor().await {
+        Ok(Some(cp)) => Some(cp.ledger.saturating_add(1)),
+        Ok(None) => Some(deployment.start_ledger),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the store's checkpoint");
+            None
+        }
+    }
+}
+
 /// The kind of a failed step, for `teachlink_indexer_errors_total`.
 fn error_kind(e: &SyncError) -> Option<ErrorKind> {
     match e {
@@ -170,6 +226,8 @@ struct Failure {
     kind: Option<ErrorKind>,
     /// The configuration cannot work, or a gap the policy refuses: stop.
     fatal: bool,
+    /// The chain is not the store's (fatal too).
+    mismatch: bool,
     message: String,
 }
 
@@ -178,7 +236,31 @@ impl From<SyncError> for Failure {
         Failure {
             kind: error_kind(&e),
             fatal: matches!(e, SyncError::Config(_) | SyncError::Gap(_)),
+            mismatch: false,
             message: e.to_string(),
+        }
+    }
+}
+
+impl From<ChainCheck> for Failure {
+    fn from(e: ChainCheck) -> Failure {
+        match e {
+            ChainCheck::Mismatch(m) => Failure {
+                kind: None,
+                fatal: true,
+                mismatch: true,
+                message: format!(
+                    "{m}; indexing stopped: re-index into an empty store (runbook: \
+                     TeachLinkIndexerChainMismatch)"
+                ),
+            },
+            // Like a failed step: retried, and failed over to another endpoint.
+            ChainCheck::Unavailable(why) => Failure {
+                kind: Some(ErrorKind::Rpc),
+                fatal: false,
+                mismatch: false,
+                message: format!("cannot check the chain against the store: {why}"),
+            },
         }
     }
 }
@@ -218,6 +300,7 @@ pub enum Ended {
 }
 
 /// Where the sync loop's store comes from.
+#[derive(Clone)]
 pub enum StoreSource {
     /// The HTTP side's store.
     Shared(Arc<AppStore>),
@@ -237,14 +320,80 @@ impl StoreSource {
     }
 }
 
-/// Runs [`supervise`] on a thread of its own until `job.stop` turns true.
+/// Runs [`supervise`] on a thread of its own until `job.stop` turns true; a panic in it is
+/// logged, counted (`teachlink_indexer_panics_total`) and the indexer restarted on a new
+/// runtime (see [`restarting`]): nothing else would ever restart it.
 pub fn spawn(source: StoreSource, job: SyncJob) -> std::io::Result<std::thread::JoinHandle<()>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let mut runtime = Some(
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+    );
     std::thread::Builder::new()
         .name("teachlink-indexer".into())
-        .spawn(move || runtime.block_on(supervise(source, job)))
+        .spawn(move || {
+            let metrics = job.metrics.clone();
+            let stop = job.stop.clone();
+            restarting(&metrics, &stop, || {
+                let runtime = match runtime.take() {
+                    Some(r) => r,
+                    None => tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| e.to_string())?,
+                };
+                runtime.block_on(supervise(source.clone(), job.clone()));
+                Ok(())
+            })
+        })
+}
+
+/// Runs `body` until it returns; when it panics, logs and counts the panic and runs it
+/// again after a pause (1 s doubling to 60 s), unless stop was requested. An `Err` from
+/// `body` (it cannot run at all) ends it, logged.
+pub fn restarting(
+    metrics: &Metrics,
+    stop: &watch::Receiver<bool>,
+    mut body: impl FnMut() -> Result<(), String>,
+) {
+    let mut panics = 0u32;
+    loop {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut body)) {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "the indexer cannot run");
+                return;
+            }
+            Err(payload) => {
+                panics = panics.saturating_add(1);
+                metrics.indexer_panicked();
+                metrics.set_running(false);
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic without a message".into());
+                tracing::error!(panic = %what, panics, "the indexer panicked; restarting it");
+            }
+        }
+        let factor = 1u32.checked_shl(panics - 1).unwrap_or(u32::MAX);
+        let pause = Duration::from_secs(1)
+            .saturating_mul(factor)
+            .min(Duration::from_secs(60));
+        // In small steps, so a shutdown is not held up by the pause.
+        let until = Instant::now() + pause;
+        while Instant::now() < until {
+            if *stop.borrow() {
+                return;
+            }
+            std::thread::sleep(
+                Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
+            );
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
 }
 
 /// Opens the indexer's store, retrying every `lock_retry` while the database is down;
@@ -362,7 +511,7 @@ async fn supervise_on(store: &AppStore, job: &SyncJob) {
 /// Runs the sync loop on `store` while `lease` holds, until `job.stop` turns true (or the
 /// configuration is unusable). Backfills first, then follows the head every
 /// `poll_interval`.
-pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) -> Ended {
+pub async fn run<L: Lease>(store: &AppStore, job: &SyncJob, lease: &mut L) -> Ended {
     let SyncJob {
         rpc_url,
         fallback_rpc_urls,
@@ -387,11 +536,8 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
     // The first endpoint that serves the network and answers; without any answering, the
     // first usable one (its failures are retried as before).
     // The next ledger to index: an endpoint that still holds it is preferred.
-    let needed_at_start = match guarded.cursor().await {
-        Ok(Some(cp)) => cp.ledger.saturating_add(1),
-        _ => deployment.start_ledger,
-    };
-    if let Err(e) = endpoints.pick(false, Some(needed_at_start)).await {
+    let needed_at_start = next_needed(&guarded, deployment).await;
+    if let Err(e) = endpoints.pick(false, needed_at_start).await {
         tracing::error!(error = %e, "the indexer cannot start");
         publish.send_modify(|s| {
             s.stopped = Some(e.to_string());
@@ -441,6 +587,9 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
     let mut was_caught_up = false;
     let lag_check_every = options.poll_interval.saturating_mul(10);
     let mut last_lag_check = Instant::now();
+    // Whether the chain must be checked against the store's record before the next step:
+    // at start, after a switch of endpoint, a failed step, or a head behind the checkpoint.
+    let mut check_chain = true;
     let ended = loop {
         if *stop.borrow() {
             break Ended::Stopped;
@@ -452,7 +601,14 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
         // case the step runs on until that batch has committed.
         let result = {
             // The error becomes a `Failure` at once: `SyncError` is not `Send`.
-            let step = async { syncer.step().await.map_err(Failure::from) };
+            let step = async {
+                if check_chain {
+                    verify_chain(store, endpoints.current_url(), deployment).await?;
+                    check_chain = false;
+                    metrics.set_chain_mismatch(false);
+                }
+                syncer.step().await.map_err(Failure::from)
+            };
             tokio::pin!(step);
             let first = tokio::select! {
                 r = &mut step => Some(r),
@@ -503,15 +659,20 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                     );
                 }
                 was_caught_up = status.caught_up;
+                // A head behind what is indexed: a lagging endpoint, or another chain.
+                if status.latest_ledger < status.indexed_ledger {
+                    check_chain = true;
+                }
                 if endpoints.len() > 1 && last_lag_check.elapsed() >= lag_check_every {
                     last_lag_check = Instant::now();
                     if endpoints
-                        .check_lag(Some(status.indexed_ledger.saturating_add(1)))
+                        .check_lag(next_needed(&guarded, deployment).await)
                         .await
                     {
                         if let Err(e) = syncer.set_rpc_url(endpoints.current_url()) {
                             tracing::warn!(error = %e, "cannot switch RPC endpoint");
                         }
+                        check_chain = true;
                     }
                     publish_endpoints(&endpoints);
                 }
@@ -521,12 +682,19 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                 }
             }
             Err(e) => {
+                check_chain = true;
+                if e.mismatch {
+                    metrics.set_chain_mismatch(true);
+                }
                 if let Some(kind) = e.kind {
                     // Retried attempts were counted from the status; this is the last one.
                     metrics.indexer_errors(kind, 1);
                 }
                 publish.send_modify(|s| {
-                    s.status = Some(status.clone());
+                    let mut status = status.clone();
+                    // A failed chain check is not the syncer's: its status says nothing.
+                    status.last_error = Some(e.message.clone());
+                    s.status = Some(status);
                     s.retention_gap_ledgers = gaps;
                 });
                 if e.fatal {
@@ -537,8 +705,10 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
                 // The RPC failed: another endpoint of the same network, if one answers.
                 if matches!(e.kind, Some(ErrorKind::Rpc | ErrorKind::Decode)) && endpoints.len() > 1
                 {
-                    let needed = syncer.status().indexed_ledger;
-                    let needed = (needed > 0).then(|| needed.saturating_add(1));
+                    // From the store, not the status: before the first step succeeds the
+                    // status knows no ledger, and an endpoint lacking the checkpoint's
+                    // next ledger would make a gap.
+                    let needed = next_needed(&guarded, deployment).await;
                     match endpoints.pick(true, needed).await {
                         Ok(true) => {
                             if let Err(e) = syncer.set_rpc_url(endpoints.current_url()) {
@@ -579,4 +749,50 @@ pub async fn run<S: Store, L: Lease>(store: &S, job: &SyncJob, lease: &mut L) ->
     publish.send_modify(|s| s.running = false);
     tracing::info!("indexer stopped");
     ended
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panics_counted(metrics: &Metrics) -> Option<String> {
+        metrics.encode().ok().and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("teachlink_indexer_panics_total "))
+                .map(str::to_string)
+        })
+    }
+
+    /// Issue 17 item 6: a panic of the indexer is logged, counted, and the indexer runs
+    /// again; with stop requested it is not restarted.
+    #[test]
+    fn a_panicking_indexer_is_counted_and_restarted() {
+        let metrics = Metrics::new("test");
+        let (stop_tx, stop) = watch::channel(false);
+        let mut runs = 0;
+        restarting(&metrics, &stop, || {
+            runs += 1;
+            if runs == 1 {
+                panic!("an indexer bug");
+            }
+            Ok(())
+        });
+        assert_eq!(runs, 2, "restarted once, then returned");
+        assert_eq!(
+            panics_counted(&metrics).as_deref(),
+            Some("teachlink_indexer_panics_total 1")
+        );
+        // Stopping: a panic is counted, not restarted.
+        stop_tx.send_replace(true);
+        let mut runs = 0;
+        restarting(&metrics, &stop, || {
+            runs += 1;
+            panic!("another bug");
+        });
+        assert_eq!(runs, 1);
+        assert_eq!(
+            panics_counted(&metrics).as_deref(),
+            Some("teachlink_indexer_panics_total 2")
+        );
+    }
 }

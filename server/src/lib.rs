@@ -28,6 +28,7 @@ pub mod config;
 pub mod demo;
 pub mod failover;
 pub mod health;
+pub mod identity;
 pub mod indexer;
 pub mod metrics;
 pub mod serve;

@@ -30,10 +30,12 @@ pub const METRIC_NAMES: &[&str] = &[
     "teachlink_indexer_rpc_latest_ledger",
     "teachlink_indexer_ledger_lag",
     "teachlink_indexer_retention_gap_ledgers",
+    "teachlink_indexer_chain_mismatch",
     "teachlink_indexer_last_success_timestamp_seconds",
     "teachlink_indexer_running",
     "teachlink_indexer_rpc_endpoint",
     "teachlink_indexer_rpc_switches_total",
+    "teachlink_indexer_panics_total",
     "teachlink_dependency_up",
     "teachlink_health_state",
     "teachlink_build_info",
@@ -121,10 +123,12 @@ pub struct Metrics {
     rpc_latest_ledger: Gauge,
     ledger_lag: Gauge,
     retention_gap: Gauge,
+    chain_mismatch: Gauge,
     last_success: Gauge<f64, AtomicU64>,
     running: Gauge,
     rpc_endpoint: Gauge,
     rpc_switches: Counter,
+    panics: Counter,
     dependency_up: Family<DependencyLabels, Gauge>,
     health_state: Gauge,
 }
@@ -188,6 +192,13 @@ impl Metrics {
             "Ledgers recorded as never indexed: they left the RPC's retention window first",
             retention_gap.clone(),
         );
+        let chain_mismatch = Gauge::default();
+        registry.register(
+            "teachlink_indexer_chain_mismatch",
+            "1 when the RPC's chain is not the one the store was indexed from (reset chain, \
+             other network, changed deployment): indexing stopped",
+            chain_mismatch.clone(),
+        );
         let last_success = Gauge::<f64, AtomicU64>::default();
         registry.register(
             "teachlink_indexer_last_success_timestamp_seconds",
@@ -205,6 +216,12 @@ impl Metrics {
             "teachlink_indexer_rpc_endpoint",
             "The RPC endpoint the indexer uses: its position in --rpc-url (from 0; URLs may hold keys, so not as a label)",
             rpc_endpoint.clone(),
+        );
+        let panics = Counter::default();
+        registry.register(
+            "teachlink_indexer_panics",
+            "Panics of the indexer thread (each logged; the indexer is restarted)",
+            panics.clone(),
         );
         let rpc_switches = Counter::default();
         registry.register(
@@ -258,6 +275,8 @@ impl Metrics {
             rpc_latest_ledger,
             ledger_lag,
             retention_gap,
+            chain_mismatch,
+            panics,
             last_success,
             running,
             rpc_endpoint,
@@ -329,6 +348,15 @@ impl Metrics {
     pub fn set_retention_gap(&self, ledgers: u64) {
         self.retention_gap
             .set(i64::try_from(ledgers).unwrap_or(i64::MAX));
+    }
+
+    /// One more panic of the indexer thread.
+    pub fn indexer_panicked(&self) {
+        self.panics.inc();
+    }
+
+    pub fn set_chain_mismatch(&self, mismatch: bool) {
+        self.chain_mismatch.set(i64::from(mismatch));
     }
 
     pub fn set_last_success(&self, unix_seconds: f64) {

@@ -242,26 +242,32 @@ fn matches_etag(request: &HeaderMap, etag: &str) -> bool {
         .any(|tag| tag == etag || tag == "*")
 }
 
-/// Reads the snapshot at `location` (a path, or an `http(s)://` URL), decompressed.
-async fn read(location: &str) -> Result<Vec<u8>, BootstrapError> {
+/// Reads the snapshot at `location` (a path, or an `http(s)://` URL, downloaded within
+/// `timeout`), decompressed.
+async fn read(location: &str, timeout: Duration) -> Result<Vec<u8>, BootstrapError> {
     let failed = |reason: String| BootstrapError::Read {
         location: location.to_string(),
         reason,
     };
+    let http_failed = |e: reqwest::Error| {
+        if e.is_timeout() {
+            failed(format!("no complete answer within {timeout:?}"))
+        } else {
+            failed(e.to_string())
+        }
+    };
     let bytes = if location.starts_with("http://") || location.starts_with("https://") {
-        let response = reqwest::get(location)
-            .await
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
             .map_err(|e| failed(e.to_string()))?;
+        let response = client.get(location).send().await.map_err(http_failed)?;
         let status = response.status();
         if !status.is_success() {
             let body = response.text().await.unwrap_or_default();
             return Err(failed(format!("HTTP {status}: {body}")));
         }
-        response
-            .bytes()
-            .await
-            .map_err(|e| failed(e.to_string()))?
-            .to_vec()
+        response.bytes().await.map_err(http_failed)?.to_vec()
     } else {
         tokio::fs::read(location)
             .await
@@ -289,7 +295,7 @@ pub async fn bootstrap(
         return Ok(None);
     }
     let passphrase = passphrase.ok_or(BootstrapError::NoNetwork)?.to_string();
-    let bytes = read(&source.location).await?;
+    let bytes = read(&source.location, source.timeout).await?;
     let contracts = deployment.contracts.clone();
     let sha256 = source.sha256.clone();
     let decoded = tokio::task::spawn_blocking(move || {

@@ -804,8 +804,8 @@ fn a_contract_call_is_served_by_rest_within_two_ledger_closes() {
         let (code, _) = get_json(&base, &format!("/api/profiles/{learner}")).await;
         assert_eq!(code, 404, "not yet known");
         let root = net.with_node(|n| n.root_key().clone()).expect("root key");
-        // The demo made the platform (root) an issuer of completions. Not closed here: the
-        // localnet's cadence closes the ledger.
+        // The demo made the platform (root) an issuer of completions and bound course 3
+        // to it. Not closed here: the localnet's cadence closes the ledger.
         let landing = submit(
             net,
             &root,
@@ -814,7 +814,7 @@ fn a_contract_call_is_served_by_rest_within_two_ledger_closes() {
             vec![
                 account(&root),
                 account(&newcomer),
-                ScVal::U64(7),
+                ScVal::U64(3),
                 ScVal::U32(77),
             ],
             false,
@@ -838,7 +838,7 @@ fn a_contract_call_is_served_by_rest_within_two_ledger_closes() {
             latest <= landing + 1,
             "served only once ledger {latest} closed; the call landed in {landing}"
         );
-        assert_eq!(completion["course_id"], 7);
+        assert_eq!(completion["course_id"], 3);
         assert_eq!(completion["score_pct"], 77);
         assert_eq!(completion["stamp"]["ledger"], landing);
         let (code, profile) = get_json(&base, &format!("/api/profiles/{learner}")).await;

@@ -183,6 +183,23 @@ fn an_indexer_syncs_past_the_rpcs_retention_window_from_the_servers_archive() {
         )
         .await;
         assert_eq!(code(&topics), Some(-32602), "{topics}");
+        // A contract the archive does not hold (issue 17 item 5): refused, not an empty page.
+        let foreign = teachlink_indexer::Address::Contract([9; 32]).to_string();
+        let not_archived = call(
+            &rpc,
+            "getEvents",
+            json!({
+                "startLedger": d.start_ledger,
+                "filters": [{ "type": "contract", "contractIds": [d.contracts["escrow"], foreign] }],
+            }),
+        )
+        .await;
+        assert_eq!(code(&not_archived), Some(-32602), "{not_archived}");
+        assert_eq!(
+            not_archived["error"]["message"],
+            format!("contract {foreign} is not archived here (only the deployment's contracts are)"),
+            "{not_archived}"
+        );
         let unknown = call(&rpc, "sendTransaction", json!({})).await;
         assert_eq!(code(&unknown), Some(-32601), "{unknown}");
         let garbage = client()

@@ -304,7 +304,8 @@ impl Chain {
 
     /// `record_completion` by the admin for every learner of `learners` on every course
     /// of `courses`, one course per ledger (so a learner's profile is written once per
-    /// ledger). Returns the (learner strkey, course) pairs recorded.
+    /// ledger), after binding those courses to the admin in a ledger of their own.
+    /// Returns the (learner strkey, course) pairs recorded.
     fn record_completions(
         &self,
         learners: &[SigningKey],
@@ -312,6 +313,21 @@ impl Chain {
     ) -> Vec<(String, u64)> {
         let reputation = self.deployment.contracts["reputation"].clone();
         let root = self.net.with_node(|n| n.root_key().clone()).expect("node");
+        self.net
+            .with_node(|n| {
+                let hashes: Vec<[u8; 32]> = courses
+                    .clone()
+                    .map(|course| {
+                        let args = vec![ScVal::U64(course), account(&root)];
+                        send(n, &root, &reputation, "bind_course", args)
+                    })
+                    .collect();
+                n.close_ledger().expect("ledger closed");
+                for h in &hashes {
+                    assert!(n.transaction(h).is_some_and(|t| t.applied.success));
+                }
+            })
+            .expect("node");
         let mut recorded = Vec::new();
         for course in courses {
             let hashes: Vec<[u8; 32]> = learners

@@ -61,7 +61,11 @@ async fn store_in(dir: &Path) -> SqlStore {
 /// The config of a server in `dir` that bootstraps from `location`.
 fn bootstrapping(base: Config, location: String, sha256: Option<String>) -> Config {
     let mut config = base;
-    config.indexer.snapshot = Some(SnapshotSource { location, sha256 });
+    config.indexer.snapshot = Some(SnapshotSource {
+        location,
+        sha256,
+        timeout: Duration::from_secs(60),
+    });
     config
 }
 
@@ -87,6 +91,19 @@ async fn all_events(rpc: &str, start_ledger: u32) -> Vec<RawEvent> {
         out.extend(events);
         params = json!({ "pagination": { "cursor": v["result"]["cursor"], "limit": 500 } });
     }
+}
+
+/// One JSON-RPC call to `rpc`: its whole answer.
+async fn rpc_call(rpc: &str, method: &str, params: Value) -> Value {
+    client()
+        .post(rpc)
+        .json(&json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }))
+        .send()
+        .await
+        .expect(method)
+        .json()
+        .await
+        .expect("JSON")
 }
 
 fn indexed_ledger(status: &Value) -> u64 {
@@ -203,6 +220,29 @@ fn a_fresh_server_starts_from_a_verified_snapshot_past_the_rpcs_window() {
         .expect("C's snapshot");
         assert_eq!(snap_c.state, snap.state);
         assert_eq!(snap_c.header.chain, snap.header.chain);
+        // C's archive holds the events after the snapshot only (issue 17 item 1): it says
+        // so, and refuses the ledgers before, as stellar-rpc refuses pruned ones.
+        let rpc_c = format!("{base_c}rpc");
+        let archived_from = snap.header.checkpoint.ledger + 1;
+        let h = rpc_call(&rpc_c, "getHealth", json!({})).await;
+        assert_eq!(h["result"]["oldestLedger"], archived_from, "{h}");
+        let refused = rpc_call(
+            &rpc_c,
+            "getEvents",
+            json!({ "startLedger": d.start_ledger, "pagination": { "limit": 10 } }),
+        )
+        .await;
+        assert_eq!(refused["error"]["code"], -32600, "{refused}");
+        let latest_c = refused["error"]["message"]
+            .as_str()
+            .and_then(|m| m.rsplit(' ').next())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(
+            refused["error"]["message"],
+            format!("startLedger must be within the ledger range: {archived_from} - {latest_c}"),
+            "{refused}"
+        );
 
         // A new event: both index it; C's chain continues from the snapshot's head to the
         // same head as A's, and their entities stay identical.
@@ -241,6 +281,8 @@ fn a_fresh_server_starts_from_a_verified_snapshot_past_the_rpcs_window() {
         .await;
         let v = status(&c.url()).await;
         assert_eq!(support::harness::store_events(&v), demo_events + 1, "{v}");
+        let h = rpc_call(&format!("{}rpc", c.url()), "getHealth", json!({})).await;
+        assert_eq!(h["result"]["oldestLedger"], archived_from, "kept: {h}");
         c.shutdown().await.expect("C stops");
         a.shutdown().await.expect("A stops");
         drop(net);
@@ -312,5 +354,43 @@ fn requests_close_together_share_one_export() {
         assert_eq!(response.status(), 200);
 
         server.shutdown().await.expect("clean shutdown");
+    });
+}
+
+/// Issue 17 item 6: a snapshot URL whose server accepts the connection and never answers
+/// fails the bootstrap with the timeout instead of hanging the start.
+#[test]
+fn a_snapshot_download_that_never_answers_fails_in_time() {
+    rt().block_on(async {
+        // Bound and never accepting: the kernel completes the handshake, nobody answers.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!(
+            "http://{}/api/snapshot",
+            silent.local_addr().expect("address")
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = store_in(dir.path()).await;
+        let source = SnapshotSource {
+            location: url.clone(),
+            sha256: None,
+            timeout: Duration::from_millis(300),
+        };
+        let deployment = teachlink_indexer::Deployment {
+            contracts: Default::default(),
+            start_ledger: 1,
+        };
+        let err = teachlink_server::snapshot::bootstrap(&store, &source, Some("n"), &deployment)
+            .await
+            .expect_err("the download times out");
+        let BootstrapError::Read { location, reason } = err else {
+            panic!("not a read failure: {err}")
+        };
+        assert_eq!(
+            (location.as_str(), reason.as_str()),
+            (url.as_str(), "no complete answer within 300ms")
+        );
+        assert_eq!(store.cursor().await.expect("cursor"), None);
+        store.close().await;
+        drop(silent);
     });
 }

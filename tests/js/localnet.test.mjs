@@ -104,7 +104,8 @@ test('fund, upload, deploy, invoke and read events with @stellar/stellar-sdk', a
   const wasmHash = upload.returnValue.bytes();
   assert.equal(wasmHash.length, 32);
 
-  // Deploy it with its constructor (admin = the learner, for the test).
+  // Deploy it with its constructor (admin = the learner, for the test; a
+  // two-second admin timelock, localnet's).
   const deploy = await submit(
     new TransactionBuilder(await server.getAccount(learner.publicKey()), {
       fee: '100',
@@ -115,7 +116,10 @@ test('fund, upload, deploy, invoke and read events with @stellar/stellar-sdk', a
           address: Address.fromString(learner.publicKey()),
           wasmHash,
           salt: Buffer.alloc(32, 7),
-          constructorArgs: [nativeToScVal(learner.publicKey(), { type: 'address' })],
+          constructorArgs: [
+            nativeToScVal(learner.publicKey(), { type: 'address' }),
+            nativeToScVal(2, { type: 'u64' }),
+          ],
         }),
       )
       .setTimeout(60)

@@ -2,7 +2,10 @@
 //! lifecycles, typed errors crossing the VM boundary, and an upgrade.
 use teachlink_escrow::{Error, EscrowStatus, Resolution};
 use teachlink_tests::{
-    fixtures::escrow::{EscrowWorld, AMOUNT, REFUND_AFTER},
+    fixtures::{
+        escrow::{EscrowWorld, AMOUNT, REFUND_AFTER},
+        START_TIME, TIMELOCK_DELAY,
+    },
     wasm, Build,
 };
 
@@ -79,15 +82,20 @@ fn outsiders_are_refused_with_typed_errors() {
 fn admin_upgrades_code_in_place_keeping_storage() {
     let w = EscrowWorld::new(Build::Wasm);
     w.create();
-    // Swap in another contract's code: the escrow entry points disappear,
-    // while the shared admin entry points read the same instance storage.
-    let hash = w
-        .world
-        .env
+    // Swap in another contract's code, through the timelock: the escrow
+    // entry points disappear, while the shared admin entry points read the
+    // same instance storage.
+    let env = &w.world.env;
+    let hash = env
         .deployer()
         .upload_contract_wasm(wasm("reputation").as_slice());
+    w.client.propose(
+        &soroban_sdk::Symbol::new(env, "upgrade"),
+        &soroban_sdk::vec![env, hash.to_val()],
+    );
+    w.world.set_time(START_TIME + TIMELOCK_DELAY);
     w.client.upgrade(&hash);
-    let auths = w.world.env.auths();
+    let auths = env.auths();
     assert_eq!(auths.len(), 1);
     assert_eq!(auths[0].0, w.world.admin);
     assert!(w.client.try_escrow_count().is_err());

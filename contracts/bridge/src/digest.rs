@@ -9,7 +9,9 @@
 //!
 //! where `kind` and `payload` are
 //! - `0x01`, the [`InboundMessage`] (an `ScVal::Map` keyed by field name in
-//!   symbol order, as `#[contracttype]` encodes it): release on this bridge;
+//!   symbol order, as `#[contracttype]` encodes it), which names its source
+//!   chain and the source chain's bridge (`source_bridge`, 32 bytes): release
+//!   on this bridge;
 //! - `0x02`, the outbound nonce as `ScVal::U64`: the transfer this bridge
 //!   locked under that nonce was completed on its destination chain;
 //! - `0x03`, the validator's `ScVal::Address`: proof that the registrant holds

@@ -2,9 +2,10 @@
 //!
 //! A signature that does not verify is not among them: the host's
 //! `ed25519_verify` aborts the invocation with `Error(Crypto, InvalidInput)`,
-//! which a contract cannot catch. Everything that can be checked before the
-//! signature (unknown or inactive validator, duplicates, mismatched evidence)
-//! is refused with a code below first.
+//! which a contract cannot catch. Everything that can be checked without the
+//! signatures (the active set's floor, unknown or inactive validators,
+//! duplicates, a quorum short of stake, mismatched evidence) is refused with
+//! a code below before any signature is verified.
 use soroban_sdk::contracterror;
 
 #[contracterror]
@@ -15,6 +16,14 @@ pub enum Error {
     Unauthorized = 101,
     // The whole bridge is paused by its emergency role.
     Paused = 102,
+    // No pending proposal matches the operation and its arguments.
+    NotProposed = 103,
+    // The proposal's timelock delay has not passed.
+    TimelockNotReady = 104,
+    // The operation with these arguments is already proposed.
+    AlreadyProposed = 105,
+    // The timelock delay is over 30 days.
+    InvalidDelay = 106,
     // Constructor settings out of range.
     InvalidConfig = 110,
     // Amounts must be positive.
@@ -78,6 +87,10 @@ pub enum Error {
     Overflow = 139,
     // The validator was already slashed.
     AlreadySlashed = 140,
+    // Fewer active validators or less active stake than the configured floor.
+    ActiveSetTooSmall = 141,
+    // The message's source bridge is not the one configured for its chain.
+    WrongSourceBridge = 142,
 }
 
 teachlink_common::impl_from_common_error!(Error);

@@ -4,14 +4,25 @@
 //!
 //! **Validators** bond at least `min_stake` of the bridge token
 //! (`register_validator`, with a signature proving they hold their ed25519
-//! key), are admitted to and removed from the active set by the admin (at
-//! most `max_validators`), and leave with `begin_unbonding`, which removes
+//! key), are admitted to the active set by the admin through the timelock
+//! and removed by it at once (at most `max_validators` active), and leave with `begin_unbonding`, which removes
 //! them from the quorum at once, then `withdraw_stake` after the unbonding
 //! period. Until the stake is withdrawn it can be slashed.
 //!
 //! **Quorum**: a set of signatures by distinct active validators whose stake
-//! is strictly more than two thirds of the active stake. Signatures are over
-//! the domain-separated digests documented in [`digest`].
+//! is strictly more than two thirds of the active stake, counted only while
+//! the active set has at least `min_active_validators` validators and
+//! `min_active_stake` stake (else `ActiveSetTooSmall`): validators unbond
+//! without permission, and the last one left must not be a quorum alone.
+//! Signatures are over the domain-separated digests documented in [`digest`].
+//!
+//! One bad attestation cannot be skipped in-contract: `ed25519_verify` aborts
+//! the whole invocation on a signature that does not verify. So everything
+//! checkable without the signatures (floor, unknown, inactive or duplicate
+//! validators, too little stake) is refused with a typed error before any
+//! signature is verified, and the validator daemon verifies every peer's
+//! signature itself before including it, so one bad peer's attestation never
+//! reaches `complete`.
 //!
 //! **Outbound**: `lock` takes the tokens in and gives the transfer a nonce and
 //! an expiry (`now + transfer_timeout`) that the destination bridge enforces.
@@ -26,24 +37,32 @@
 //! **Inbound**: `complete` releases a quorum-attested message's amount from
 //! the liquidity counter (funded via `fund`, plus confirmed outbound
 //! transfers), never from stakes or pending locks, once per (source chain,
-//! nonce).
+//! source bridge, nonce). The message must name the bridge the admin
+//! configured for its source chain: a redeployed source bridge restarts its
+//! nonces, and its transfers must neither collide with the old ones nor make
+//! honest validators' signatures look like equivocation.
 //!
 //! **Slashing**: anyone may prove that a validator signed two different
-//! messages for the same (source chain, nonce); its whole stake goes to the
+//! messages for the same (source chain, source bridge, nonce); its whole stake goes to the
 //! admin and it leaves the set for good. Nothing else slashes.
 //!
 //! **Circuit breakers**: per remote chain, a per-transfer and a rolling
-//! 24-hour maximum, each direction. The emergency role (or the admin) pauses
-//! the whole bridge or one chain. A global pause refuses `lock`, `complete`,
+//! 24-hour maximum, each direction, raised only through the timelock. The
+//! emergency role (or the admin) pauses the whole bridge or one chain; only
+//! the admin resumes. A global pause refuses `lock`, `complete`,
 //! `refund` and `withdraw_stake`; a chain pause refuses `lock` to, `complete`
 //! from and `refund` of transfers to that chain. Confirmations, slashing,
 //! registration, unbonding and funding stay open: they release nothing, and
 //! slashing is what an incident needs.
 //!
-//! Size budget (48 KiB): entry points are documented with `//` comments,
-//! not `///`, because doc comments are copied into the Wasm's contract spec;
-//! views are limited to `config`, `is_completed` and the common ones, since
-//! every record is also announced by an event.
+//! Size budget (48 KiB, with room kept for the shared admin timelock):
+//! entry points are documented with `//` comments, not `///`, because doc
+//! comments are copied into the Wasm's contract spec; storage-only types are
+//! not exported to the spec and their status enums are integers, not
+//! symbols; and the bridge has no views beyond the common ones. Every record
+//! is announced by an event, and readers (the validator daemon) read the
+//! configuration (instance storage, `DataKey::Config`) and completion markers
+//! (`DataKey::Completed`) as ledger entries, as they read validator records.
 #![no_std]
 
 pub mod digest;
@@ -57,16 +76,17 @@ mod types;
 mod test;
 
 use soroban_sdk::{
-    contract, contractimpl, symbol_short, vec, Address, Bytes, BytesN, Env, IntoVal, Val, Vec,
+    contract, contractimpl, symbol_short, vec, Address, Bytes, BytesN, Env, IntoVal, Symbol, Val,
+    Vec,
 };
-use teachlink_common::{access, pause, time, ttl};
+use teachlink_common::{access, pause, time, timelock, ttl};
 
 pub use digest::{completion_digest, message_digest, registration_digest};
 pub use error::Error;
 pub use types::{
     Attestation, ChainConfig, Config, InboundMessage, OutboundTransfer, SignedMessage, Totals,
     TransferStatus, Validator, ValidatorStatus, BUCKET_SECONDS, MAX_RECIPIENT_LEN, MAX_VALIDATORS,
-    WINDOW_BUCKETS,
+    UNBONDING_MARGIN, WINDOW_BUCKETS,
 };
 
 #[contract]
@@ -74,17 +94,33 @@ pub struct BridgeContract;
 
 #[contractimpl]
 impl BridgeContract {
-    // `config.max_validators` is 1 to `MAX_VALIDATORS`; `min_stake`,
-    // `unbonding_period` and `transfer_timeout` (seconds) are positive.
-    pub fn __constructor(env: Env, admin: Address, config: Config) -> Result<(), Error> {
+    // `config.max_validators` is 1 to `MAX_VALIDATORS`,
+    // `min_active_validators` 1 to `max_validators`; `min_stake`,
+    // `min_active_stake` and `transfer_timeout` (seconds) are positive, and
+    // `unbonding_period >= 2 * transfer_timeout + UNBONDING_MARGIN`.
+    // `timelock_delay`: seconds between proposing and running an upgrade,
+    // a validator activation or a limit raise (at most 30 days).
+    pub fn __constructor(
+        env: Env,
+        admin: Address,
+        timelock_delay: u64,
+        config: Config,
+    ) -> Result<(), Error> {
+        let least_unbonding = config
+            .transfer_timeout
+            .checked_mul(2)
+            .and_then(|t| t.checked_add(UNBONDING_MARGIN));
         if config.min_stake <= 0
-            || config.unbonding_period == 0
+            || config.min_active_stake <= 0
             || config.transfer_timeout == 0
-            || config.max_validators == 0
+            || least_unbonding.is_none_or(|least| config.unbonding_period < least)
+            || config.min_active_validators == 0
+            || config.min_active_validators > config.max_validators
             || config.max_validators > MAX_VALIDATORS
         {
             return Err(Error::InvalidConfig);
         }
+        timelock::set_delay(&env, timelock_delay)?;
         access::set_initial_admin(&env, &admin);
         storage::set_config(&env, &config);
         storage::set_totals(
@@ -153,9 +189,14 @@ impl BridgeContract {
         Ok(())
     }
 
-    // Admits a registered validator to the active set; admin only.
+    // Admits a registered validator to the active set: admin only, as
+    // proposed `activate_validator([validator])` once the timelock passed.
     pub fn activate_validator(env: Env, validator: Address) -> Result<(), Error> {
-        access::require_admin(&env);
+        timelock::execute(
+            &env,
+            Symbol::new(&env, "activate_validator"),
+            vec![&env, validator.to_val()],
+        )?;
         let mut record = storage::validator(&env, &validator)?;
         match record.status {
             ValidatorStatus::Inactive => {}
@@ -186,7 +227,8 @@ impl BridgeContract {
     }
 
     // Removes an active validator from the quorum without unbonding it;
-    // admin only. It can be activated again.
+    // admin only, immediate (a leaked key must go now). It can be activated
+    // again, through the timelock.
     pub fn deactivate_validator(env: Env, validator: Address) -> Result<(), Error> {
         access::require_admin(&env);
         let mut record = storage::validator(&env, &validator)?;
@@ -258,7 +300,7 @@ impl BridgeContract {
     }
 
     // Punishes equivocation: `evidence_a` and `evidence_b` are two different
-    // messages for the same (source chain, nonce), both signed by the same
+    // messages for the same (source chain, source bridge, nonce), both signed by the same
     // validator for this bridge. Anyone may submit. The validator's whole
     // stake goes to the admin and it is never active again. Returns the
     // amount slashed.
@@ -271,7 +313,10 @@ impl BridgeContract {
             return Err(Error::EvidenceValidatorMismatch);
         }
         let (a, b) = (&evidence_a.message, &evidence_b.message);
-        if a.source_chain != b.source_chain || a.nonce != b.nonce {
+        if a.source_chain != b.source_chain
+            || a.source_bridge != b.source_bridge
+            || a.nonce != b.nonce
+        {
             return Err(Error::NotConflicting);
         }
         // Equal digests mean equal messages (sha256 is collision resistant).
@@ -378,18 +423,19 @@ impl BridgeContract {
 
     // Records a quorum's attestation (over [`completion_digest`]) that the
     // pending transfer `nonce` was completed on its destination chain. It
-    // can no longer be refunded. Anyone may submit.
+    // can no longer be refunded. Anyone may submit; refused while paused.
     pub fn confirm_completed(
         env: Env,
         nonce: u64,
         attestations: Vec<Attestation>,
     ) -> Result<(), Error> {
+        pause::require_not_paused(&env)?;
         let mut transfer = storage::outbound(&env, nonce)?;
         if transfer.status != TransferStatus::Pending {
             return Err(Error::TransferNotPending);
         }
         let digest = completion_digest(&env, &env.current_contract_address(), nonce);
-        let attested_stake = require_quorum(&env, &digest, &attestations)?;
+        let attested_stake = require_quorum(&env, &storage::config(&env), &digest, &attestations)?;
 
         transfer.status = TransferStatus::Completed;
         storage::save_outbound(&env, nonce, &transfer);
@@ -471,10 +517,14 @@ impl BridgeContract {
         if time::now(&env) >= message.expires_at {
             return Err(Error::MessageExpired);
         }
-        if storage::is_completed(&env, message.source_chain, message.nonce) {
+        let chain = remote_chain(&env, &config, message.source_chain)?;
+        if message.source_bridge != chain.bridge {
+            return Err(Error::WrongSourceBridge);
+        }
+        let (source, bridge, nonce) = (message.source_chain, &message.source_bridge, message.nonce);
+        if storage::is_completed(&env, source, bridge, nonce) {
             return Err(Error::AlreadyCompleted);
         }
-        let chain = remote_chain(&env, &config, message.source_chain)?;
         limits::charge(&env, message.source_chain, false, &chain, message.amount)?;
         let mut totals = storage::totals(&env);
         totals.liquidity = totals
@@ -483,10 +533,10 @@ impl BridgeContract {
             .filter(|left| *left >= 0)
             .ok_or(Error::InsufficientLiquidity)?;
         let digest = message_digest(&env, &env.current_contract_address(), &message);
-        let attested_stake = require_quorum(&env, &digest, &attestations)?;
+        let attested_stake = require_quorum(&env, &config, &digest, &attestations)?;
 
         storage::set_totals(&env, &totals);
-        storage::mark_completed(&env, message.source_chain, message.nonce);
+        storage::mark_completed(&env, source, bridge, nonce);
         pay(&env, &config.token, &message.recipient, message.amount);
         ttl::extend_instance(&env);
         events::Completed {
@@ -528,25 +578,50 @@ impl BridgeContract {
 
     // --- circuit breakers ---
 
-    // Enables `chain` or changes its limits (both directions); admin only.
+    // Enables `chain` or changes its bridge (the 32-byte id of the only
+    // source `complete` accepts from it) and limits (both directions); admin
+    // only. Enabling a chain, changing its bridge or raising either limit
+    // runs only as proposed `set_chain_limits([chain, bridge, per_transfer,
+    // per_day])` once the timelock passed; lowering reduces risk and is
+    // immediate.
     pub fn set_chain_limits(
         env: Env,
         chain: u32,
+        bridge: BytesN<32>,
         per_transfer: i128,
         per_day: i128,
     ) -> Result<(), Error> {
-        access::require_admin(&env);
         if chain == storage::config(&env).local_chain {
             return Err(Error::UnsupportedChain);
         }
         if per_transfer <= 0 || per_day < per_transfer {
             return Err(Error::InvalidLimits);
         }
-        let paused = storage::chain(&env, chain).is_ok_and(|c| c.paused);
+        let current = storage::chain(&env, chain);
+        match &current {
+            Ok(c)
+                if c.bridge == bridge && per_transfer <= c.per_transfer && per_day <= c.per_day =>
+            {
+                access::require_admin(&env);
+            }
+            _ => timelock::execute(
+                &env,
+                Symbol::new(&env, "set_chain_limits"),
+                vec![
+                    &env,
+                    chain.into_val(&env),
+                    bridge.into_val(&env),
+                    per_transfer.into_val(&env),
+                    per_day.into_val(&env),
+                ],
+            )?,
+        }
+        let paused = current.is_ok_and(|c| c.paused);
         storage::save_chain(
             &env,
             chain,
             &ChainConfig {
+                bridge,
                 per_transfer,
                 per_day,
                 paused,
@@ -569,21 +644,11 @@ impl BridgeContract {
         Ok(())
     }
 
-    // Resumes transfers with one chain; emergency role or admin.
+    // Resumes transfers with one chain; admin only (the emergency role only pauses).
     pub fn resume_chain(env: Env, by: Address, chain: u32) -> Result<(), Error> {
         set_chain_paused(&env, &by, chain, false)?;
         events::ChainResumed { chain, by }.publish(&env);
         Ok(())
-    }
-
-    // --- views ---
-
-    pub fn config(env: Env) -> Config {
-        storage::config(&env)
-    }
-
-    pub fn is_completed(env: Env, source_chain: u32, nonce: u64) -> bool {
-        storage::is_completed(&env, source_chain, nonce)
     }
 }
 
@@ -602,17 +667,27 @@ fn remote_chain(env: &Env, config: &Config, chain: u32) -> Result<ChainConfig, E
 }
 
 /// Verifies `attestations` over `digest` and returns the attested stake,
-/// which must be strictly more than two thirds of the active stake. Each
-/// attestation must come from a distinct active validator and verify;
-/// a bad signature aborts the invocation (host `Error(Crypto, InvalidInput)`).
+/// which must be strictly more than two thirds of the active stake, with the
+/// active set at its configured floor. Every check that needs no signature
+/// comes first, with its typed error: each attestation must come from a
+/// distinct active validator and their stake must be a quorum. Only then are
+/// the signatures verified, where a bad one aborts the invocation (host
+/// `Error(Crypto, InvalidInput)`).
 fn require_quorum(
     env: &Env,
+    config: &Config,
     digest: &BytesN<32>,
     attestations: &Vec<Attestation>,
 ) -> Result<i128, Error> {
+    let totals = storage::totals(env);
+    if totals.slots.count_ones() < config.min_active_validators
+        || totals.active_stake < config.min_active_stake
+    {
+        return Err(Error::ActiveSetTooSmall);
+    }
     // No length check is needed: every attestation must name a distinct
     // active validator, so the loop fails by the (MAX_VALIDATORS + 1)th.
-    let message: Bytes = digest.clone().into();
+    let mut keys: Vec<BytesN<32>> = Vec::new(env);
     let mut seen = 0u32;
     let mut attested = 0i128;
     for i in 0..attestations.len() {
@@ -626,17 +701,24 @@ fn require_quorum(
             return Err(Error::DuplicateAttestation);
         }
         seen |= bit;
-        env.crypto()
-            .ed25519_verify(&validator.signing_key, &message, &attestation.signature);
+        keys.push_back(validator.signing_key);
         attested = attested
             .checked_add(validator.stake)
             .ok_or(Error::Overflow)?;
     }
     // attested > 2/3 active  <=>  attested > 2 * (active - attested).
     // Attesters are distinct active validators, so `absent` is not negative.
-    let absent = storage::totals(env).active_stake - attested;
+    let absent = totals.active_stake - attested;
     if attested <= absent.checked_add(absent).ok_or(Error::Overflow)? {
         return Err(Error::QuorumNotReached);
+    }
+    let message: Bytes = digest.clone().into();
+    for i in 0..keys.len() {
+        env.crypto().ed25519_verify(
+            &keys.get_unchecked(i),
+            &message,
+            &attestations.get_unchecked(i).signature,
+        );
     }
     Ok(attested)
 }
@@ -657,11 +739,7 @@ fn leave_active_set(totals: &mut Totals, validator: &Validator) -> Result<(), Er
 }
 
 fn set_chain_paused(env: &Env, by: &Address, chain: u32, paused: bool) -> Result<(), Error> {
-    if *by == access::admin(env) {
-        by.require_auth();
-    } else {
-        access::require_role(env, &access::EMERGENCY, by)?;
-    }
+    pause::require_pauser(env, by, paused)?;
     let mut config = storage::chain(env, chain)?;
     config.paused = paused;
     storage::save_chain(env, chain, &config);

@@ -1,12 +1,13 @@
 //! Bridge storage. Instance: the config, the nonce counter, the active set
 //! and the reserve totals (small, needed by most calls). Persistent: one
 //! entry per validator, per outbound transfer, per completed inbound
-//! transfer, per chain, and per chain and direction for the rolling limit.
+//! transfer (by source chain, source bridge and nonce), per chain, and per
+//! chain and direction for the rolling limit.
 //!
 //! Completion markers are persistent, never temporary: an archived
 //! persistent entry must be restored before use and cannot read as absent,
 //! so a replay can never pass because a marker expired.
-use soroban_sdk::{contracttype, unwrap::UnwrapOptimized, Address, Env, Vec};
+use soroban_sdk::{contracttype, unwrap::UnwrapOptimized, Address, BytesN, Env, Vec};
 use teachlink_common::ttl;
 
 use crate::{
@@ -14,14 +15,14 @@ use crate::{
     types::{ChainConfig, Config, OutboundTransfer, Totals, Validator},
 };
 
-#[contracttype]
+#[contracttype(export = false)]
 #[derive(Clone)]
 enum DataKey {
     Config,
     Totals,
     Validator(Address),
     Outbound(u64),
-    Completed(u32, u64),
+    Completed(u32, BytesN<32>, u64),
     Chain(u32),
     OutFlow(u32),
     InFlow(u32),
@@ -89,14 +90,16 @@ pub fn save_outbound(env: &Env, nonce: u64, transfer: &OutboundTransfer) {
     ttl::extend_persistent(env, &key);
 }
 
-pub fn is_completed(env: &Env, source_chain: u32, nonce: u64) -> bool {
-    env.storage()
-        .persistent()
-        .has(&DataKey::Completed(source_chain, nonce))
+pub fn is_completed(env: &Env, source_chain: u32, source_bridge: &BytesN<32>, nonce: u64) -> bool {
+    env.storage().persistent().has(&DataKey::Completed(
+        source_chain,
+        source_bridge.clone(),
+        nonce,
+    ))
 }
 
-pub fn mark_completed(env: &Env, source_chain: u32, nonce: u64) {
-    let key = DataKey::Completed(source_chain, nonce);
+pub fn mark_completed(env: &Env, source_chain: u32, source_bridge: &BytesN<32>, nonce: u64) {
+    let key = DataKey::Completed(source_chain, source_bridge.clone(), nonce);
     env.storage().persistent().set(&key, &());
     ttl::extend_persistent(env, &key);
 }

@@ -12,6 +12,13 @@ pub const BUCKET_SECONDS: u64 = 3_600;
 // Buckets summed by the daily limit: the current hour and the 24 before it,
 // so the counted span always covers the whole trailing 24 hours.
 pub const WINDOW_BUCKETS: u32 = 25;
+// Least time, beyond two transfer timeouts, between `begin_unbonding` and
+// `withdraw_stake`. A signature a validator gave just before it left concerns
+// a transfer that can be completed until its expiry (one timeout) and whose
+// refund depends on the outcome for one more timeout; a peer holding the
+// second signature of an equivocation then has this margin (a day) to land
+// the evidence while the stake is still there.
+pub const UNBONDING_MARGIN: u64 = 86_400;
 
 // Settings fixed at deployment.
 #[contracttype]
@@ -23,30 +30,38 @@ pub struct Config {
     pub local_chain: u32,
     // Least stake a validator must bond.
     pub min_stake: i128,
-    // Seconds between `begin_unbonding` and `withdraw_stake`.
+    // Seconds between `begin_unbonding` and `withdraw_stake`; at least
+    // `2 * transfer_timeout + UNBONDING_MARGIN`.
     pub unbonding_period: u64,
     // Most validators active at once (1 to `MAX_VALIDATORS`).
     pub max_validators: u32,
+    // Fewest active validators, and least active stake, with which the
+    // bridge accepts a quorum (`complete`, `confirm_completed`): without a
+    // floor, the last validator left after the others unbond would be the
+    // whole active stake on its own. 1 to `max_validators`; positive.
+    pub min_active_validators: u32,
+    pub min_active_stake: i128,
     // Seconds a locked transfer may be completed on the destination chain
     // (its `expires_at` is lock time plus this). The sender may refund from
     // one more timeout after expiry, unless completion was confirmed.
     pub transfer_timeout: u64,
 }
 
-#[contracttype]
+#[contracttype(export = false)]
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[repr(u32)]
 pub enum ValidatorStatus {
     // Bonded, waiting for the admin to activate it; does not attest.
-    Inactive,
+    Inactive = 0,
     // Counts toward quorum.
-    Active,
+    Active = 1,
     // Leaving; still slashable until the stake is withdrawn.
-    Unbonding,
+    Unbonding = 2,
     // Caught equivocating; stake taken, never again a validator.
-    Slashed,
+    Slashed = 3,
 }
 
-#[contracttype]
+#[contracttype(export = false)]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Validator {
     // ed25519 public key the validator signs attestations with.
@@ -61,7 +76,7 @@ pub struct Validator {
 }
 
 // Contract-wide counters, kept together in one instance entry.
-#[contracttype]
+#[contracttype(export = false)]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Totals {
     // Nonce of the latest outbound transfer (nonces start at 1).
@@ -77,20 +92,21 @@ pub struct Totals {
     pub liquidity: i128,
 }
 
-#[contracttype]
+#[contracttype(export = false)]
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[repr(u32)]
 pub enum TransferStatus {
     // Locked here; may still complete on the destination chain or be refunded.
-    Pending,
+    Pending = 0,
     // Validators attested the completion on the destination chain; the
     // locked tokens now back inbound transfers.
-    Completed,
+    Completed = 1,
     // Returned to the sender.
-    Refunded,
+    Refunded = 2,
 }
 
 // An outbound transfer, locked on this chain.
-#[contracttype]
+#[contracttype(export = false)]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct OutboundTransfer {
     pub sender: Address,
@@ -106,6 +122,10 @@ pub struct OutboundTransfer {
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct InboundMessage {
     pub source_chain: u32,
+    // The source chain's bridge (its 32-byte contract id): a redeployed
+    // source restarts its nonces, so a transfer is (chain, bridge, nonce).
+    // Must be the bridge configured for `source_chain`.
+    pub source_bridge: BytesN<32>,
     // Must be this bridge's `local_chain`.
     pub dest_chain: u32,
     // The nonce `lock` returned on the source chain.
@@ -136,10 +156,13 @@ pub struct SignedMessage {
     pub signature: BytesN<64>,
 }
 
-// Circuit breaker of one remote chain.
-#[contracttype]
+// One remote chain: its bridge and circuit breaker.
+#[contracttype(export = false)]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct ChainConfig {
+    // The remote chain's bridge (32-byte contract id), the only source
+    // `complete` accepts for this chain.
+    pub bridge: BytesN<32>,
     // Largest single transfer, each direction.
     pub per_transfer: i128,
     // Most moved in any 24 hours, each direction.

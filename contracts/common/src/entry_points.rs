@@ -1,11 +1,12 @@
 //! The administration entry points every TeachLink contract exports, written
 //! once: `admin_entry_points!(MyContract, Error)` adds them as a second
-//! `#[contractimpl]` block, delegating to [`crate::access`], [`crate::pause`]
-//! and [`crate::upgrade`].
+//! `#[contractimpl]` block, delegating to [`crate::access`], [`crate::pause`],
+//! [`crate::timelock`] and [`crate::upgrade`].
 
 /// Adds `admin`, `transfer_admin`, `grant_role`, `revoke_role`, `has_role`,
-/// `pause`, `unpause`, `is_paused` and `upgrade` to `$contract`, whose
-/// `$error` implements `From<CommonError>`.
+/// `pause`, `unpause`, `is_paused`, `propose`, `cancel_proposal`,
+/// `proposal`, `timelock_delay` and `upgrade` to `$contract`, whose `$error`
+/// implements `From<CommonError>`.
 #[macro_export]
 macro_rules! admin_entry_points {
     ($contract:ident, $error:ty) => {
@@ -60,7 +61,7 @@ macro_rules! admin_entry_points {
                 Ok(())
             }
 
-            // Resumes the paused entry points; `by` is the admin or holds the emergency role.
+            // Resumes the paused entry points; `by` is the admin (the emergency role only pauses).
             pub fn unpause(env: soroban_sdk::Env, by: soroban_sdk::Address) -> Result<(), $error> {
                 $crate::pause::set_paused(&env, &by, false)?;
                 $crate::ttl::extend_instance(&env);
@@ -72,10 +73,39 @@ macro_rules! admin_entry_points {
                 $crate::pause::is_paused(&env)
             }
 
-            // Replaces the contract's code with the uploaded `wasm_hash`; admin only.
-            pub fn upgrade(env: soroban_sdk::Env, wasm_hash: soroban_sdk::BytesN<32>) {
-                $crate::upgrade::upgrade(&env, &wasm_hash);
+            // Schedules `op(args)` (a gated entry point and its exact arguments)
+            // after the timelock delay and returns when it may run; admin only.
+            pub fn propose(
+                env: soroban_sdk::Env,
+                op: soroban_sdk::Symbol,
+                args: soroban_sdk::Vec<soroban_sdk::Val>,
+            ) -> Result<u64, $error> {
+                let ready_at = $crate::timelock::propose(&env, op, args)?;
                 $crate::ttl::extend_instance(&env);
+                Ok(ready_at)
+            }
+
+            // Drops the pending `op(args)`; admin only. (Not `cancel`: the
+            // escrow has its own `cancel`.)
+            pub fn cancel_proposal(
+                env: soroban_sdk::Env,
+                op: soroban_sdk::Symbol,
+                args: soroban_sdk::Vec<soroban_sdk::Val>,
+            ) -> Result<(), $error> {
+                $crate::timelock::cancel(&env, op, args)?;
+                $crate::ttl::extend_instance(&env);
+                Ok(())
+            }
+
+            // Replaces the contract's code with the uploaded `wasm_hash`, as
+            // proposed `upgrade([wasm_hash])` once its delay passed; admin only.
+            pub fn upgrade(
+                env: soroban_sdk::Env,
+                wasm_hash: soroban_sdk::BytesN<32>,
+            ) -> Result<(), $error> {
+                $crate::upgrade::upgrade(&env, &wasm_hash)?;
+                $crate::ttl::extend_instance(&env);
+                Ok(())
             }
         }
     };

@@ -1,5 +1,5 @@
 //! Shared building blocks of the TeachLink contracts: admin and roles, the
-//! emergency pause, upgrades and TTL policy.
+//! emergency pause, the admin timelock, upgrades and TTL policy.
 //!
 //! Every contract embeds these as plain functions over its own storage, so
 //! the rules (one `require_auth` per admin action, roles granted only by the
@@ -11,12 +11,13 @@ mod entry_points;
 pub mod events;
 pub mod pause;
 pub mod time;
+pub mod timelock;
 pub mod ttl;
 pub mod upgrade;
 
 /// Failures of the shared checks. Each contract maps these onto the first
 /// codes of its own `#[contracterror]` enum, so the numbers agree everywhere:
-/// `Unauthorized = 101`, `Paused = 102`, and the contract's own codes from
+/// `Unauthorized = 101` to `InvalidDelay = 106`, and the contract's own codes from
 /// 110. TeachLink codes start above 100 because a failing Stellar Asset
 /// Contract call aborts with the token's own codes (1 to 13), which reach the
 /// client unchanged: the ranges must not overlap.
@@ -26,10 +27,19 @@ pub enum CommonError {
     Unauthorized,
     /// The contract is paused by its emergency role.
     Paused,
+    /// No pending proposal matches this operation and its arguments.
+    NotProposed,
+    /// The proposal's delay has not passed yet.
+    TimelockNotReady,
+    /// This operation with these arguments is already pending.
+    AlreadyProposed,
+    /// The timelock delay is over `timelock::MAX_DELAY`.
+    InvalidDelay,
 }
 
 /// Implements `From<CommonError>` for a contract's error enum, whose
-/// `Unauthorized` and `Paused` variants must carry codes 101 and 102.
+/// `Unauthorized`, `Paused`, `NotProposed`, `TimelockNotReady`,
+/// `AlreadyProposed` and `InvalidDelay` variants must carry codes 101 to 106.
 #[macro_export]
 macro_rules! impl_from_common_error {
     ($error:ty) => {
@@ -38,6 +48,10 @@ macro_rules! impl_from_common_error {
                 match e {
                     $crate::CommonError::Unauthorized => <$error>::Unauthorized,
                     $crate::CommonError::Paused => <$error>::Paused,
+                    $crate::CommonError::NotProposed => <$error>::NotProposed,
+                    $crate::CommonError::TimelockNotReady => <$error>::TimelockNotReady,
+                    $crate::CommonError::AlreadyProposed => <$error>::AlreadyProposed,
+                    $crate::CommonError::InvalidDelay => <$error>::InvalidDelay,
                 }
             }
         }
@@ -46,3 +60,6 @@ macro_rules! impl_from_common_error {
 
 #[cfg(any(test, feature = "testutils"))]
 pub mod testutils;
+
+#[cfg(test)]
+mod test;

@@ -2,6 +2,10 @@
 extern crate std;
 use soroban_sdk::{testutils::EnvTestConfig, Env};
 
+/// The timelock delay the contract tests deploy with (an hour): long
+/// enough that a test must move the clock, as a real deployment must wait.
+pub const TIMELOCK_DELAY: u64 = 3_600;
+
 /// A test `Env` that does not write a ledger snapshot file per test into
 /// the source tree (the SDK's default).
 pub fn env() -> Env {
@@ -41,4 +45,61 @@ pub fn assert_authorized_only(
         }
         other => panic!("unexpected authorized function {other:?}"),
     }
+}
+
+/// Whether the last call failed because an address did not authorize it
+/// (the host's `Error(Auth, InvalidAction)`), rather than for any other
+/// reason, which `is_err()` alone would accept.
+pub fn refused_for_missing_auth(env: &Env) -> bool {
+    use soroban_sdk::xdr::{ContractEventBody, ScError, ScErrorCode, ScVal};
+    let auth_error = ScVal::Error(ScError::Auth(ScErrorCode::InvalidAction));
+    let events = env
+        .host()
+        .get_diagnostic_events()
+        .expect("diagnostic events are recorded in tests");
+    events.0.iter().any(|e| match &e.event.body {
+        ContractEventBody::V0(body) => body.topics.contains(&auth_error),
+    })
+}
+
+/// Asserts that `result`, a `try_` call's, is a refusal for a missing
+/// authorization and nothing else: an entry point returning `Result` aborts
+/// (`Err(Err(InvokeError::Abort))`), one returning nothing fails with the
+/// host's `Error(Context, InvalidAction)`, and either way the host logged
+/// `Error(Auth, InvalidAction)` for this call.
+pub fn assert_auth_refused<T, E>(env: &Env, result: Result<T, Result<E, soroban_sdk::InvokeError>>)
+where
+    T: core::fmt::Debug,
+    E: core::fmt::Debug + Into<soroban_sdk::Error>,
+{
+    use soroban_sdk::xdr::{ScErrorCode, ScErrorType};
+    let shape = std::format!("{result:?}");
+    let refused = match result {
+        Err(Err(soroban_sdk::InvokeError::Abort)) => true,
+        Err(Ok(e)) => {
+            e.into()
+                == soroban_sdk::Error::from_type_and_code(
+                    ScErrorType::Context,
+                    ScErrorCode::InvalidAction,
+                )
+        }
+        _ => false,
+    };
+    assert!(refused, "expected an authorization refusal, got {shape}");
+    assert!(
+        refused_for_missing_auth(env),
+        "{shape} was not an authorization refusal"
+    );
+}
+
+/// `signer` authorizes exactly `fn_name(args)` on `contract`, nothing else:
+/// pass to a client's `mock_auths`.
+pub fn signed_by<'a>(
+    signer: &'a soroban_sdk::Address,
+    invoke: &'a soroban_sdk::testutils::MockAuthInvoke<'a>,
+) -> [soroban_sdk::testutils::MockAuth<'a>; 1] {
+    [soroban_sdk::testutils::MockAuth {
+        address: signer,
+        invoke,
+    }]
 }

@@ -9,6 +9,14 @@ pub enum Error {
     Unauthorized = 101,
     /// State-changing entry points are paused by the emergency role.
     Paused = 102,
+    /// No pending proposal matches the operation and its arguments.
+    NotProposed = 103,
+    /// The proposal's timelock delay has not passed.
+    TimelockNotReady = 104,
+    /// The operation with these arguments is already proposed.
+    AlreadyProposed = 105,
+    /// The timelock delay is over 30 days.
+    InvalidDelay = 106,
     /// No token has this id.
     TokenNotFound = 110,
     /// `from` (or `owner`) does not own the token.

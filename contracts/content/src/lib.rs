@@ -22,15 +22,19 @@ pub use types::{
 
 use soroban_sdk::{contract, contractimpl, Address, BytesN, Env, String, Symbol, Vec};
 use storage::{Meta, Token};
-use teachlink_common::{access, pause, ttl};
+use teachlink_common::{access, pause, timelock, ttl};
 
 #[contract]
 pub struct ContentContract;
 
 #[contractimpl]
 impl ContentContract {
-    pub fn __constructor(env: Env, admin: Address) {
+    // `timelock_delay`: seconds between proposing and running an upgrade
+    // (at most `timelock::MAX_DELAY`).
+    pub fn __constructor(env: Env, admin: Address, timelock_delay: u64) -> Result<(), Error> {
+        timelock::set_delay(&env, timelock_delay)?;
         access::set_initial_admin(&env, &admin);
+        Ok(())
     }
 
     /// Mints a token for `creator`, who becomes its first owner, and

@@ -25,7 +25,7 @@ mod types;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, token, Address, Env, String, Vec};
-use teachlink_common::{access, pause, time, ttl};
+use teachlink_common::{access, pause, time, timelock, ttl};
 
 pub use error::Error;
 pub use types::{
@@ -38,9 +38,13 @@ pub struct EscrowContract;
 
 #[contractimpl]
 impl EscrowContract {
-    pub fn __constructor(env: Env, admin: Address) {
+    // `timelock_delay`: seconds between proposing and running an upgrade
+    // (at most `timelock::MAX_DELAY`).
+    pub fn __constructor(env: Env, admin: Address, timelock_delay: u64) -> Result<(), Error> {
+        timelock::set_delay(&env, timelock_delay)?;
         access::set_initial_admin(&env, &admin);
         ttl::extend_instance(&env);
+        Ok(())
     }
 
     /// Opens an escrow and moves `terms.amount` of `terms.token` from the

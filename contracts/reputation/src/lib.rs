@@ -1,23 +1,27 @@
 //! Reputation and credit score of every TeachLink learner, built from
 //! issuer-recorded course completions and peer ratings of contributions.
 //!
-//! - Holders of the `issuer` role (granted by the admin) `record_completion`
-//!   of a course with a score of 0..=100 %; each (learner, course) counts
-//!   once, and an issuer cannot certify itself.
+//! - The admin `bind_course`s each course to one issuer; only that issuer,
+//!   holding the `issuer` role, may `record_completion` of it with a score
+//!   of 0..=100 %. Each (learner, course) counts once, an issuer cannot
+//!   certify itself, and only the admin can `correct_completion`'s score.
 //! - A learner `record_contribution`s its own work (kind + content hash);
-//!   other addresses `rate` it 1..=5 stars, once each, never their own.
+//!   other addresses `rate` it 1..=5 stars, once each, never their own, if
+//!   they have a recorded completion or the admin-granted `rater` role. A
+//!   rating weighs `min(rater's completions, 5)`, or 5 for the role.
 //! - The scores are a pure, bounded function of the learner's counters
 //!   ([`score::compute_scores`]):
 //!
 //!   ```text
 //!   C = min(completions, 50) × average completion score        0..=5,000
-//!   R = 5,000 × min(ratings, 20)/20 × (average rating − 1)/4    0..=5,000
+//!   R = 5,000 × min(W, 100)/100 × (weighted avg rating − 1)/4   0..=5,000
 //!   reputation   = C + R                                        0..=10,000
 //!   credit_score = (7·C + 3·R) / 50                             0..=1,000
 //!   ```
 //!
-//!   Integer arithmetic, rounding down. Caps stop any one activity from
-//!   dominating: past 50 completions or 20 ratings only the averages move.
+//!   `W` is the total weight of the ratings received. Integer arithmetic,
+//!   rounding down. Caps stop any one activity from dominating: past 50
+//!   completions or a rating weight of 100 only the averages move.
 //!   Self-recorded contributions add nothing by themselves.
 //!
 //! Recording and rating refuse while the contract is paused; queries always
@@ -36,27 +40,34 @@ extern crate std;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, symbol_short, Address, BytesN, Env, Symbol};
-use teachlink_common::{access, pause, time, ttl};
+use teachlink_common::{access, pause, time, timelock, ttl};
 
 pub use error::Error;
-pub use score::compute_scores;
+pub use score::{compute_scores, rater_weight};
 pub use types::{Contribution, Profile};
 
-/// Role allowed to record course completions.
+/// Role allowed to record completions of the courses bound to it.
 pub const ISSUER: Symbol = symbol_short!("issuer");
+/// Role allowed to rate without a completion, at the highest weight.
+pub const RATER: Symbol = symbol_short!("rater");
 
 #[contract]
 pub struct ReputationContract;
 
 #[contractimpl]
 impl ReputationContract {
-    pub fn __constructor(env: Env, admin: Address) {
+    // `timelock_delay`: seconds between proposing and running an upgrade
+    // (at most `timelock::MAX_DELAY`).
+    pub fn __constructor(env: Env, admin: Address, timelock_delay: u64) -> Result<(), Error> {
+        timelock::set_delay(&env, timelock_delay)?;
         access::set_initial_admin(&env, &admin);
         ttl::extend_instance(&env);
+        Ok(())
     }
 
     /// Records that `learner` completed `course_id` with `score_pct`
-    /// (0..=100). `issuer` must authorize and hold the `issuer` role.
+    /// (0..=100). `issuer` must authorize, hold the `issuer` role and be the
+    /// course's bound issuer.
     pub fn record_completion(
         env: Env,
         issuer: Address,
@@ -66,6 +77,11 @@ impl ReputationContract {
     ) -> Result<(), Error> {
         access::require_role(&env, &ISSUER, &issuer)?;
         pause::require_not_paused(&env)?;
+        match storage::course_issuer(&env, course_id) {
+            None => return Err(Error::CourseNotBound),
+            Some(bound) if bound != issuer => return Err(Error::NotCourseIssuer),
+            Some(_) => storage::extend_course(&env, course_id),
+        }
         if score_pct > score::MAX_SCORE_PCT {
             return Err(Error::InvalidScore);
         }
@@ -144,7 +160,9 @@ impl ReputationContract {
     }
 
     /// `rater` (who must authorize) gives `contribution_id` 1..=5 stars.
-    /// Once per rater and contribution; authors cannot rate their own.
+    /// Once per rater and contribution; authors cannot rate their own. The
+    /// rater needs a recorded completion or the `rater` role; the rating
+    /// weighs `score::rater_weight`.
     pub fn rate(env: Env, rater: Address, contribution_id: u64, rating: u32) -> Result<(), Error> {
         rater.require_auth();
         pause::require_not_paused(&env)?;
@@ -157,6 +175,13 @@ impl ReputationContract {
         }
         if storage::has_rated(&env, &rater, contribution_id) {
             return Err(Error::AlreadyRated);
+        }
+        let weight = score::rater_weight(
+            storage::profile(&env, &rater).completions,
+            access::has_role(&env, &RATER, &rater),
+        );
+        if weight == 0 {
+            return Err(Error::RaterNotEligible);
         }
 
         contribution.ratings = contribution.ratings.checked_add(1).ok_or(Error::Overflow)?;
@@ -173,6 +198,15 @@ impl ReputationContract {
             .rating_sum
             .checked_add(rating.into())
             .ok_or(Error::Overflow)?;
+        profile.rating_weight = profile
+            .rating_weight
+            .checked_add(weight.into())
+            .ok_or(Error::Overflow)?;
+        // weight ≤ 5 and rating ≤ 5, so the product fits.
+        profile.weighted_rating_sum = profile
+            .weighted_rating_sum
+            .checked_add(u64::from(weight * rating))
+            .ok_or(Error::Overflow)?;
         let profile = score::with_scores(profile);
 
         storage::save_rating(&env, &rater, contribution_id, rating);
@@ -184,6 +218,7 @@ impl ReputationContract {
             rater,
             author: contribution.author,
             rating,
+            weight,
             author_reputation: profile.reputation,
             author_credit_score: profile.credit_score,
         }
@@ -213,6 +248,57 @@ impl ReputationContract {
 
     pub fn contribution(env: Env, contribution_id: u64) -> Result<Contribution, Error> {
         storage::contribution(&env, contribution_id)
+    }
+
+    /// The issuer bound to `course_id`, if any.
+    pub fn course_issuer(env: Env, course_id: u64) -> Option<Address> {
+        storage::course_issuer(&env, course_id)
+    }
+
+    /// Binds `course_id` to `issuer`, replacing any earlier binding; admin
+    /// only. Completions already recorded stay.
+    pub fn bind_course(env: Env, course_id: u64, issuer: Address) {
+        access::require_admin(&env);
+        storage::set_course_issuer(&env, course_id, &issuer);
+        ttl::extend_instance(&env);
+        events::CourseBound { course_id, issuer }.publish(&env);
+    }
+
+    /// Replaces the score of `learner`'s recorded completion of `course_id`
+    /// with `score_pct` (0..=100); admin only. The completion still counts
+    /// once; the learner's score sum and scores follow.
+    pub fn correct_completion(
+        env: Env,
+        learner: Address,
+        course_id: u64,
+        score_pct: u32,
+    ) -> Result<(), Error> {
+        access::require_admin(&env);
+        if score_pct > score::MAX_SCORE_PCT {
+            return Err(Error::InvalidScore);
+        }
+        let previous_pct =
+            storage::completion(&env, &learner, course_id).ok_or(Error::CompletionNotFound)?;
+        let mut profile = storage::profile(&env, &learner);
+        profile.completion_score_sum = profile
+            .completion_score_sum
+            .checked_sub(previous_pct.into())
+            .and_then(|sum| sum.checked_add(score_pct.into()))
+            .ok_or(Error::Overflow)?;
+        let profile = score::with_scores(profile);
+        storage::save_completion(&env, &learner, course_id, score_pct);
+        storage::save_profile(&env, &learner, &profile);
+        ttl::extend_instance(&env);
+        events::CompletionCorrected {
+            learner,
+            course_id,
+            previous_pct,
+            score_pct,
+            credit_score: profile.credit_score,
+            reputation: profile.reputation,
+        }
+        .publish(&env);
+        Ok(())
     }
 
     // ---- Administration, delegated to teachlink-common ----

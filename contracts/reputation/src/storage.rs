@@ -1,6 +1,7 @@
-//! Reputation storage. Persistent: one `Profile` per learner, one marker per
-//! (learner, course) completion, one `Contribution` per id and one marker per
-//! (rater, contribution) rating. Instance: the contribution id counter.
+//! Reputation storage. Persistent: one `Profile` per learner, one score per
+//! (learner, course) completion, one `Contribution` per id, one marker per
+//! (rater, contribution) rating and one issuer per bound course. Instance:
+//! the contribution id counter.
 //!
 //! Writers extend the TTL of what they write. Variant names must not clash
 //! with the keys of `teachlink-common` (`Admin`, `Role`, `Paused`), which
@@ -23,6 +24,8 @@ pub(crate) enum DataKey {
     Contribution(u64),
     /// (rater, contribution_id) → the stars given.
     Rating(Address, u64),
+    /// course_id → the issuer allowed to record its completions.
+    CourseIssuer(u64),
 }
 
 /// The learner's profile; all zeros for a learner with no activity. The
@@ -44,6 +47,30 @@ pub fn has_completed(env: &Env, learner: &Address, course_id: u64) -> bool {
     env.storage()
         .persistent()
         .has(&DataKey::Completion(learner.clone(), course_id))
+}
+
+/// The recorded `score_pct` of `learner`'s completion of `course_id`.
+pub fn completion(env: &Env, learner: &Address, course_id: u64) -> Option<u32> {
+    env.storage()
+        .persistent()
+        .get(&DataKey::Completion(learner.clone(), course_id))
+}
+
+pub fn course_issuer(env: &Env, course_id: u64) -> Option<Address> {
+    env.storage()
+        .persistent()
+        .get(&DataKey::CourseIssuer(course_id))
+}
+
+/// Keeps a bound course alive while its completions are being recorded.
+pub fn extend_course(env: &Env, course_id: u64) {
+    ttl::extend_persistent(env, &DataKey::CourseIssuer(course_id));
+}
+
+pub fn set_course_issuer(env: &Env, course_id: u64, issuer: &Address) {
+    let key = DataKey::CourseIssuer(course_id);
+    env.storage().persistent().set(&key, issuer);
+    ttl::extend_persistent(env, &key);
 }
 
 pub fn save_completion(env: &Env, learner: &Address, course_id: u64, score_pct: u32) {

@@ -19,6 +19,11 @@ pub struct Profile {
     pub ratings_received: u32,
     /// Sum of those ratings (each 1..=5).
     pub rating_sum: u64,
+    /// Sum of those ratings' weights (each 1..=`score::MAX_RATER_WEIGHT`).
+    pub rating_weight: u64,
+    /// Sum of weight × stars over those ratings; the score's average rating
+    /// is `weighted_rating_sum / rating_weight`.
+    pub weighted_rating_sum: u64,
     /// 0..=`score::MAX_REPUTATION`.
     pub reputation: u32,
     /// 0..=`score::MAX_CREDIT_SCORE`.

@@ -37,3 +37,21 @@ pub struct Withdrawn {
     pub to: Address,
     pub amount: i128,
 }
+
+/// The admin set how much `issuer` may still promise in total, `amount`.
+#[contractevent(topics = ["allowance_set"])]
+pub struct AllowanceSet {
+    #[topic]
+    pub issuer: Address,
+    pub amount: i128,
+}
+
+/// The admin took back `amount` of `learner`'s unclaimed reward, which
+/// returns to the pool's available balance; `unclaimed` is what is left.
+#[contractevent(topics = ["reward_revoked"])]
+pub struct RewardRevoked {
+    #[topic]
+    pub learner: Address,
+    pub amount: i128,
+    pub unclaimed: i128,
+}

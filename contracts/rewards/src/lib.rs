@@ -8,6 +8,11 @@
 //! surplus. Hence `token.balance(pool) >= total_unclaimed` after every call,
 //! so every learner's claim can always be paid; only the token itself could
 //! break this by taking funds back (a Stellar asset issuer's clawback).
+//!
+//! No issuer can promise more than the admin allows it: `set_allowance`
+//! gives an issuer a budget that each `issue` consumes, and `revoke` lets
+//! the admin take back a learner's unclaimed promise, which returns to the
+//! pool's available balance.
 #![no_std]
 
 mod error;
@@ -21,10 +26,10 @@ extern crate std;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, symbol_short, token::TokenClient, Address, Env, Symbol};
-use teachlink_common::{access, pause, ttl};
+use teachlink_common::{access, pause, timelock, ttl};
 
 pub use error::Error;
-pub use events::{Funded, RewardClaimed, RewardIssued, Withdrawn};
+pub use events::{AllowanceSet, Funded, RewardClaimed, RewardIssued, RewardRevoked, Withdrawn};
 pub use types::PoolInfo;
 
 /// May issue rewards to learners.
@@ -35,10 +40,19 @@ pub struct RewardsContract;
 
 #[contractimpl]
 impl RewardsContract {
-    /// Sets the admin and the pool's token; runs once, at deployment.
-    pub fn __constructor(env: Env, admin: Address, token: Address) {
+    /// Sets the admin, the timelock delay (seconds between proposing and
+    /// running an upgrade, at most 30 days) and the pool's token; runs once,
+    /// at deployment.
+    pub fn __constructor(
+        env: Env,
+        admin: Address,
+        timelock_delay: u64,
+        token: Address,
+    ) -> Result<(), Error> {
+        timelock::set_delay(&env, timelock_delay)?;
         access::set_initial_admin(&env, &admin);
         storage::set_token(&env, &token);
+        Ok(())
     }
 
     /// Moves `amount` of the token from `funder` into the pool. Not pausable:
@@ -66,7 +80,8 @@ impl RewardsContract {
     }
 
     /// Promises `amount` to `learner`, to be claimed later. `issuer` must hold
-    /// the issuer role; the pool must hold enough to cover every promise.
+    /// the issuer role and an allowance covering `amount`, which this
+    /// consumes; the pool must hold enough to cover every promise.
     pub fn issue(
         env: Env,
         issuer: Address,
@@ -81,6 +96,10 @@ impl RewardsContract {
             return Err(Error::InvalidLearner);
         }
         require_positive(amount)?;
+        let allowance = storage::allowance(&env, &issuer);
+        if amount > allowance {
+            return Err(Error::AllowanceExceeded);
+        }
 
         let mut totals = storage::totals(&env);
         let unclaimed_after = totals
@@ -99,6 +118,8 @@ impl RewardsContract {
         totals.unclaimed = unclaimed_after;
         totals.issued = totals.issued.checked_add(amount).ok_or(Error::Overflow)?;
 
+        // amount ≤ allowance, so this cannot underflow.
+        storage::set_allowance(&env, &issuer, allowance - amount);
         storage::set_learner(&env, &learner, &rewards);
         storage::set_totals(&env, &totals);
         ttl::extend_instance(&env);
@@ -161,7 +182,55 @@ impl RewardsContract {
         Ok(())
     }
 
+    /// Sets what `issuer` may still promise in total (replacing what was
+    /// left); admin only. Zero stops the issuer without revoking its role.
+    pub fn set_allowance(env: Env, issuer: Address, amount: i128) -> Result<(), Error> {
+        access::require_admin(&env);
+        if amount < 0 {
+            return Err(Error::InvalidAmount);
+        }
+        storage::set_allowance(&env, &issuer, amount);
+        ttl::extend_instance(&env);
+        AllowanceSet { issuer, amount }.publish(&env);
+        Ok(())
+    }
+
+    /// Takes back `amount` of `learner`'s unclaimed reward; admin only. The
+    /// tokens stay in the pool and become available again; the issuer's
+    /// allowance is not restored.
+    pub fn revoke(env: Env, learner: Address, amount: i128) -> Result<(), Error> {
+        access::require_admin(&env);
+        require_positive(amount)?;
+        let mut rewards = storage::learner(&env, &learner);
+        if amount > rewards.unclaimed {
+            return Err(Error::RevokeExceedsUnclaimed);
+        }
+        // amount ≤ rewards.unclaimed, so this cannot underflow.
+        rewards.unclaimed -= amount;
+        let mut totals = storage::totals(&env);
+        totals.unclaimed = totals
+            .unclaimed
+            .checked_sub(amount)
+            .ok_or(Error::Overflow)?;
+        totals.revoked = totals.revoked.checked_add(amount).ok_or(Error::Overflow)?;
+        storage::set_learner(&env, &learner, &rewards);
+        storage::set_totals(&env, &totals);
+        ttl::extend_instance(&env);
+        RewardRevoked {
+            learner,
+            amount,
+            unclaimed: rewards.unclaimed,
+        }
+        .publish(&env);
+        Ok(())
+    }
+
     // ---- queries ----
+
+    /// What `issuer` may still promise.
+    pub fn allowance(env: Env, issuer: Address) -> i128 {
+        storage::allowance(&env, &issuer)
+    }
 
     /// The pool's token.
     pub fn token(env: Env) -> Address {
@@ -190,6 +259,7 @@ impl RewardsContract {
             available: balance - totals.unclaimed,
             total_issued: totals.issued,
             total_claimed: totals.claimed,
+            total_revoked: totals.revoked,
         }
     }
 

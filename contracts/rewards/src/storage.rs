@@ -1,5 +1,6 @@
 //! Rewards storage: the token and the pool totals in instance storage (small,
-//! needed by nearly every call), one persistent record per learner.
+//! needed by nearly every call), one persistent record per learner and one
+//! persistent allowance per issuer.
 use soroban_sdk::{contracttype, Address, Env};
 use teachlink_common::ttl;
 
@@ -11,6 +12,8 @@ enum DataKey {
     Token,
     Totals,
     Learner(Address),
+    /// issuer → what it may still promise.
+    Allowance(Address),
 }
 
 pub fn set_token(env: &Env, token: &Address) {
@@ -49,5 +52,19 @@ pub fn learner(env: &Env, learner: &Address) -> LearnerRewards {
 pub fn set_learner(env: &Env, learner: &Address, rewards: &LearnerRewards) {
     let key = DataKey::Learner(learner.clone());
     env.storage().persistent().set(&key, rewards);
+    ttl::extend_persistent(env, &key);
+}
+
+/// What `issuer` may still promise; zero until the admin sets it.
+pub fn allowance(env: &Env, issuer: &Address) -> i128 {
+    env.storage()
+        .persistent()
+        .get(&DataKey::Allowance(issuer.clone()))
+        .unwrap_or_default()
+}
+
+pub fn set_allowance(env: &Env, issuer: &Address, amount: i128) {
+    let key = DataKey::Allowance(issuer.clone());
+    env.storage().persistent().set(&key, &amount);
     ttl::extend_persistent(env, &key);
 }

@@ -12,6 +12,9 @@ pub struct Totals {
     pub issued: i128,
     /// Everything ever paid out to learners.
     pub claimed: i128,
+    /// Everything the admin took back unclaimed, so
+    /// `issued == unclaimed + claimed + revoked`.
+    pub revoked: i128,
 }
 
 /// One learner's rewards: owed now, and paid out so far.
@@ -34,4 +37,5 @@ pub struct PoolInfo {
     pub available: i128,
     pub total_issued: i128,
     pub total_claimed: i128,
+    pub total_revoked: i128,
 }

@@ -131,10 +131,17 @@ fn main() {
     token::StellarAssetClient::new(&env, &sac.address()).mint(&ada, &(500 * UNIT));
     token::StellarAssetClient::new(&env, &sac.address()).mint(&admin, &(1_000 * UNIT));
 
-    let escrow_id = register(&env, Build::Wasm, "escrow", (admin.clone(),));
-    let content_id = register(&env, Build::Wasm, "content", (admin.clone(),));
-    let reputation_id = register(&env, Build::Wasm, "reputation", (admin.clone(),));
-    let rewards_id = register(&env, Build::Wasm, "rewards", (admin.clone(), sac.address()));
+    // A day between proposing an upgrade and running it.
+    let delay = 86_400u64;
+    let escrow_id = register(&env, Build::Wasm, "escrow", (admin.clone(), delay));
+    let content_id = register(&env, Build::Wasm, "content", (admin.clone(), delay));
+    let reputation_id = register(&env, Build::Wasm, "reputation", (admin.clone(), delay));
+    let rewards_id = register(
+        &env,
+        Build::Wasm,
+        "rewards",
+        (admin.clone(), delay, sac.address()),
+    );
     demo.name(&escrow_id, "escrow");
     demo.name(&content_id, "content");
     demo.name(&reputation_id, "reputation");
@@ -205,11 +212,17 @@ fn main() {
         escrow.release(&alan, &paid)
     });
 
+    demo.step("admin binds the course to the registrar", || {
+        reputation.bind_course(&course, &registrar)
+    });
     demo.step("the registrar records ada's completion (score 92%)", || {
         reputation.record_completion(&registrar, &ada, &course, &92)
     });
     demo.step("admin funds the reward pool with 200 USDC", || {
         rewards.fund(&admin, &(200 * UNIT))
+    });
+    demo.step("admin lets the registrar promise up to 50 USDC", || {
+        rewards.set_allowance(&registrar, &(50 * UNIT))
     });
     demo.step("the registrar rewards ada with 10 USDC", || {
         rewards.issue(

@@ -1,5 +1,5 @@
-//! Owns the common events every TeachLink contract emits (admin, roles, pause, upgrade):
-//! their catalogue entries and their decoding.
+//! Owns the common events every TeachLink contract emits (admin, roles, pause, upgrade,
+//! the admin timelock): their catalogue entries and their decoding.
 
 use stellar_xdr::ScVal;
 
@@ -28,6 +28,24 @@ pub(super) const SPECS: &[EventSpec] = &[
     spec("common", "paused", &[("by", ADDR)], &[]),
     spec("common", "unpaused", &[("by", ADDR)], &[]),
     spec("common", "upgraded", &[], &[("wasm_hash", "BytesN<32>")]),
+    spec(
+        "common",
+        "proposed",
+        &[("op", "Symbol")],
+        &[("args", "Vec<Val>"), ("ready_at", "u64")],
+    ),
+    spec(
+        "common",
+        "cancelled",
+        &[("op", "Symbol")],
+        &[("args", "Vec<Val>")],
+    ),
+    spec(
+        "common",
+        "executed",
+        &[("op", "Symbol")],
+        &[("args", "Vec<Val>")],
+    ),
 ];
 
 /// Decodes one event of this contract; topic counts were checked against the catalogue,
@@ -55,6 +73,19 @@ pub(super) fn decode(cx: Cx, t: &[ScVal], d: &Fields<'_>) -> Result<TeachLinkEve
         },
         "upgraded" => E::Upgraded {
             wasm_hash: cx.bytes32(d.get("wasm_hash")?, "wasm_hash")?,
+        },
+        "proposed" => E::Proposed {
+            op: cx.symbol(&t[0], "op")?,
+            args: cx.any_vec(d.get("args")?, "args")?,
+            ready_at: cx.u64(d.get("ready_at")?, "ready_at")?,
+        },
+        "cancelled" => E::Cancelled {
+            op: cx.symbol(&t[0], "op")?,
+            args: cx.any_vec(d.get("args")?, "args")?,
+        },
+        "executed" => E::Executed {
+            op: cx.symbol(&t[0], "op")?,
+            args: cx.any_vec(d.get("args")?, "args")?,
         },
         // Every common catalogue name is matched above; a name added to `SPECS`
         // without a decoder lands here and the catalogue test fails.

@@ -162,6 +162,23 @@ pub enum TeachLinkEvent {
     Upgraded {
         wasm_hash: Hash32,
     },
+    /// The admin scheduled `op(args)` (a timelocked entry point and its exact arguments,
+    /// each a base64 XDR `ScVal`); it may run from `ready_at` (UNIX seconds).
+    Proposed {
+        op: String,
+        args: Vec<String>,
+        ready_at: u64,
+    },
+    /// The admin dropped the pending `op(args)`.
+    Cancelled {
+        op: String,
+        args: Vec<String>,
+    },
+    /// The scheduled `op(args)` ran.
+    Executed {
+        op: String,
+        args: Vec<String>,
+    },
     // ---- escrow ----
     EscrowCreated {
         escrow_id: u64,
@@ -267,8 +284,22 @@ pub enum TeachLinkEvent {
         rater: Address,
         author: Address,
         rating: u32,
+        /// The rater's weight (1..=5), which the author's scores were computed with.
+        weight: u32,
         author_reputation: u32,
         author_credit_score: u32,
+    },
+    CourseBound {
+        course_id: u64,
+        issuer: Address,
+    },
+    CompletionCorrected {
+        learner: Address,
+        course_id: u64,
+        previous_pct: u32,
+        score_pct: u32,
+        credit_score: u32,
+        reputation: u32,
     },
     // ---- rewards ----
     Funded {
@@ -296,6 +327,18 @@ pub enum TeachLinkEvent {
         to: Address,
         #[serde(with = "amount")]
         amount: i128,
+    },
+    AllowanceSet {
+        issuer: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+    },
+    RewardRevoked {
+        learner: Address,
+        #[serde(with = "amount")]
+        amount: i128,
+        #[serde(with = "amount")]
+        unclaimed: i128,
     },
     // ---- bridge ----
     ValidatorRegistered {
@@ -405,6 +448,9 @@ impl TeachLinkEvent {
             Paused { .. } => "paused",
             Unpaused { .. } => "unpaused",
             Upgraded { .. } => "upgraded",
+            Proposed { .. } => "proposed",
+            Cancelled { .. } => "cancelled",
+            Executed { .. } => "executed",
             EscrowCreated { .. } => "escrow_created",
             EscrowApproved { .. } => "escrow_approved",
             EscrowReleased { .. } => "escrow_released",
@@ -419,10 +465,14 @@ impl TeachLinkEvent {
             CompletionRecorded { .. } => "completion_recorded",
             ContributionRecorded { .. } => "contribution_recorded",
             ContributionRated { .. } => "contribution_rated",
+            CourseBound { .. } => "course_bound",
+            CompletionCorrected { .. } => "completion_corrected",
             Funded { .. } => "funded",
             RewardIssued { .. } => "reward_issued",
             RewardClaimed { .. } => "reward_claimed",
             Withdrawn { .. } => "withdrawn",
+            AllowanceSet { .. } => "allowance_set",
+            RewardRevoked { .. } => "reward_revoked",
             ValidatorRegistered { .. } => "validator_registered",
             ValidatorActivated { .. } => "validator_activated",
             ValidatorDeactivated { .. } => "validator_deactivated",
@@ -451,7 +501,10 @@ impl TeachLinkEvent {
             | RoleRevoked { .. }
             | Paused { .. }
             | Unpaused { .. }
-            | Upgraded { .. } => return None,
+            | Upgraded { .. }
+            | Proposed { .. }
+            | Cancelled { .. }
+            | Executed { .. } => return None,
             EscrowCreated { .. }
             | EscrowApproved { .. }
             | EscrowReleased { .. }
@@ -462,12 +515,17 @@ impl TeachLinkEvent {
             Minted { .. } | Approved { .. } | Transferred { .. } | MetadataUpdated { .. } => {
                 ContractKind::Content
             }
-            CompletionRecorded { .. } | ContributionRecorded { .. } | ContributionRated { .. } => {
-                ContractKind::Reputation
-            }
-            Funded { .. } | RewardIssued { .. } | RewardClaimed { .. } | Withdrawn { .. } => {
-                ContractKind::Rewards
-            }
+            CompletionRecorded { .. }
+            | ContributionRecorded { .. }
+            | ContributionRated { .. }
+            | CourseBound { .. }
+            | CompletionCorrected { .. } => ContractKind::Reputation,
+            Funded { .. }
+            | RewardIssued { .. }
+            | RewardClaimed { .. }
+            | Withdrawn { .. }
+            | AllowanceSet { .. }
+            | RewardRevoked { .. } => ContractKind::Rewards,
             ValidatorRegistered { .. }
             | ValidatorActivated { .. }
             | ValidatorDeactivated { .. }
@@ -863,6 +921,20 @@ impl Cx {
             _ => Err(self.ty(field, "a Vec")),
         }
     }
+
+    /// A `Vec<Val>` of any values, each kept as its base64 XDR: lossless, whatever the
+    /// timelocked entry point's argument types.
+    fn any_vec(self, v: &ScVal, field: &'static str) -> Result<Vec<String>, DecodeError> {
+        use stellar_xdr::WriteXdr;
+        self.vec(v, field)?
+            .iter()
+            .map(|item| {
+                item.to_xdr(Limits::none())
+                    .map(|b| base64::engine::general_purpose::STANDARD.encode(b))
+                    .map_err(|_| self.ty(field, "a Vec of XDR values"))
+            })
+            .collect()
+    }
 }
 
 /// The data map of an event. Lookup is a linear scan: the maps hold at most eight keys,
@@ -943,6 +1015,8 @@ fn sample(ty: &str, i: u8) -> ScVal {
         "Option<u64>" => sample("u64", i),
         "Option<Address>" => sample("Address", i),
         "Vec<Symbol>" => ok(x::vec(vec![sample("Symbol", i), sample("Symbol", i + 1)])),
+        // Any values: an address and an amount, as a gated call's arguments.
+        "Vec<Val>" => ok(x::vec(vec![sample("Address", i), sample("i128", i)])),
         "Vec<Signer>" => ok(x::signers(&[
             Signer {
                 address: Address::Account([i; 32]),

@@ -28,8 +28,26 @@ pub(super) const SPECS: &[EventSpec] = &[
         &[("contribution_id", U64), ("rater", ADDR), ("author", ADDR)],
         &[
             ("rating", U32),
+            ("weight", U32),
             ("author_reputation", U32),
             ("author_credit_score", U32),
+        ],
+    ),
+    spec(
+        "reputation",
+        "course_bound",
+        &[("course_id", U64), ("issuer", ADDR)],
+        &[],
+    ),
+    spec(
+        "reputation",
+        "completion_corrected",
+        &[("learner", ADDR), ("course_id", U64)],
+        &[
+            ("previous_pct", U32),
+            ("score_pct", U32),
+            ("credit_score", U32),
+            ("reputation", U32),
         ],
     ),
 ];
@@ -58,8 +76,21 @@ pub(super) fn decode(cx: Cx, t: &[ScVal], d: &Fields<'_>) -> Result<TeachLinkEve
             rater: cx.address(&t[1], "rater")?,
             author: cx.address(&t[2], "author")?,
             rating: cx.u32(d.get("rating")?, "rating")?,
+            weight: cx.u32(d.get("weight")?, "weight")?,
             author_reputation: cx.u32(d.get("author_reputation")?, "author_reputation")?,
             author_credit_score: cx.u32(d.get("author_credit_score")?, "author_credit_score")?,
+        },
+        "course_bound" => E::CourseBound {
+            course_id: cx.u64(&t[0], "course_id")?,
+            issuer: cx.address(&t[1], "issuer")?,
+        },
+        "completion_corrected" => E::CompletionCorrected {
+            learner: cx.address(&t[0], "learner")?,
+            course_id: cx.u64(&t[1], "course_id")?,
+            previous_pct: cx.u32(d.get("previous_pct")?, "previous_pct")?,
+            score_pct: cx.u32(d.get("score_pct")?, "score_pct")?,
+            credit_score: cx.u32(d.get("credit_score")?, "credit_score")?,
+            reputation: cx.u32(d.get("reputation")?, "reputation")?,
         },
         // Every catalogue name of this contract is matched above; a name added to `SPECS`
         // without a decoder lands here and the catalogue test fails.

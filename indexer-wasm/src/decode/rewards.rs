@@ -25,6 +25,18 @@ pub(super) const SPECS: &[EventSpec] = &[
         &[("amount", I128)],
     ),
     spec("rewards", "withdrawn", &[("to", ADDR)], &[("amount", I128)]),
+    spec(
+        "rewards",
+        "allowance_set",
+        &[("issuer", ADDR)],
+        &[("amount", I128)],
+    ),
+    spec(
+        "rewards",
+        "reward_revoked",
+        &[("learner", ADDR)],
+        &[("amount", I128), ("unclaimed", I128)],
+    ),
 ];
 
 /// Decodes one event of this contract; topic counts were checked against the catalogue,
@@ -51,6 +63,15 @@ pub(super) fn decode(cx: Cx, t: &[ScVal], d: &Fields<'_>) -> Result<TeachLinkEve
         "withdrawn" => E::Withdrawn {
             to: cx.address(&t[0], "to")?,
             amount: cx.i128(d.get("amount")?, "amount")?,
+        },
+        "allowance_set" => E::AllowanceSet {
+            issuer: cx.address(&t[0], "issuer")?,
+            amount: cx.i128(d.get("amount")?, "amount")?,
+        },
+        "reward_revoked" => E::RewardRevoked {
+            learner: cx.address(&t[0], "learner")?,
+            amount: cx.i128(d.get("amount")?, "amount")?,
+            unclaimed: cx.i128(d.get("unclaimed")?, "unclaimed")?,
         },
         // Every catalogue name of this contract is matched above; a name added to `SPECS`
         // without a decoder lands here and the catalogue test fails.

@@ -1,7 +1,7 @@
 //! Owns the projection of the common events every contract emits: each contract's admin,
-//! roles, pause flag and upgrades ([`ContractAdmin`]).
+//! roles, pause flag, upgrades and pending timelocked operations ([`ContractAdmin`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,17 @@ pub struct RoleGrant {
     pub account: Address,
 }
 
+/// A timelocked operation the admin proposed and has neither run nor cancelled.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PendingOperation {
+    /// The gated entry point.
+    pub op: String,
+    /// Its exact arguments, each a base64 XDR `ScVal`.
+    pub args: Vec<String>,
+    /// When it may run, UNIX seconds.
+    pub ready_at: u64,
+}
+
 /// Admin state of one contract from the common events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractAdmin {
@@ -27,6 +38,14 @@ pub struct ContractAdmin {
     pub paused_by: Option<Address>,
     pub wasm_hash: Option<Hash32>,
     pub upgrades: u32,
+    /// Reputation contracts: each course's bound issuer (`course_bound`, written by the
+    /// reputation module).
+    #[serde(default)]
+    pub courses: BTreeMap<u64, Address>,
+    /// Pending timelocked operations, in proposal order. Absent in entities stored before
+    /// the timelock existed.
+    #[serde(default)]
+    pub pending: Vec<PendingOperation>,
 }
 
 /// Applies one common event; the others are left alone (the caller,
@@ -62,6 +81,21 @@ pub(super) fn apply(state: &mut State, body: &E, contract: Address, _stamp: Stam
             c.wasm_hash = Some(*wasm_hash);
             c.upgrades = c.upgrades.saturating_add(1);
         }
+        E::Proposed { op, args, ready_at } => {
+            // The contract refuses a second proposal of the same operation while one is
+            // pending, so there is nothing to replace.
+            state.contract(contract).pending.push(PendingOperation {
+                op: op.clone(),
+                args: args.clone(),
+                ready_at: *ready_at,
+            });
+        }
+        E::Cancelled { op, args } | E::Executed { op, args } => {
+            state
+                .contract(contract)
+                .pending
+                .retain(|p| p.op != *op || p.args != *args);
+        }
         _ => {}
     }
 }
@@ -74,7 +108,10 @@ pub(super) fn changes(changes: &mut Changes, contract: Address, body: &E) {
         | E::RoleRevoked { .. }
         | E::Paused { .. }
         | E::Unpaused { .. }
-        | E::Upgraded { .. } => {
+        | E::Upgraded { .. }
+        | E::Proposed { .. }
+        | E::Cancelled { .. }
+        | E::Executed { .. } => {
             changes.contracts.insert(contract);
         }
         _ => {}
@@ -82,7 +119,7 @@ pub(super) fn changes(changes: &mut Changes, contract: Address, body: &E) {
 }
 
 impl State {
-    fn contract(&mut self, contract: Address) -> &mut ContractAdmin {
+    pub(super) fn contract(&mut self, contract: Address) -> &mut ContractAdmin {
         self.contracts
             .entry(contract)
             .or_insert_with(|| ContractAdmin {
@@ -93,14 +130,70 @@ impl State {
                 paused_by: None,
                 wasm_hash: None,
                 upgrades: 0,
+                courses: BTreeMap::new(),
+                pending: Vec::new(),
             })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{apply, PendingOperation, State, E};
+    use crate::types::Address;
+
     #[test]
     fn projects_every_common_event() {
         super::super::check_section("common");
+    }
+
+    #[test]
+    fn an_operation_is_pending_from_its_proposal_until_run_or_cancelled() {
+        let contract = Address::Contract([7; 32]);
+        let stamp = super::Stamp::from(&crate::traffic::meta(0, contract));
+        let mut state = State::default();
+        let args = |a: &str| vec![a.to_string()];
+        let op = |name: &str| name.to_string();
+        for (name, a, ready_at) in [("upgrade", "AAA=", 10), ("upgrade", "BBB=", 20)] {
+            apply(
+                &mut state,
+                &E::Proposed {
+                    op: op(name),
+                    args: args(a),
+                    ready_at,
+                },
+                contract,
+                stamp,
+            );
+        }
+        let pending = |state: &State| state.contracts[&contract].pending.clone();
+        assert_eq!(pending(&state).len(), 2);
+        apply(
+            &mut state,
+            &E::Executed {
+                op: op("upgrade"),
+                args: args("AAA="),
+            },
+            contract,
+            stamp,
+        );
+        // Only the operation with the same arguments ran.
+        assert_eq!(
+            pending(&state),
+            vec![PendingOperation {
+                op: op("upgrade"),
+                args: args("BBB="),
+                ready_at: 20,
+            }]
+        );
+        apply(
+            &mut state,
+            &E::Cancelled {
+                op: op("upgrade"),
+                args: args("BBB="),
+            },
+            contract,
+            stamp,
+        );
+        assert!(pending(&state).is_empty());
     }
 }

@@ -32,7 +32,7 @@ pub use common::{ContractAdmin, RoleGrant};
 pub use content::{ContentToken, MintInfo, Provenance, ProvenanceKind, TokenApproval};
 pub use escrow::{Approval, Escrow, EscrowStatus, EscrowTerms, StatusChange};
 pub use reputation::{Completion, Contribution, Profile, Rating};
-pub use rewards::{LearnerRewards, Pool, RewardEntry};
+pub use rewards::{Allowance, LearnerRewards, Pool, RewardEntry};
 
 use crate::decode::TeachLinkEvent as E;
 use crate::decode::{ContractKind, DecodeError, Decoded, Event, EventMeta, RawEvent};

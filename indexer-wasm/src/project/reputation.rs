@@ -16,8 +16,15 @@ pub struct Profile {
     pub contributions: u32,
     pub ratings_received: u32,
     pub rating_sum: u64,
+    /// Sum of the received ratings' weights, and of weight × stars: the contract's score
+    /// uses their ratio as the average rating (`contracts/reputation/src/score.rs`).
+    #[serde(default)]
+    pub rating_weight: u64,
+    #[serde(default)]
+    pub weighted_rating_sum: u64,
     pub ratings_given: u32,
-    /// The latest scores an event carried (completion or rating), with that event.
+    /// The latest scores an event carried (completion, correction or rating), with that
+    /// event.
     pub reputation: u32,
     pub credit_score: u32,
     pub scores_stamp: Option<Stamp>,
@@ -32,6 +39,8 @@ impl Profile {
             contributions: 0,
             ratings_received: 0,
             rating_sum: 0,
+            rating_weight: 0,
+            weighted_rating_sum: 0,
             ratings_given: 0,
             reputation: 0,
             credit_score: 0,
@@ -55,6 +64,9 @@ pub struct Completion {
 pub struct Rating {
     pub rater: Address,
     pub rating: u32,
+    /// The rater's weight when rating (1..=5).
+    #[serde(default)]
+    pub weight: u32,
     pub stamp: Stamp,
 }
 
@@ -74,7 +86,7 @@ pub struct Contribution {
 /// Applies one event of this contract; the others are left alone (the caller,
 /// [`State::apply_event`], sends each event to its contract's module and has recorded
 /// its id as applied).
-pub(super) fn apply(state: &mut State, body: &E, _contract: Address, stamp: Stamp) {
+pub(super) fn apply(state: &mut State, body: &E, contract: Address, stamp: Stamp) {
     match body {
         E::CompletionRecorded {
             learner,
@@ -123,6 +135,7 @@ pub(super) fn apply(state: &mut State, body: &E, _contract: Address, stamp: Stam
             rater,
             author,
             rating,
+            weight,
             author_reputation,
             author_credit_score,
         } => {
@@ -136,24 +149,52 @@ pub(super) fn apply(state: &mut State, body: &E, _contract: Address, stamp: Stam
             c.ratings.push(Rating {
                 rater: *rater,
                 rating: *rating,
+                weight: *weight,
                 stamp,
             });
             c.rating_sum = c.rating_sum.saturating_add(u64::from(*rating));
             let p = state.profile(*author);
             p.ratings_received = p.ratings_received.saturating_add(1);
             p.rating_sum = p.rating_sum.saturating_add(u64::from(*rating));
+            p.rating_weight = p.rating_weight.saturating_add(u64::from(*weight));
+            p.weighted_rating_sum = p
+                .weighted_rating_sum
+                .saturating_add(u64::from(*weight) * u64::from(*rating));
             p.reputation = *author_reputation;
             p.credit_score = *author_credit_score;
             p.scores_stamp = Some(stamp);
             let r = state.profile(*rater);
             r.ratings_given = r.ratings_given.saturating_add(1);
         }
+        E::CourseBound { course_id, issuer } => {
+            state.contract(contract).courses.insert(*course_id, *issuer);
+        }
+        E::CompletionCorrected {
+            learner,
+            course_id,
+            previous_pct,
+            score_pct,
+            credit_score,
+            reputation,
+        } => {
+            if let Some(c) = state.completions.get_mut(&(*course_id, *learner)) {
+                c.score_pct = *score_pct;
+            }
+            let p = state.profile(*learner);
+            p.completion_score_sum = p
+                .completion_score_sum
+                .saturating_sub(u64::from(*previous_pct))
+                .saturating_add(u64::from(*score_pct));
+            p.credit_score = *credit_score;
+            p.reputation = *reputation;
+            p.scores_stamp = Some(stamp);
+        }
         _ => {}
     }
 }
 
 /// Records the entities an event of this contract writes (kept in step with [`apply`]).
-pub(super) fn changes(changes: &mut Changes, _contract: Address, body: &E) {
+pub(super) fn changes(changes: &mut Changes, contract: Address, body: &E) {
     match body {
         E::CompletionRecorded {
             learner, course_id, ..
@@ -178,6 +219,16 @@ pub(super) fn changes(changes: &mut Changes, _contract: Address, body: &E) {
             changes.contributions.insert(*contribution_id);
             changes.profiles.insert(*rater);
             changes.profiles.insert(*author);
+        }
+        // The binding is admin state of the contract, kept with its roles.
+        E::CourseBound { .. } => {
+            changes.contracts.insert(contract);
+        }
+        E::CompletionCorrected {
+            learner, course_id, ..
+        } => {
+            changes.completions.insert((*course_id, *learner));
+            changes.profiles.insert(*learner);
         }
         _ => {}
     }

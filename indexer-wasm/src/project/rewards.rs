@@ -22,6 +22,21 @@ pub enum RewardEntry {
         amount: i128,
         stamp: Stamp,
     },
+    /// The admin took back this much of the learner's unclaimed reward.
+    Revoked {
+        #[serde(with = "amount")]
+        amount: i128,
+        stamp: Stamp,
+    },
+}
+
+/// What one issuer may still promise from a pool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allowance {
+    pub issuer: Address,
+    /// The last `allowance_set` amount, less what the issuer issued since.
+    #[serde(with = "amount")]
+    pub remaining: i128,
 }
 
 /// A learner's rewards.
@@ -56,6 +71,12 @@ pub struct Pool {
     /// Issued and not yet claimed, over all learners.
     #[serde(with = "amount")]
     pub unclaimed: i128,
+    /// Taken back by the admin before it was claimed.
+    #[serde(with = "amount", default)]
+    pub revoked: i128,
+    /// Issuers' allowances, by issuer.
+    #[serde(default)]
+    pub allowances: Vec<Allowance>,
     pub updated: Option<Stamp>,
 }
 
@@ -91,6 +112,9 @@ pub(super) fn apply(state: &mut State, body: &E, contract: Address, stamp: Stamp
             let p = state.pool(contract);
             p.issued = p.issued.saturating_add(*amount);
             p.unclaimed = p.unclaimed.saturating_add(*amount);
+            if let Some(a) = p.allowances.iter_mut().find(|a| a.issuer == *issuer) {
+                a.remaining = a.remaining.saturating_sub(*amount);
+            }
             p.updated = Some(stamp);
         }
         E::RewardClaimed { learner, amount } => {
@@ -114,6 +138,36 @@ pub(super) fn apply(state: &mut State, body: &E, contract: Address, stamp: Stamp
             p.balance = p.balance.saturating_sub(*amount);
             p.updated = Some(stamp);
         }
+        E::AllowanceSet { issuer, amount } => {
+            let p = state.pool(contract);
+            match p.allowances.binary_search_by(|a| a.issuer.cmp(issuer)) {
+                Ok(i) => p.allowances[i].remaining = *amount,
+                Err(i) => p.allowances.insert(
+                    i,
+                    Allowance {
+                        issuer: *issuer,
+                        remaining: *amount,
+                    },
+                ),
+            }
+            p.updated = Some(stamp);
+        }
+        E::RewardRevoked {
+            learner,
+            amount,
+            unclaimed,
+        } => {
+            let r = state.learner_rewards(*learner);
+            r.unclaimed = *unclaimed;
+            r.history.push(RewardEntry::Revoked {
+                amount: *amount,
+                stamp,
+            });
+            let p = state.pool(contract);
+            p.revoked = p.revoked.saturating_add(*amount);
+            p.unclaimed = p.unclaimed.saturating_sub(*amount);
+            p.updated = Some(stamp);
+        }
         _ => {}
     }
 }
@@ -121,11 +175,13 @@ pub(super) fn apply(state: &mut State, body: &E, contract: Address, stamp: Stamp
 /// Records the entities an event of this contract writes (kept in step with [`apply`]).
 pub(super) fn changes(changes: &mut Changes, contract: Address, body: &E) {
     match body {
-        E::RewardIssued { learner, .. } | E::RewardClaimed { learner, .. } => {
+        E::RewardIssued { learner, .. }
+        | E::RewardClaimed { learner, .. }
+        | E::RewardRevoked { learner, .. } => {
             changes.rewards.insert(*learner);
             changes.pools.insert(contract);
         }
-        E::Funded { .. } | E::Withdrawn { .. } => {
+        E::Funded { .. } | E::Withdrawn { .. } | E::AllowanceSet { .. } => {
             changes.pools.insert(contract);
         }
         _ => {}
@@ -154,6 +210,8 @@ impl State {
             claimed: 0,
             withdrawn: 0,
             unclaimed: 0,
+            revoked: 0,
+            allowances: Vec::new(),
             updated: None,
         })
     }

@@ -103,6 +103,10 @@ test('ReputationClient: recordCompletion by an issuer', async () => {
   // Not yet an issuer: the contract's Unauthorized.
   await fails(reputation.recordCompletion(learner.publicKey(), 7, 90, issuer), 'Unauthorized');
   await reputation.grantRole('issuer', issuer.publicKey(), admin);
+  // An issuer records only the courses the admin bound to it.
+  await fails(reputation.recordCompletion(learner.publicKey(), 7, 90, issuer), 'CourseNotBound');
+  await reputation.bindCourse(7, issuer.publicKey(), admin);
+  await reputation.bindCourse(8n, issuer.publicKey(), admin);
 
   assert.equal(await reputation.hasCompleted(learner.publicKey(), 7), false);
   const done = await reputation.recordCompletion(learner.publicKey(), 7n, 90, issuer);
@@ -114,6 +118,12 @@ test('ReputationClient: recordCompletion by an issuer', async () => {
   assert.equal(again.contractCode, 112);
   await fails(reputation.recordCompletion(learner.publicKey(), 8, 101, issuer), 'InvalidScore');
   await fails(reputation.recordCompletion(issuer.publicKey(), 8, 50, issuer), 'SelfCompletion');
+
+  // Only the admin corrects a recorded score.
+  const before = await reputation.reputation(learner.publicKey());
+  await fails(reputation.correctCompletion(learner.publicKey(), 8, 50, admin), 'CompletionNotFound');
+  await reputation.correctCompletion(learner.publicKey(), 7, 30, admin);
+  assert.equal(await reputation.reputation(learner.publicKey()), before - 60);
 });
 
 test('RewardsClient: fund, issue, claim', async () => {
@@ -121,14 +131,25 @@ test('RewardsClient: fund, issue, claim', async () => {
   const rewards = new RewardsClient(deployment.contracts.rewards, rpc, passphrase, invokeOptions);
   await fails(rewards.claim(learner), 'NothingToClaim');
   await rewards.grantRole('issuer', issuer.publicKey(), admin);
+  // No allowance yet: the admin sets how much the issuer may promise.
+  await fails(rewards.issue(learner.publicKey(), 30_000_000n, 'course_7', issuer), 'AllowanceExceeded');
+  await rewards.setAllowance(issuer.publicKey(), 40_000_000n, admin);
+  assert.equal(await rewards.allowance(issuer.publicKey()), '40000000');
   await fails(rewards.issue(learner.publicKey(), 30_000_000n, 'course_7', issuer), 'InsufficientPool');
   await rewards.fund('50000000', issuer);
   await fails(rewards.fund(10n ** 17n, issuer), 'InsufficientFunds');
   await rewards.issue(learner.publicKey(), 30_000_000n, 'course_7', issuer);
   assert.equal(await rewards.unclaimed(learner.publicKey()), '30000000');
+  assert.equal(await rewards.allowance(issuer.publicKey()), '10000000');
+  await fails(rewards.issue(learner.publicKey(), 10_000_001n, 'course_7', issuer), 'AllowanceExceeded');
+
+  // The admin takes 10 back from the promise.
+  await fails(rewards.revoke(learner.publicKey(), 30_000_001n, admin), 'RevokeExceedsUnclaimed');
+  await rewards.revoke(learner.publicKey(), 10_000_000n, admin);
+  assert.equal(await rewards.unclaimed(learner.publicKey()), '20000000');
 
   const claimed = await rewards.claim(new WalletSigner(learner));
-  assert.equal(claimed.value, '30000000');
+  assert.equal(claimed.value, '20000000');
   assert.equal(await rewards.unclaimed(learner.publicKey()), '0');
   const twice = await fails(rewards.claim(learner), 'NothingToClaim');
   assert.equal(twice.contractCode, 113);

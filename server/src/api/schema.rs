@@ -59,11 +59,12 @@ pub enum Resolution {
     Split(u32),
 }
 
-/// A reward movement: `{"Issued": {…}}` or `{"Claimed": {…}}`.
+/// A reward movement: `{"Issued": {…}}`, `{"Claimed": {…}}` or `{"Revoked": {…}}`.
 #[derive(Serialize, ToSchema)]
 pub enum RewardEntry {
     Issued(Issued),
     Claimed(Claimed),
+    Revoked(Revoked),
 }
 
 /// A raw RPC event as `getEvents` returned it.
@@ -235,6 +236,10 @@ pub struct Profile {
     pub contributions: u32,
     pub ratings_received: u32,
     pub rating_sum: u64,
+    /// Sum of the received ratings' weights (each 1 to 5, the rater's standing).
+    pub rating_weight: u64,
+    /// Sum of weight × stars over the received ratings.
+    pub weighted_rating_sum: u64,
     pub ratings_given: u32,
     /// The latest reputation an event carried.
     pub reputation: u32,
@@ -262,6 +267,8 @@ pub struct Rating {
     #[schema(pattern = "^[GC][A-Z2-7]{55}$")]
     pub rater: String,
     pub rating: u32,
+    /// The rater's weight when rating (1 to 5).
+    pub weight: u32,
     pub stamp: Stamp,
 }
 
@@ -300,6 +307,23 @@ pub struct Claimed {
     pub stamp: Stamp,
 }
 
+/// Unclaimed rewards the admin took back.
+#[derive(Serialize, ToSchema)]
+pub struct Revoked {
+    #[schema(pattern = "^-?[0-9]+$")]
+    pub amount: String,
+    pub stamp: Stamp,
+}
+
+/// What one issuer may still promise from the pool.
+#[derive(Serialize, ToSchema)]
+pub struct Allowance {
+    #[schema(pattern = "^[GC][A-Z2-7]{55}$")]
+    pub issuer: String,
+    #[schema(pattern = "^-?[0-9]+$")]
+    pub remaining: String,
+}
+
 /// A learner's rewards.
 #[derive(Serialize, ToSchema)]
 pub struct LearnerRewards {
@@ -332,6 +356,11 @@ pub struct Pool {
     /// Issued and not yet claimed, over all learners.
     #[schema(pattern = "^-?[0-9]+$")]
     pub unclaimed: String,
+    /// Taken back by the admin before it was claimed.
+    #[schema(pattern = "^-?[0-9]+$")]
+    pub revoked: String,
+    /// Issuers' allowances, by issuer.
+    pub allowances: Vec<Allowance>,
     #[schema(required = true)]
     pub updated: Option<Stamp>,
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use teachlink_indexer::decode::{RawEvent, Resolution, Signer};
 use teachlink_indexer::project::{
-    Approval, BridgeChain, BridgeTotals, Completion, ContentToken, Contribution, Escrow,
+    Allowance, Approval, BridgeChain, BridgeTotals, Completion, ContentToken, Contribution, Escrow,
     EscrowStatus, EscrowTerms, InboundTransfer, LearnerRewards, MintInfo, OutboundStatus,
     OutboundTransfer, Pool, Profile, Provenance, ProvenanceKind, Rating, RewardEntry, Slash, Stamp,
     StatusChange, TokenApproval, UnknownEvent, Validator, ValidatorStatus,
@@ -163,6 +163,8 @@ fn every_entity_matches_its_documented_schema() {
             contributions: 1,
             ratings_received: 1,
             rating_sum: 5,
+            rating_weight: 3,
+            weighted_rating_sum: 15,
             ratings_given: 0,
             reputation: 10,
             credit_score: 700,
@@ -192,6 +194,7 @@ fn every_entity_matches_its_documented_schema() {
             ratings: vec![Rating {
                 rater: A,
                 rating: 5,
+                weight: 3,
                 stamp: stamp(),
             }],
             rating_sum: 5,
@@ -216,6 +219,10 @@ fn every_entity_matches_its_documented_schema() {
                     amount: 10,
                     stamp: stamp(),
                 },
+                RewardEntry::Revoked {
+                    amount: 1,
+                    stamp: stamp(),
+                },
             ],
         },
     );
@@ -230,6 +237,11 @@ fn every_entity_matches_its_documented_schema() {
             claimed: 4,
             withdrawn: 5,
             unclaimed: 6,
+            revoked: 7,
+            allowances: vec![Allowance {
+                issuer: A,
+                remaining: 8,
+            }],
             updated: None,
         },
     );

@@ -204,6 +204,8 @@ fn bridge_rows() -> Vec<Row> {
         row("bridge", "activate_validator", |b| {
             let w = BridgeWorld::new(b, 4);
             w.register(4);
+            let ready_at = w.propose_activation(4);
+            w.world.set_time(ready_at);
             cost(&w.world.env, || {
                 w.client.activate_validator(&w.validators[4])
             })
@@ -237,8 +239,12 @@ fn bridge_rows() -> Vec<Row> {
         row("bridge", "set_chain_limits", |b| {
             let w = BridgeWorld::new(b, 4);
             cost(&w.world.env, || {
-                w.client
-                    .set_chain_limits(&REMOTE, &BRIDGE_AMOUNT, &(2 * BRIDGE_AMOUNT))
+                w.client.set_chain_limits(
+                    &REMOTE,
+                    &w.source_bridge(),
+                    &BRIDGE_AMOUNT,
+                    &(2 * BRIDGE_AMOUNT),
+                )
             })
         }),
         row("bridge", "pause_chain", |b| {

@@ -22,8 +22,8 @@ fn quorum_of_three_of_four_releases_to_recipient() {
     assert_eq!(s.token.balance(&recipient), 3_000);
     assert_eq!(s.balance(), before - 3_000);
     assert_eq!(s.totals().liquidity, LIQUIDITY - 3_000);
-    assert!(s.client.is_completed(&REMOTE, &7));
-    assert!(!s.client.is_completed(&REMOTE, &8));
+    assert!(s.completed(7));
+    assert!(!s.completed(8));
 }
 
 #[test]
@@ -56,7 +56,7 @@ fn two_thirds_exactly_is_not_a_quorum() {
         Err(Ok(Error::QuorumNotReached))
     );
     assert_eq!(s.token.balance(&recipient), 0);
-    assert!(!s.client.is_completed(&REMOTE, &1));
+    assert!(!s.completed(1));
 }
 
 #[test]
@@ -66,11 +66,11 @@ fn unequal_stakes_count_by_stake_not_heads() {
     let proof = s.proof(0, 0);
     s.client
         .register_validator(&s.validators[0], &s.public_key(0), &(5 * STAKE), &proof);
-    s.client.activate_validator(&s.validators[0]);
+    s.activate(0);
     for i in 1..4 {
         s.add_validator(i);
     }
-    s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+    s.set_limits(REMOTE, PER_TRANSFER, PER_DAY);
     s.client.fund(&s.admin, &LIQUIDITY);
     let recipient = Address::generate(&s.env);
     let message = s.message(1, 10, &recipient);
@@ -108,7 +108,7 @@ fn signature_by_a_key_that_is_not_the_validators_aborts() {
         Err(Err(_))
     ));
     assert_eq!(s.token.balance(&recipient), 0);
-    assert!(!s.client.is_completed(&REMOTE, &1));
+    assert!(!s.completed(1));
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn release_is_limited_to_free_liquidity() {
     for i in 0..4 {
         s.add_validator(i);
     }
-    s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+    s.set_limits(REMOTE, PER_TRANSFER, PER_DAY);
     // Stakes (4_000) and a pending lock (2_000) are in the contract, but are
     // not liquidity.
     s.lock(2_000);
@@ -356,4 +356,143 @@ fn digest_format_is_tag_kind_bridge_payload() {
     // The payload is the ScVal map XDR: it starts with SCV_MAP (17).
     let xdr = message.to_xdr(&s.env);
     assert_eq!(xdr.slice(0..4), Bytes::from_array(&s.env, &[0, 0, 0, 17]));
+}
+
+#[test]
+fn below_the_active_floor_nothing_is_a_quorum() {
+    // Floor: three validators and 3 * STAKE. Validators unbond without
+    // anyone's permission; the ones left must not become a quorum alone.
+    let s = Setup::new();
+    let recipient = Address::generate(&s.env);
+    let message = s.message(1, 10, &recipient);
+    let nonce = s.lock(10);
+    s.client.begin_unbonding(&s.validators[3]);
+    s.client.begin_unbonding(&s.validators[2]);
+    // Both left are all the active stake, yet below the floor.
+    assert_eq!(
+        s.client
+            .try_complete(&message, &s.attest_message(&message, &[0, 1])),
+        Err(Ok(Error::ActiveSetTooSmall))
+    );
+    assert_eq!(
+        s.client
+            .try_confirm_completed(&nonce, &s.attest_completion(nonce, &[0, 1])),
+        Err(Ok(Error::ActiveSetTooSmall))
+    );
+    assert_eq!(s.token.balance(&recipient), 0);
+    // Back at the floor, the same two of three are still not a quorum, and
+    // three are.
+    s.add_validator(4);
+    assert_eq!(
+        s.client
+            .try_complete(&message, &s.attest_message(&message, &[0, 1])),
+        Err(Ok(Error::QuorumNotReached))
+    );
+    s.client
+        .complete(&message, &s.attest_message(&message, &[0, 1, 4]));
+    assert_eq!(s.token.balance(&recipient), 10);
+}
+
+#[test]
+fn the_stake_floor_counts_too() {
+    // One validator would do by count, but not by stake.
+    let s = Setup::bare_with(|c| {
+        c.min_active_validators = 1;
+        c.min_active_stake = 2 * STAKE;
+    });
+    s.add_validator(0);
+    s.set_limits(REMOTE, PER_TRANSFER, PER_DAY);
+    s.client.fund(&s.admin, &LIQUIDITY);
+    let recipient = Address::generate(&s.env);
+    let message = s.message(1, 10, &recipient);
+    assert_eq!(
+        s.client
+            .try_complete(&message, &s.attest_message(&message, &[0])),
+        Err(Ok(Error::ActiveSetTooSmall))
+    );
+    s.add_validator(1);
+    s.client
+        .complete(&message, &s.attest_message(&message, &[0, 1]));
+    assert_eq!(s.token.balance(&recipient), 10);
+}
+
+#[test]
+fn what_is_wrong_without_signatures_is_refused_before_any_is_verified() {
+    let s = Setup::new();
+    let recipient = Address::generate(&s.env);
+    let message = s.message(1, 10, &recipient);
+    let digest = s.digest(&message);
+    // A garbage signature first: verifying it would abort the call.
+    let garbage = Attestation {
+        validator: s.validators[0].clone(),
+        signature: BytesN::from_array(&s.env, &[7; 64]),
+    };
+    let with_garbage = |rest: Vec<Attestation>| {
+        let mut all = Vec::from_array(&s.env, [garbage.clone()]);
+        all.append(&rest);
+        all
+    };
+    s.register(5);
+    assert_eq!(
+        s.client
+            .try_complete(&message, &with_garbage(s.attest(&digest, &[1, 5]))),
+        Err(Ok(Error::ValidatorNotActive))
+    );
+    assert_eq!(
+        s.client
+            .try_complete(&message, &with_garbage(s.attest(&digest, &[1, 0]))),
+        Err(Ok(Error::DuplicateAttestation))
+    );
+    assert_eq!(
+        s.client
+            .try_complete(&message, &with_garbage(s.attest(&digest, &[1]))),
+        Err(Ok(Error::QuorumNotReached))
+    );
+    assert_eq!(
+        s.client
+            .try_complete(&message, &with_garbage(s.attest(&digest, &[6]))),
+        Err(Ok(Error::ValidatorNotFound))
+    );
+    assert!(!s.completed(1));
+}
+
+#[test]
+fn only_the_configured_source_bridge_is_accepted() {
+    let s = Setup::new();
+    let recipient = Address::generate(&s.env);
+    let mut message = s.message(1, 10, &recipient);
+    message.source_bridge = BytesN::from_array(&s.env, &[0xEE; 32]);
+    assert_eq!(
+        s.client
+            .try_complete(&message, &s.attest_message(&message, &[0, 1, 2])),
+        Err(Ok(Error::WrongSourceBridge))
+    );
+    assert_eq!(s.token.balance(&recipient), 0);
+}
+
+#[test]
+fn a_redeployed_source_bridge_starts_its_nonces_afresh() {
+    let s = Setup::new();
+    let recipient = Address::generate(&s.env);
+    let old = s.message(1, 10, &recipient);
+    s.client.complete(&old, &s.attest_message(&old, &[0, 1, 2]));
+    // The remote chain redeploys its bridge, whose first nonce is 1 again.
+    let redeployed = BytesN::from_array(&s.env, &[0xC3; 32]);
+    s.set_limits_from(REMOTE, &redeployed, PER_TRANSFER, PER_DAY);
+    assert_eq!(
+        s.client
+            .try_complete(&old, &s.attest_message(&old, &[0, 1, 2])),
+        Err(Ok(Error::WrongSourceBridge))
+    );
+    let mut new = s.message(1, 20, &recipient);
+    new.source_bridge = redeployed.clone();
+    s.client.complete(&new, &s.attest_message(&new, &[0, 1, 2]));
+    assert_eq!(s.token.balance(&recipient), 30);
+    assert!(s.completed_from(&redeployed, 1));
+    assert!(s.completed(1));
+    assert_eq!(
+        s.client
+            .try_complete(&new, &s.attest_message(&new, &[0, 1, 2])),
+        Err(Ok(Error::AlreadyCompleted))
+    );
 }

@@ -12,7 +12,7 @@ mod validators;
 use ed25519_dalek::{Signer as _, SigningKey};
 use soroban_sdk::{
     testutils::{Address as _, Ledger},
-    token, Address, Bytes, BytesN, Env, Event, IntoVal, Val, Vec,
+    token, Address, Bytes, BytesN, Env, Event, IntoVal, Symbol, Val, Vec,
 };
 
 pub(crate) use crate::storage;
@@ -20,6 +20,7 @@ pub use crate::{
     Attestation, BridgeContract, BridgeContractClient, Config, Error, InboundMessage,
     OutboundTransfer, SignedMessage, Totals, TransferStatus, Validator, ValidatorStatus,
 };
+pub use teachlink_common::testutils::TIMELOCK_DELAY;
 
 pub const START: u64 = 1_700_000_000;
 pub const LOCAL: u32 = 1;
@@ -30,6 +31,8 @@ pub const TIMEOUT: u64 = 86_400;
 pub const PER_TRANSFER: i128 = 5_000;
 pub const PER_DAY: i128 = 12_000;
 pub const LIQUIDITY: i128 = 100_000;
+/// The remote chain's bridge id, as configured for `REMOTE`.
+pub const SOURCE_BRIDGE: [u8; 32] = [0xB2; 32];
 
 pub struct Setup<'a> {
     pub env: Env,
@@ -51,28 +54,36 @@ impl<'a> Setup<'a> {
         for i in 0..4 {
             s.add_validator(i);
         }
-        s.client.set_chain_limits(&REMOTE, &PER_TRANSFER, &PER_DAY);
+        s.set_limits(REMOTE, PER_TRANSFER, PER_DAY);
         s.client.fund(&s.admin, &LIQUIDITY);
         s
     }
 
     /// A bridge with nothing registered; keys for eight validators exist.
     pub fn bare() -> Self {
+        Self::bare_with(|_| {})
+    }
+
+    /// `bare`, with `change` applied to the configuration first.
+    pub fn bare_with(change: impl FnOnce(&mut Config)) -> Self {
         let env = teachlink_common::testutils::env();
         env.ledger().set_timestamp(START);
         env.mock_all_auths();
         let admin = Address::generate(&env);
         let sac = env.register_stellar_asset_contract_v2(Address::generate(&env));
         let token = token::TokenClient::new(&env, &sac.address());
-        let config = Config {
+        let mut config = Config {
             token: sac.address(),
             local_chain: LOCAL,
             min_stake: STAKE,
             unbonding_period: UNBONDING,
             max_validators: 5,
+            min_active_validators: 3,
+            min_active_stake: 3 * STAKE,
             transfer_timeout: TIMEOUT,
         };
-        let id = env.register(BridgeContract, (admin.clone(), config));
+        change(&mut config);
+        let id = env.register(BridgeContract, (admin.clone(), TIMELOCK_DELAY, config));
         let client = BridgeContractClient::new(&env, &id);
         let user = Address::generate(&env);
         let minter = token::StellarAssetClient::new(&env, &sac.address());
@@ -98,6 +109,27 @@ impl<'a> Setup<'a> {
         }
     }
 
+    pub fn source_bridge(&self) -> BytesN<32> {
+        BytesN::from_array(&self.env, &SOURCE_BRIDGE)
+    }
+
+    /// Whether `(REMOTE, SOURCE_BRIDGE, nonce)` was completed.
+    pub fn completed(&self, nonce: u64) -> bool {
+        self.completed_from(&self.source_bridge(), nonce)
+    }
+
+    /// Whether `(REMOTE, bridge, nonce)` was completed (its marker is stored).
+    pub fn completed_from(&self, bridge: &BytesN<32>, nonce: u64) -> bool {
+        self.env.as_contract(&self.client.address, || {
+            storage::is_completed(&self.env, REMOTE, bridge, nonce)
+        })
+    }
+
+    pub fn config(&self) -> Config {
+        self.env
+            .as_contract(&self.client.address, || storage::config(&self.env))
+    }
+
     pub fn public_key(&self, i: usize) -> BytesN<32> {
         BytesN::from_array(&self.env, &self.keys[i].verifying_key().to_bytes())
     }
@@ -109,7 +141,62 @@ impl<'a> Setup<'a> {
     /// Registers validator `i` with its own key and proof, and activates it.
     pub fn add_validator(&self, i: usize) {
         self.register(i);
-        self.client.activate_validator(&self.validators[i]);
+        self.activate(i);
+    }
+
+    /// Activates validator `i` through the timelock.
+    pub fn activate(&self, i: usize) {
+        let v = &self.validators[i];
+        after_delay(
+            &self.env,
+            &self.client,
+            "activate_validator",
+            args(&self.env, (v.clone(),)),
+            || self.client.activate_validator(v),
+        )
+    }
+
+    /// `activate_validator` of validator `i` once proposed and due.
+    pub fn try_activate(&self, i: usize) -> Result<(), Error> {
+        let v = &self.validators[i];
+        after_delay(
+            &self.env,
+            &self.client,
+            "activate_validator",
+            args(&self.env, (v.clone(),)),
+            || match self.client.try_activate_validator(v) {
+                Ok(Ok(())) => Ok(()),
+                Err(Ok(e)) => Err(e),
+                other => panic!("activate_validator failed outside the contract: {other:?}"),
+            },
+        )
+    }
+
+    /// Enables `chain` or raises its limits through the timelock.
+    /// Enables `chain` from the test's source bridge, or raises its limits,
+    /// through the timelock.
+    pub fn set_limits(&self, chain: u32, per_transfer: i128, per_day: i128) {
+        self.set_limits_from(chain, &self.source_bridge(), per_transfer, per_day)
+    }
+
+    /// [`Self::set_limits`] naming `bridge` as the chain's source bridge.
+    pub fn set_limits_from(
+        &self,
+        chain: u32,
+        bridge: &BytesN<32>,
+        per_transfer: i128,
+        per_day: i128,
+    ) {
+        after_delay(
+            &self.env,
+            &self.client,
+            "set_chain_limits",
+            args(&self.env, (chain, bridge.clone(), per_transfer, per_day)),
+            || {
+                self.client
+                    .set_chain_limits(&chain, bridge, &per_transfer, &per_day)
+            },
+        )
     }
 
     pub fn register(&self, i: usize) {
@@ -128,6 +215,7 @@ impl<'a> Setup<'a> {
     pub fn message(&self, nonce: u64, amount: i128, recipient: &Address) -> InboundMessage {
         InboundMessage {
             source_chain: REMOTE,
+            source_bridge: self.source_bridge(),
             dest_chain: LOCAL,
             nonce,
             token: self.token.address.clone(),
@@ -227,4 +315,29 @@ impl<'a> Setup<'a> {
 
 pub fn args(env: &Env, values: impl IntoVal<Env, Vec<Val>>) -> Vec<Val> {
     values.into_val(env)
+}
+
+/// Runs `call`, a timelocked admin action, as the admin must: proposes
+/// `op(args)` unless it is pending, moves the clock past the delay for the
+/// call, then puts it back, so each test's timeline stays the one it states
+/// (the delay itself is tested in `admin.rs`).
+pub fn after_delay<T>(
+    env: &Env,
+    client: &BridgeContractClient,
+    op: &str,
+    args: Vec<Val>,
+    call: impl FnOnce() -> T,
+) -> T {
+    let op = Symbol::new(env, op);
+    let pending = env.as_contract(&client.address, || {
+        teachlink_common::timelock::proposal(env, &op, &args)
+    });
+    if pending.is_none() {
+        client.propose(&op, &args);
+    }
+    let now = env.ledger().timestamp();
+    env.ledger().set_timestamp(now + TIMELOCK_DELAY);
+    let result = call();
+    env.ledger().set_timestamp(now);
+    result
 }

@@ -101,18 +101,21 @@ fn outbound_daily_limit_is_a_rolling_window() {
 fn chain_limits_are_admin_set_and_validated() {
     let s = Setup::new();
     assert_eq!(
-        s.client.try_set_chain_limits(&LOCAL, &1, &1),
+        s.client
+            .try_set_chain_limits(&LOCAL, &s.source_bridge(), &1, &1),
         Err(Ok(Error::UnsupportedChain))
     );
     assert_eq!(
-        s.client.try_set_chain_limits(&3, &0, &10),
+        s.client
+            .try_set_chain_limits(&3, &s.source_bridge(), &0, &10),
         Err(Ok(Error::InvalidLimits))
     );
     assert_eq!(
-        s.client.try_set_chain_limits(&3, &11, &10),
+        s.client
+            .try_set_chain_limits(&3, &s.source_bridge(), &11, &10),
         Err(Ok(Error::InvalidLimits))
     );
-    s.client.set_chain_limits(&3, &10, &10);
+    s.set_limits(3, 10, 10);
     s.assert_authorized_by(&s.admin, "set_chain_limits");
     s.assert_emitted(&events::ChainLimitsSet {
         chain: 3,
@@ -129,7 +132,7 @@ fn chain_limits_are_admin_set_and_validated() {
         .is_ok());
     // Changing limits keeps a chain's pause.
     s.client.pause_chain(&s.admin, &3);
-    s.client.set_chain_limits(&3, &100, &100);
+    s.set_limits(3, 100, 100);
     assert_eq!(
         s.client.try_lock(&s.user, &1, &3, &s.recipient_bytes()),
         Err(Ok(Error::ChainPaused))

@@ -106,18 +106,39 @@ impl<'a> World<'a> {
                 min_stake: STAKE,
                 unbonding_period: UNBONDING,
                 max_validators: 4,
+                min_active_validators: 3,
+                min_active_stake: 3 * STAKE,
                 transfer_timeout: TIMEOUT,
             };
-            let id = env.register(BridgeContract, (admin.clone(), config));
+            let id = env.register(BridgeContract, (admin.clone(), TIMELOCK_DELAY, config));
             let client = BridgeContractClient::new(&env, &id);
             for (i, v) in validators.iter().enumerate() {
                 let digest = crate::registration_digest(&env, &id, v);
                 let proof = sign(&env, &keys[i], &digest);
                 let key = BytesN::from_array(&env, &keys[i].verifying_key().to_bytes());
                 client.register_validator(v, &key, &STAKE, &proof);
-                client.activate_validator(v);
+                after_delay(
+                    &env,
+                    &client,
+                    "activate_validator",
+                    args(&env, (v.clone(),)),
+                    || client.activate_validator(v),
+                );
             }
-            client.set_chain_limits(&other, &PER_TRANSFER, &PER_DAY);
+            after_delay(
+                &env,
+                &client,
+                "set_chain_limits",
+                args(&env, (other, bridge_id(&env, other), PER_TRANSFER, PER_DAY)),
+                || {
+                    client.set_chain_limits(
+                        &other,
+                        &bridge_id(&env, other),
+                        &PER_TRANSFER,
+                        &PER_DAY,
+                    )
+                },
+            );
             client.fund(&admin, &LIQUIDITY);
             let sender = Address::generate(&env);
             minter.mint(&sender, &LIQUIDITY);
@@ -136,6 +157,13 @@ impl<'a> World<'a> {
             validators,
             keys,
         }
+    }
+
+    /// Whether `on` released transfer `nonce` of chain `from`.
+    fn completed(&self, on: &Side, from: u32, nonce: u64) -> bool {
+        self.env.as_contract(&on.client.address, || {
+            storage::is_completed(&self.env, from, &bridge_id(&self.env, from), nonce)
+        })
     }
 
     fn transfer(&self, side: &Side, nonce: u64) -> Option<OutboundTransfer> {
@@ -162,6 +190,11 @@ impl<'a> World<'a> {
             .filter(|&i| mask & (1 << i) != 0 && (honest_ok || i == BYZANTINE))
             .collect()
     }
+}
+
+/// The bridge id each side's peer has configured for chain `chain`.
+fn bridge_id(env: &Env, chain: u32) -> BytesN<32> {
+    BytesN::from_array(env, &[chain as u8; 32])
 }
 
 fn sign(env: &Env, key: &SigningKey, digest: &BytesN<32>) -> BytesN<64> {
@@ -195,6 +228,7 @@ proptest! {
                     let lock = w.transfer(source, nonce);
                     let mut message = InboundMessage {
                         source_chain: source.chain,
+                        source_bridge: bridge_id(&w.env, source.chain),
                         dest_chain: dest.chain,
                         nonce,
                         token: w.token.address.clone(),
@@ -217,7 +251,7 @@ proptest! {
                 Step::Confirm { on_b, nonce, mask } => {
                     let side = &w.sides[on_b as usize];
                     let other = &w.sides[!on_b as usize];
-                    let happened = other.client.is_completed(&side.chain, &nonce);
+                    let happened = w.completed(other, side.chain, nonce);
                     let digest = crate::completion_digest(&w.env, &side.client.address, nonce);
                     let attestations = w.attest(&digest, &World::signers(mask, happened));
                     let _ = side.client.try_confirm_completed(&nonce, &attestations);
@@ -241,7 +275,7 @@ proptest! {
                 });
                 for nonce in 1..=locks {
                     let t = w.transfer(side, nonce).unwrap();
-                    let released = other.client.is_completed(&side.chain, &nonce);
+                    let released = w.completed(other, side.chain, nonce);
                     prop_assert!(
                         !(released && t.status == TransferStatus::Refunded),
                         "nonce {} of chain {} both released and refunded", nonce, side.chain

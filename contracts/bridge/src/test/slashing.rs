@@ -38,10 +38,7 @@ fn equivocation_takes_the_whole_stake_to_the_admin() {
         s.client.try_slash(&s.signed(0, &a), &s.signed(0, &b)),
         Err(Ok(Error::AlreadySlashed))
     );
-    assert_eq!(
-        s.client.try_activate_validator(&s.validators[0]),
-        Err(Ok(Error::ValidatorLeaving))
-    );
+    assert_eq!(s.try_activate(0), Err(Error::ValidatorLeaving));
     assert_eq!(
         s.client.try_begin_unbonding(&s.validators[0]),
         Err(Ok(Error::ValidatorLeaving))
@@ -95,6 +92,15 @@ fn the_same_message_twice_is_not_equivocation() {
     d.amount = 1;
     assert_eq!(
         s.client.try_slash(&s.signed(0, &a), &s.signed(0, &d)),
+        Err(Ok(Error::NotConflicting))
+    );
+    // The same nonce of another (a redeployed) source bridge is another
+    // transfer: honest validators sign both.
+    let mut e = a.clone();
+    e.source_bridge = BytesN::from_array(&s.env, &[0xC3; 32]);
+    e.amount = 1;
+    assert_eq!(
+        s.client.try_slash(&s.signed(0, &a), &s.signed(0, &e)),
         Err(Ok(Error::NotConflicting))
     );
     assert_eq!(s.validator(0).unwrap().stake, STAKE);

@@ -62,29 +62,20 @@ fn admin_activates_within_the_bound_and_deactivates() {
     for i in 0..6 {
         s.register(i);
     }
-    s.client.activate_validator(&s.validators[0]);
+    s.activate(0);
     s.assert_authorized_by(&s.admin, "activate_validator");
     s.assert_emitted(&events::ValidatorActivated {
         validator: s.validators[0].clone(),
     });
-    assert_eq!(
-        s.client.try_activate_validator(&s.validators[0]),
-        Err(Ok(Error::ValidatorAlreadyActive))
-    );
+    assert_eq!(s.try_activate(0), Err(Error::ValidatorAlreadyActive));
     for i in 1..5 {
-        s.client.activate_validator(&s.validators[i]);
+        s.activate(i);
     }
     assert_eq!(s.totals().slots, 0b11111);
     assert_eq!(s.totals().active_stake, 5 * STAKE);
     // max_validators is 5.
-    assert_eq!(
-        s.client.try_activate_validator(&s.validators[5]),
-        Err(Ok(Error::TooManyValidators))
-    );
-    assert_eq!(
-        s.client.try_activate_validator(&s.validators[7]),
-        Err(Ok(Error::ValidatorNotFound))
-    );
+    assert_eq!(s.try_activate(5), Err(Error::TooManyValidators));
+    assert_eq!(s.try_activate(7), Err(Error::ValidatorNotFound));
 
     s.client.deactivate_validator(&s.validators[2]);
     s.assert_authorized_by(&s.admin, "deactivate_validator");
@@ -99,7 +90,7 @@ fn admin_activates_within_the_bound_and_deactivates() {
         Err(Ok(Error::ValidatorNotActive))
     );
     // The freed slot is reused.
-    s.client.activate_validator(&s.validators[5]);
+    s.activate(5);
     assert_eq!(s.validator(5).unwrap().slot, 2);
     assert_eq!(s.totals().slots, 0b11111);
     // Deactivation keeps the stake bonded.
@@ -123,10 +114,7 @@ fn unbonding_then_withdrawal_after_the_period() {
         s.client.try_begin_unbonding(&v),
         Err(Ok(Error::ValidatorLeaving))
     );
-    assert_eq!(
-        s.client.try_activate_validator(&v),
-        Err(Ok(Error::ValidatorLeaving))
-    );
+    assert_eq!(s.try_activate(1), Err(Error::ValidatorLeaving));
     assert_eq!(
         s.client.try_withdraw_stake(&v),
         Err(Ok(Error::UnbondingNotOver))

@@ -5,13 +5,17 @@ use soroban_sdk::{
     symbol_short,
     testutils::{
         storage::{Instance as _, Persistent as _},
-        Address as _, MockAuth, MockAuthInvoke,
+        Address as _, Ledger as _, MockAuth, MockAuthInvoke,
     },
-    Address, BytesN, IntoVal, String,
+    Address, BytesN, IntoVal, String, Val, Vec,
 };
-use teachlink_common::{access::EMERGENCY, ttl};
+use teachlink_common::{
+    access::EMERGENCY,
+    testutils::{assert_auth_refused, signed_by},
+    ttl,
+};
 
-use super::{mint, mint_one, params, setup, setup_mocked, try_mint};
+use super::{mint, mint_one, params, setup, setup_mocked, try_mint, Setup, TIMELOCK_DELAY};
 use crate::Error;
 
 #[test]
@@ -80,17 +84,33 @@ fn pause_blocks_state_changes_until_unpaused() {
 }
 
 #[test]
-fn only_admin_or_emergency_role_pauses() {
+fn only_admin_or_emergency_role_pauses_and_only_the_admin_resumes() {
     let s = setup_mocked();
     let stranger = Address::generate(&s.env);
+    let guard = Address::generate(&s.env);
+    s.client.grant_role(&EMERGENCY, &guard);
     assert_eq!(s.client.try_pause(&stranger), Err(Ok(Error::Unauthorized)));
     assert!(!s.client.is_paused());
-    s.client.pause(&s.admin);
+    s.client.pause(&guard);
+    assert!(s.client.is_paused());
     assert_eq!(
         s.client.try_unpause(&stranger),
         Err(Ok(Error::Unauthorized))
     );
+    assert_eq!(s.client.try_unpause(&guard), Err(Ok(Error::Unauthorized)));
     assert!(s.client.is_paused());
+    s.client.unpause(&s.admin);
+    assert!(!s.client.is_paused());
+}
+
+/// `who` authorizes exactly `fn_name(args)` on the content contract.
+fn call<'a>(s: &'a Setup, fn_name: &'a str, args: Vec<Val>) -> MockAuthInvoke<'a> {
+    MockAuthInvoke {
+        contract: &s.id,
+        fn_name,
+        args,
+        sub_invokes: &[],
+    }
 }
 
 #[test]
@@ -98,51 +118,128 @@ fn admin_actions_need_the_admin() {
     let s = setup();
     let stranger = Address::generate(&s.env);
     let role = symbol_short!("minter");
+    let role_args: Vec<Val> = (role.clone(), stranger.clone()).into_val(&s.env);
 
+    let grant = call(&s, "grant_role", role_args.clone());
     let res = s
         .client
-        .mock_auths(&[MockAuth {
-            address: &stranger,
-            invoke: &MockAuthInvoke {
-                contract: &s.id,
-                fn_name: "grant_role",
-                args: (role.clone(), stranger.clone()).into_val(&s.env),
-                sub_invokes: &[],
-            },
-        }])
+        .mock_auths(&signed_by(&stranger, &grant))
         .try_grant_role(&role, &stranger);
-    assert!(res.is_err());
+    assert_auth_refused(&s.env, res);
+    assert!(!s.client.has_role(&role, &stranger));
+    s.client
+        .mock_auths(&signed_by(&s.admin, &grant))
+        .grant_role(&role, &stranger);
+    assert!(s.client.has_role(&role, &stranger));
+
+    let revoke = call(&s, "revoke_role", role_args);
+    let res = s
+        .client
+        .mock_auths(&signed_by(&stranger, &revoke))
+        .try_revoke_role(&role, &stranger);
+    assert_auth_refused(&s.env, res);
+    assert!(s.client.has_role(&role, &stranger));
+    s.client
+        .mock_auths(&signed_by(&s.admin, &revoke))
+        .revoke_role(&role, &stranger);
     assert!(!s.client.has_role(&role, &stranger));
 
-    let hash = BytesN::from_array(&s.env, &[3; 32]);
-    let res = s
-        .client
-        .mock_auths(&[MockAuth {
-            address: &stranger,
-            invoke: &MockAuthInvoke {
-                contract: &s.id,
-                fn_name: "upgrade",
-                args: (hash.clone(),).into_val(&s.env),
-                sub_invokes: &[],
-            },
-        }])
-        .try_upgrade(&hash);
-    assert!(res.is_err());
+    for paused in [true, false] {
+        let name = if paused { "pause" } else { "unpause" };
+        let switch = call(&s, name, (s.admin.clone(),).into_val(&s.env));
+        let auths = signed_by(&stranger, &switch);
+        let client = s.client.mock_auths(&auths);
+        let res = if paused {
+            client.try_pause(&s.admin)
+        } else {
+            client.try_unpause(&s.admin)
+        };
+        assert_auth_refused(&s.env, res);
+        assert_eq!(s.client.is_paused(), !paused);
+        let auths = signed_by(&s.admin, &switch);
+        let client = s.client.mock_auths(&auths);
+        if paused {
+            client.pause(&s.admin);
+        } else {
+            client.unpause(&s.admin);
+        }
+        assert_eq!(s.client.is_paused(), paused);
+    }
 
+    let next = Address::generate(&s.env);
+    let handover = call(&s, "transfer_admin", (next.clone(),).into_val(&s.env));
     let res = s
         .client
-        .mock_auths(&[MockAuth {
-            address: &stranger,
-            invoke: &MockAuthInvoke {
-                contract: &s.id,
-                fn_name: "transfer_admin",
-                args: (stranger.clone(),).into_val(&s.env),
-                sub_invokes: &[],
-            },
-        }])
-        .try_transfer_admin(&stranger);
-    assert!(res.is_err());
+        .mock_auths(&signed_by(&stranger, &handover))
+        .try_transfer_admin(&next);
+    assert_auth_refused(&s.env, res);
     assert_eq!(s.client.admin(), s.admin);
+    s.client
+        .mock_auths(&[
+            MockAuth {
+                address: &s.admin,
+                invoke: &handover,
+            },
+            MockAuth {
+                address: &next,
+                invoke: &handover,
+            },
+        ])
+        .transfer_admin(&next);
+    assert_eq!(s.client.admin(), next);
+}
+
+#[test]
+fn upgrades_need_the_admin_and_a_proposal() {
+    let s = setup();
+    let stranger = Address::generate(&s.env);
+    let hash = BytesN::from_array(&s.env, &[3; 32]);
+    let op = symbol_short!("upgrade");
+    let op_args: Vec<Val> = (hash.clone(),).into_val(&s.env);
+    let proposal = call(
+        &s,
+        "propose",
+        (op.clone(), op_args.clone()).into_val(&s.env),
+    );
+    let res = s
+        .client
+        .mock_auths(&signed_by(&stranger, &proposal))
+        .try_propose(&op, &op_args);
+    assert_auth_refused(&s.env, res);
+    let ready_at = s
+        .client
+        .mock_auths(&signed_by(&s.admin, &proposal))
+        .propose(&op, &op_args);
+    assert_eq!(ready_at, super::START_TIME + TIMELOCK_DELAY);
+
+    // The hash is never uploaded (the real upgrade runs in
+    // tests/tests/wasm_content.rs); the auth check comes before it.
+    s.env.ledger().set_timestamp(ready_at);
+    let upgrade = call(&s, "upgrade", op_args.clone());
+    let res = s
+        .client
+        .mock_auths(&signed_by(&stranger, &upgrade))
+        .try_upgrade(&hash);
+    assert_auth_refused(&s.env, res);
+
+    let cancel = call(
+        &s,
+        "cancel_proposal",
+        (op.clone(), op_args.clone()).into_val(&s.env),
+    );
+    let res = s
+        .client
+        .mock_auths(&signed_by(&stranger, &cancel))
+        .try_cancel_proposal(&op, &op_args);
+    assert_auth_refused(&s.env, res);
+    s.client
+        .mock_auths(&signed_by(&s.admin, &cancel))
+        .cancel_proposal(&op, &op_args);
+    let res = s
+        .client
+        .mock_auths(&signed_by(&s.admin, &upgrade))
+        .try_upgrade(&hash);
+    assert_eq!(res, Err(Ok(Error::NotProposed)));
 }
 
 #[test]

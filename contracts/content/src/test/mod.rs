@@ -18,6 +18,7 @@ use soroban_sdk::{
 };
 
 use crate::{ContentContract, ContentContractClient};
+pub use teachlink_common::testutils::TIMELOCK_DELAY;
 
 pub const START_LEDGER: u32 = 1_000;
 pub const START_TIME: u64 = 1_700_000_000;
@@ -37,7 +38,7 @@ pub fn setup() -> Setup<'static> {
         l.timestamp = START_TIME;
     });
     let admin = Address::generate(&env);
-    let id = env.register(ContentContract, (admin.clone(),));
+    let id = env.register(ContentContract, (admin.clone(), TIMELOCK_DELAY));
     let client = ContentContractClient::new(&env, &id);
     Setup {
         env,

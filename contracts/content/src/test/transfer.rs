@@ -2,8 +2,9 @@ extern crate std;
 
 use soroban_sdk::{
     testutils::{Address as _, Events as _, MockAuth, MockAuthInvoke},
-    vec, Address, IntoVal, Symbol,
+    vec, Address, IntoVal, InvokeError, Symbol,
 };
+use teachlink_common::testutils::refused_for_missing_auth;
 
 use super::{assert_auth_by, data, mint, mint_one, params, setup, setup_mocked};
 use crate::{Error, ProvenanceKind, ProvenanceRecord};
@@ -157,9 +158,24 @@ fn transfer_by_someone_else_is_refused() {
         }])
         .try_transfer(&creator, &thief, &id);
 
-    assert!(matches!(res, Err(Err(_))), "{res:?}");
+    assert_eq!(res, Err(Err(InvokeError::Abort)));
+    assert!(refused_for_missing_auth(&s.env));
     assert_eq!(s.client.owner_of(&id), creator);
     assert_eq!(s.client.balance(&thief), 0);
+
+    // The owner's own signature moves it.
+    s.client
+        .mock_auths(&[MockAuth {
+            address: &creator,
+            invoke: &MockAuthInvoke {
+                contract: &s.id,
+                fn_name: "transfer",
+                args: (creator.clone(), thief.clone(), id).into_val(&s.env),
+                sub_invokes: &[],
+            },
+        }])
+        .transfer(&creator, &thief, &id);
+    assert_eq!(s.client.owner_of(&id), thief);
 }
 
 #[test]
@@ -294,7 +310,22 @@ fn transfer_from_needs_the_spenders_auth() {
         }])
         .try_transfer_from(&market, &creator, &buyer, &id);
 
-    assert!(matches!(res, Err(Err(_))), "{res:?}");
+    assert_eq!(res, Err(Err(InvokeError::Abort)));
+    assert!(refused_for_missing_auth(&s.env));
     assert_eq!(s.client.owner_of(&id), creator);
-    assert_eq!(s.client.approved(&id), Some(market));
+    assert_eq!(s.client.approved(&id), Some(market.clone()));
+
+    // The spender's signature moves it.
+    s.client
+        .mock_auths(&[MockAuth {
+            address: &market,
+            invoke: &MockAuthInvoke {
+                contract: &s.id,
+                fn_name: "transfer_from",
+                args: (market.clone(), creator.clone(), buyer.clone(), id).into_val(&s.env),
+                sub_invokes: &[],
+            },
+        }])
+        .transfer_from(&market, &creator, &buyer, &id);
+    assert_eq!(s.client.owner_of(&id), buyer);
 }

@@ -21,7 +21,10 @@ fn wasm_cost_of_mint_and_transfer() {
     let env = teachlink_common::testutils::env();
     env.mock_all_auths();
     let admin = Address::generate(&env);
-    let id = env.register(wasm.as_slice(), (admin,));
+    let id = env.register(
+        wasm.as_slice(),
+        (admin, teachlink_common::testutils::TIMELOCK_DELAY),
+    );
     let client = ContentContractClient::new(&env, &id);
     let creator = Address::generate(&env);
     let buyer = Address::generate(&env);

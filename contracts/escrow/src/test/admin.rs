@@ -5,25 +5,42 @@ use soroban_sdk::{symbol_short, BytesN, String};
 
 use super::*;
 use crate::{EscrowStatus, Resolution};
-use soroban_sdk::testutils::{MockAuth, MockAuthInvoke};
+use soroban_sdk::testutils::MockAuthInvoke;
+use teachlink_common::testutils::{assert_auth_refused, signed_by};
 
-/// Calls with only `who`'s authorization available, asserts the call failed,
-/// then restores mocked auth for the rest of the test.
+/// Calls with only `who`'s authorization of exactly this call available,
+/// asserts the host refused it for that missing authorization (not for any
+/// other reason), then restores mocked auth for the rest of the test.
 macro_rules! refused_unless_signed_by_party {
     ($s:expr, $who:expr, $fn_name:literal, $args:expr, $($call:tt)*) => {{
-        let args = $args;
         let invoke = MockAuthInvoke {
             contract: &$s.client.address,
             fn_name: $fn_name,
-            args,
+            args: $args,
             sub_invokes: &[],
         };
-        let auths = [MockAuth {
-            address: $who,
-            invoke: &invoke,
-        }];
+        let auths = signed_by($who, &invoke);
         let client = $s.client.mock_auths(&auths);
-        assert!(client.$($call)*.is_err(), "{} accepted a wrong signer", $fn_name);
+        assert_auth_refused(&$s.env, client.$($call)*);
+        $s.env.mock_all_auths();
+    }};
+}
+
+/// The positive control: the same call with only `who`'s authorization of
+/// exactly it (and of `sub_invokes`, the token moves it signs for)
+/// succeeds. Restores mocked auth afterwards.
+macro_rules! accepted_when_signed_by {
+    ($s:expr, $who:expr, $fn_name:literal, $args:expr, $sub:expr, $($call:tt)*) => {{
+        let invoke = MockAuthInvoke {
+            contract: &$s.client.address,
+            fn_name: $fn_name,
+            args: $args,
+            sub_invokes: $sub,
+        };
+        let auths = signed_by($who, &invoke);
+        let client = $s.client.mock_auths(&auths);
+        let result = client.$($call)*;
+        assert!(matches!(result, Ok(Ok(_))), "{} refused its party: {result:?}", $fn_name);
         $s.env.mock_all_auths();
     }};
 }
@@ -41,6 +58,25 @@ fn create_needs_the_depositors_signature() {
     );
     assert_eq!(s.client.escrow_count(), 0);
     assert_eq!(s.contract_balance(), 0);
+    let deposit = MockAuthInvoke {
+        contract: &s.token.address,
+        fn_name: "transfer",
+        args: args(
+            &s.env,
+            (s.learner.clone(), s.client.address.clone(), AMOUNT),
+        ),
+        sub_invokes: &[],
+    };
+    accepted_when_signed_by!(
+        s,
+        &s.learner,
+        "create",
+        args(&s.env, (s.learner.clone(), terms.clone())),
+        &[deposit],
+        try_create(&s.learner, &terms)
+    );
+    assert_eq!(s.client.escrow_count(), 1);
+    assert_eq!(s.contract_balance(), AMOUNT);
 }
 
 #[test]
@@ -55,6 +91,15 @@ fn approve_needs_the_signers_own_signature() {
         try_approve(&s.signers[0], &id)
     );
     assert_eq!(s.client.escrow(&id).approvals, 0);
+    accepted_when_signed_by!(
+        s,
+        &s.signers[0],
+        "approve",
+        args(&s.env, (s.signers[0].clone(), id)),
+        &[],
+        try_approve(&s.signers[0], &id)
+    );
+    assert_eq!(s.client.escrow(&id).approvals, 1);
 }
 
 #[test]
@@ -92,6 +137,40 @@ fn release_and_refund_need_a_party() {
     );
     assert_eq!(s.client.escrow(&id).status, EscrowStatus::Open);
     assert_eq!(s.contract_balance(), AMOUNT);
+    accepted_when_signed_by!(
+        s,
+        &s.learner,
+        "refund",
+        args(&s.env, (s.learner.clone(), id)),
+        &[],
+        try_refund(&s.learner, &id)
+    );
+    assert_eq!(s.client.escrow(&id).status, EscrowStatus::Refunded);
+}
+
+#[test]
+fn the_beneficiary_releases_with_its_own_signature() {
+    let s = Setup::new();
+    let id = s.create();
+    s.client.approve(&s.signers[2], &id);
+    s.advance_to(START + 3_600);
+    refused_unless_signed_by_party!(
+        s,
+        &s.stranger,
+        "release",
+        args(&s.env, (s.teacher.clone(), id)),
+        try_release(&s.teacher, &id)
+    );
+    accepted_when_signed_by!(
+        s,
+        &s.teacher,
+        "release",
+        args(&s.env, (s.teacher.clone(), id)),
+        &[],
+        try_release(&s.teacher, &id)
+    );
+    assert_eq!(s.client.escrow(&id).status, EscrowStatus::Released);
+    assert_eq!(s.token.balance(&s.teacher), AMOUNT);
 }
 
 #[test]
@@ -107,6 +186,16 @@ fn only_the_depositor_cancels() {
     );
     assert_eq!(s.client.escrow(&id).status, EscrowStatus::Open);
     assert_eq!(s.contract_balance(), AMOUNT);
+    accepted_when_signed_by!(
+        s,
+        &s.learner,
+        "cancel",
+        args(&s.env, (id,)),
+        &[],
+        try_cancel(&id)
+    );
+    assert_eq!(s.client.escrow(&id).status, EscrowStatus::Cancelled);
+    assert_eq!(s.contract_balance(), 0);
 }
 
 #[test]
@@ -128,6 +217,15 @@ fn only_depositor_or_beneficiary_dispute() {
         try_dispute(&s.learner, &id, &reason)
     );
     assert_eq!(s.client.escrow(&id).status, EscrowStatus::Open);
+    accepted_when_signed_by!(
+        s,
+        &s.learner,
+        "dispute",
+        args(&s.env, (s.learner.clone(), id, reason.clone())),
+        &[],
+        try_dispute(&s.learner, &id, &reason)
+    );
+    assert_eq!(s.client.escrow(&id).status, EscrowStatus::Disputed);
 }
 
 #[test]
@@ -147,6 +245,16 @@ fn only_the_arbitrator_resolves() {
     }
     assert_eq!(s.client.escrow(&id).status, EscrowStatus::Disputed);
     assert_eq!(s.contract_balance(), AMOUNT);
+    accepted_when_signed_by!(
+        s,
+        &s.arbitrator,
+        "resolve",
+        args(&s.env, (id, Resolution::ToBeneficiary)),
+        &[],
+        try_resolve(&id, &Resolution::ToBeneficiary)
+    );
+    assert_eq!(s.contract_balance(), 0);
+    assert_eq!(s.token.balance(&s.teacher), AMOUNT);
 }
 
 #[test]
@@ -178,7 +286,57 @@ fn admin_actions_need_the_admin_once() {
     );
     assert!(s.client.has_role(&role, &s.stranger));
 
+    accepted_when_signed_by!(
+        s,
+        &s.admin,
+        "revoke_role",
+        args(&s.env, (role.clone(), s.stranger.clone())),
+        &[],
+        try_revoke_role(&role, &s.stranger)
+    );
+    assert!(!s.client.has_role(&role, &s.stranger));
+    accepted_when_signed_by!(
+        s,
+        &s.admin,
+        "grant_role",
+        args(&s.env, (role.clone(), s.stranger.clone())),
+        &[],
+        try_grant_role(&role, &s.stranger)
+    );
+    assert!(s.client.has_role(&role, &s.stranger));
+}
+
+#[test]
+fn upgrades_and_proposals_need_the_admin() {
+    let s = Setup::new();
     let hash = BytesN::from_array(&s.env, &[7; 32]);
+    let op = symbol_short!("upgrade");
+    let op_args = args(&s.env, (hash.clone(),));
+    refused_unless_signed_by_party!(
+        s,
+        &s.stranger,
+        "propose",
+        args(&s.env, (op.clone(), op_args.clone())),
+        try_propose(&op, &op_args)
+    );
+    accepted_when_signed_by!(
+        s,
+        &s.admin,
+        "propose",
+        args(&s.env, (op.clone(), op_args.clone())),
+        &[],
+        try_propose(&op, &op_args)
+    );
+    refused_unless_signed_by_party!(
+        s,
+        &s.stranger,
+        "cancel_proposal",
+        args(&s.env, (op.clone(), op_args.clone())),
+        try_cancel_proposal(&op, &op_args)
+    );
+    s.advance_to(START + TIMELOCK_DELAY);
+    // The auth check comes first, before the timelock and the hash (never
+    // uploaded: the real upgrade is in tests/tests/wasm_escrow.rs).
     refused_unless_signed_by_party!(
         s,
         &s.stranger,
@@ -186,6 +344,16 @@ fn admin_actions_need_the_admin_once() {
         args(&s.env, (hash.clone(),)),
         try_upgrade(&hash)
     );
+    accepted_when_signed_by!(
+        s,
+        &s.admin,
+        "cancel_proposal",
+        args(&s.env, (op.clone(), op_args.clone())),
+        &[],
+        try_cancel_proposal(&op, &op_args)
+    );
+    // Signed by the admin but cancelled: the timelock's own refusal.
+    assert_eq!(s.client.try_upgrade(&hash), Err(Ok(Error::NotProposed)));
 }
 
 #[test]
@@ -226,6 +394,14 @@ fn pause_stops_money_moving_entry_points_only() {
         s.client.try_pause(&s.stranger),
         Err(Ok(Error::Unauthorized))
     );
+    refused_unless_signed_by_party!(
+        s,
+        &s.stranger,
+        "pause",
+        args(&s.env, (s.admin.clone(),)),
+        try_pause(&s.admin)
+    );
+    assert!(!s.client.is_paused());
     s.client.pause(&guardian);
     s.assert_authorized_by(&guardian, "pause");
     assert!(s.client.is_paused());
@@ -260,8 +436,27 @@ fn pause_stops_money_moving_entry_points_only() {
         s.client.try_unpause(&s.stranger),
         Err(Ok(Error::Unauthorized))
     );
-    // The admin may always resume.
-    s.client.unpause(&s.admin);
+    // The emergency role pauses but never resumes.
+    assert_eq!(
+        s.client.try_unpause(&guardian),
+        Err(Ok(Error::Unauthorized))
+    );
+    refused_unless_signed_by_party!(
+        s,
+        &s.stranger,
+        "unpause",
+        args(&s.env, (s.admin.clone(),)),
+        try_unpause(&s.admin)
+    );
+    assert!(s.client.is_paused());
+    accepted_when_signed_by!(
+        s,
+        &s.admin,
+        "unpause",
+        args(&s.env, (s.admin.clone(),)),
+        &[],
+        try_unpause(&s.admin)
+    );
     assert!(!s.client.is_paused());
     s.client.resolve(&open, &Resolution::ToDepositor);
     assert_eq!(s.token.balance(&s.learner), 10 * AMOUNT);

@@ -11,6 +11,7 @@ use soroban_sdk::{
     testutils::{Address as _, Ledger},
     token, Address, Env, IntoVal, Val, Vec,
 };
+pub use teachlink_common::testutils::TIMELOCK_DELAY;
 
 pub use crate::{Error, EscrowContract, EscrowContractClient, EscrowTerms, Signer};
 
@@ -40,7 +41,7 @@ impl<'a> Setup<'a> {
         let learner = Address::generate(&env);
         env.mock_all_auths();
         token::StellarAssetClient::new(&env, &sac.address()).mint(&learner, &(10 * AMOUNT));
-        let id = env.register(EscrowContract, (admin.clone(),));
+        let id = env.register(EscrowContract, (admin.clone(), TIMELOCK_DELAY));
         let client = EscrowContractClient::new(&env, &id);
         let signers = (0..3).map(|_| Address::generate(&env)).collect();
         Setup {

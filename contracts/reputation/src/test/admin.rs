@@ -22,7 +22,7 @@ fn paused_contract_refuses_recording_and_rating() {
     let guardian = s.address();
     s.client.grant_role(&EMERGENCY, &guardian);
     let learner = s.address();
-    let rater = s.address();
+    let rater = s.rater();
     let id = s.contribute(&learner, 1);
     let kind = Symbol::new(&s.env, "tutorial");
 
@@ -54,7 +54,12 @@ fn paused_contract_refuses_recording_and_rating() {
         Err(Ok(Error::ContributionNotFound))
     );
 
-    s.client.unpause(&guardian);
+    // The emergency role only pauses; the admin resumes.
+    assert_eq!(
+        s.client.try_unpause(&guardian),
+        Err(Ok(Error::Unauthorized))
+    );
+    s.client.unpause(&s.admin);
     assert!(!s.client.is_paused());
     s.client.record_completion(&s.issuer, &learner, &1, &90);
     assert_eq!(
@@ -216,7 +221,7 @@ fn only_the_admin_upgrades() {
 fn state_changes_keep_the_instance_alive() {
     let s = Setup::new();
     let learner = s.address();
-    let rater = s.address();
+    let rater = s.rater();
     let id = s.contribute(&learner, 1);
     let instance_ttl = || {
         s.env

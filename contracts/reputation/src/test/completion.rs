@@ -29,6 +29,8 @@ fn records_a_completion_and_updates_the_profile() {
             contributions: 0,
             ratings_received: 0,
             rating_sum: 0,
+            rating_weight: 0,
+            weighted_rating_sum: 0,
             // C = 80, R = 0: reputation 80, credit 7·80/50 = 11.
             reputation: 80,
             credit_score: 11,
@@ -103,6 +105,7 @@ fn completions_accumulate_across_courses_and_issuers() {
     let second_issuer = s.address();
     s.client.grant_role(&ISSUER, &second_issuer);
     let learner = s.address();
+    s.client.bind_course(&2, &second_issuer);
 
     s.client.record_completion(&s.issuer, &learner, &1, &100);
     s.client.record_completion(&second_issuer, &learner, &2, &0);
@@ -167,7 +170,8 @@ fn a_course_counts_once_per_learner() {
             .try_record_completion(&s.issuer, &learner, &7, &100),
         Err(Ok(Error::AlreadyCompleted))
     );
-    // Not even through another issuer.
+    // Not even through another issuer the course is moved to.
+    s.client.bind_course(&7, &second_issuer);
     assert_eq!(
         s.client
             .try_record_completion(&second_issuer, &learner, &7, &100),
@@ -179,7 +183,7 @@ fn a_course_counts_once_per_learner() {
 
     // The same course still counts for someone else.
     s.client
-        .record_completion(&s.issuer, &other_learner, &7, &100);
+        .record_completion(&second_issuer, &other_learner, &7, &100);
     assert!(s.client.has_completed(&other_learner, &7));
 }
 

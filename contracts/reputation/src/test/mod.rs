@@ -2,10 +2,12 @@
 //! `mock_all_auths` and then check `env.auths()`; wrong-caller tests mock
 //! only the wrong address's authorization.
 mod admin;
+mod binding;
 mod completion;
 mod contribution;
 mod rating;
 mod score;
+mod sybil;
 
 use soroban_sdk::{
     testutils::{
@@ -17,7 +19,11 @@ use soroban_sdk::{
 };
 use teachlink_common::ttl;
 
-use crate::{storage::DataKey, ReputationContract, ReputationContractClient, ISSUER};
+use crate::{storage::DataKey, ReputationContract, ReputationContractClient, ISSUER, RATER};
+pub use teachlink_common::testutils::TIMELOCK_DELAY;
+
+/// Courses `Setup::new` binds to its issuer.
+pub const BOUND_COURSES: core::ops::RangeInclusive<u64> = 1..=10;
 
 pub struct Setup {
     pub env: Env,
@@ -28,7 +34,8 @@ pub struct Setup {
 }
 
 impl Setup {
-    /// A deployed contract with one issuer, all auths mocked.
+    /// A deployed contract with one issuer, bound to courses 1 to 10, all
+    /// auths mocked.
     pub fn new() -> Self {
         // No JSON snapshots on disk: the assertions are the record.
         let env = Env::new_with_config(EnvTestConfig {
@@ -37,10 +44,13 @@ impl Setup {
         env.mock_all_auths();
         env.ledger().set_timestamp(1_700_000_000);
         let admin = Address::generate(&env);
-        let id = env.register(ReputationContract, (admin.clone(),));
+        let id = env.register(ReputationContract, (admin.clone(), TIMELOCK_DELAY));
         let client = ReputationContractClient::new(&env, &id);
         let issuer = Address::generate(&env);
         client.grant_role(&ISSUER, &issuer);
+        for course_id in BOUND_COURSES {
+            client.bind_course(&course_id, &issuer);
+        }
         Setup {
             env,
             id,
@@ -52,6 +62,24 @@ impl Setup {
 
     pub fn address(&self) -> Address {
         Address::generate(&self.env)
+    }
+
+    /// A fresh address holding the `rater` role: its ratings weigh 5.
+    pub fn rater(&self) -> Address {
+        let rater = self.address();
+        self.client.grant_role(&RATER, &rater);
+        rater
+    }
+
+    /// A fresh address with `completions` recorded completions (courses
+    /// 1, 2, ...), so its ratings weigh `min(completions, 5)`.
+    pub fn learner_with(&self, completions: u64) -> Address {
+        let learner = self.address();
+        for course_id in 1..=completions {
+            self.client
+                .record_completion(&self.issuer, &learner, &course_id, &100);
+        }
+        learner
     }
 
     pub fn reference(&self, seed: u8) -> BytesN<32> {

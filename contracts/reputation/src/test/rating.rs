@@ -10,8 +10,8 @@ use crate::{events, storage::DataKey, Error, Profile};
 fn rating_updates_the_contribution_and_the_author() {
     let s = Setup::new();
     let author = s.address();
-    let rater = s.address();
-    let second_rater = s.address();
+    let rater = s.rater();
+    let second_rater = s.rater();
     let id = s.contribute(&author, 1);
 
     s.client.rate(&rater, &id, &5);
@@ -26,6 +26,8 @@ fn rating_updates_the_contribution_and_the_author() {
             contributions: 1,
             ratings_received: 1,
             rating_sum: 5,
+            rating_weight: 5,
+            weighted_rating_sum: 25,
             reputation: 250,
             credit_score: 15,
             ..Profile::default()
@@ -50,7 +52,7 @@ fn rating_updates_the_contribution_and_the_author() {
 fn ratings_of_several_contributions_add_up_on_the_author() {
     let s = Setup::new();
     let author = s.address();
-    let rater = s.address();
+    let rater = s.rater();
     let first = s.contribute(&author, 1);
     let second = s.contribute(&author, 2);
 
@@ -68,7 +70,7 @@ fn ratings_of_several_contributions_add_up_on_the_author() {
 fn emits_contribution_rated() {
     let s = Setup::new();
     let author = s.address();
-    let rater = s.address();
+    let rater = s.rater();
     let id = s.contribute(&author, 1);
 
     s.client.rate(&rater, &id, &4);
@@ -80,6 +82,7 @@ fn emits_contribution_rated() {
             rater,
             author,
             rating: 4,
+            weight: 5,
             // 5,000 × 1 × 3 / 80 = 187; credit 3·187/50 = 11.
             author_reputation: 187,
             author_credit_score: 11,
@@ -92,7 +95,7 @@ fn emits_contribution_rated() {
 fn ratings_outside_one_to_five_are_refused() {
     let s = Setup::new();
     let author = s.address();
-    let rater = s.address();
+    let rater = s.rater();
     let id = s.contribute(&author, 1);
 
     for rating in [0, 6, u32::MAX] {
@@ -105,14 +108,14 @@ fn ratings_outside_one_to_five_are_refused() {
     assert_eq!(s.client.profile(&author).ratings_received, 0);
 
     s.client.rate(&rater, &id, &1);
-    s.client.rate(&s.address(), &id, &5);
+    s.client.rate(&s.rater(), &id, &5);
     assert_eq!(s.client.contribution(&id).rating_sum, 6);
 }
 
 #[test]
 fn rating_an_unknown_contribution_is_refused() {
     let s = Setup::new();
-    let rater = s.address();
+    let rater = s.rater();
     assert_eq!(
         s.client.try_rate(&rater, &1, &5),
         Err(Ok(Error::ContributionNotFound))
@@ -142,7 +145,7 @@ fn authors_cannot_rate_themselves() {
 fn a_rater_rates_a_contribution_once() {
     let s = Setup::new();
     let author = s.address();
-    let rater = s.address();
+    let rater = s.rater();
     let id = s.contribute(&author, 1);
     let other_id = s.contribute(&author, 2);
     s.client.rate(&rater, &id, &2);
@@ -164,7 +167,7 @@ fn a_rater_rates_a_contribution_once() {
 fn nobody_can_rate_in_someone_elses_name() {
     let s = Setup::new();
     let author = s.address();
-    let rater = s.address();
+    let rater = s.rater();
     let impostor = s.address();
     let id = s.contribute(&author, 1);
 

@@ -1,23 +1,101 @@
-//! The scoring formula on its own: fixed points, bounds under any input, and
-//! monotonicity.
+//! The scoring formula on its own: fixed points, bounds under any input,
+//! monotonicity, and what rater weights let sock puppets reach.
 use proptest::prelude::*;
 
 use crate::{
     score::{
-        compute_scores, with_scores, COMPLETION_CAP, MAX_CREDIT_SCORE, MAX_RATING, MAX_REPUTATION,
-        MAX_SCORE_PCT, MIN_RATING, RATING_CONFIDENCE,
+        compute_scores, rater_weight, with_scores, COMPLETION_CAP, MAX_CREDIT_SCORE,
+        MAX_RATER_WEIGHT, MAX_RATING, MAX_REPUTATION, MAX_SCORE_PCT, MIN_RATING, RATING_CONFIDENCE,
+        WEIGHT_CONFIDENCE,
     },
     Profile,
 };
 
+/// A profile whose ratings all come from raters of the highest weight.
 fn profile(completions: u32, score_sum: u64, ratings: u32, rating_sum: u64) -> Profile {
+    let full = u64::from(MAX_RATER_WEIGHT);
     Profile {
         completions,
         completion_score_sum: score_sum,
         ratings_received: ratings,
         rating_sum,
+        rating_weight: u64::from(ratings) * full,
+        weighted_rating_sum: rating_sum.saturating_mul(full),
         ..Profile::default()
     }
+}
+
+/// `p` plus one rating of `stars` at `weight`.
+fn add_weighted_rating(p: &Profile, stars: u32, weight: u32) -> Profile {
+    Profile {
+        ratings_received: p.ratings_received + 1,
+        rating_sum: p.rating_sum + u64::from(stars),
+        rating_weight: p.rating_weight + u64::from(weight),
+        weighted_rating_sum: p.weighted_rating_sum + u64::from(stars * weight),
+        ..p.clone()
+    }
+}
+
+/// A profile rated `n` times with `stars` by raters of weight `weight`.
+fn rated(n: u32, stars: u32, weight: u32) -> Profile {
+    (0..n).fold(Profile::default(), |p, _| {
+        add_weighted_rating(&p, stars, weight)
+    })
+}
+
+#[test]
+fn rater_weight_grows_with_standing_up_to_five() {
+    assert_eq!(rater_weight(0, false), 0);
+    assert_eq!(rater_weight(1, false), 1);
+    assert_eq!(rater_weight(4, false), 4);
+    assert_eq!(rater_weight(5, false), MAX_RATER_WEIGHT);
+    assert_eq!(rater_weight(u32::MAX, false), MAX_RATER_WEIGHT);
+    // The role counts as the cap, with or without completions.
+    assert_eq!(rater_weight(0, true), MAX_RATER_WEIGHT);
+    assert_eq!(rater_weight(2, true), MAX_RATER_WEIGHT);
+}
+
+#[test]
+fn twenty_sock_puppets_reach_a_fifth_of_the_old_maximum() {
+    // Issue 16: twenty 5-star ratings gave R = 5,000 (reputation 5,000 of
+    // 10,000). From raters with one completion each they weigh 20 of 100.
+    assert_eq!(compute_scores(&rated(20, 5, 1)), (1_000, 60));
+    // Established raters still reach the maximum.
+    assert_eq!(
+        compute_scores(&rated(20, 5, MAX_RATER_WEIGHT)),
+        (5_000, 300)
+    );
+    // Four times as many puppets are still below that.
+    assert_eq!(compute_scores(&rated(80, 5, 1)).0, 4_000);
+}
+
+#[test]
+fn one_fresh_rater_moves_a_score_a_fifth_as_much() {
+    assert_eq!(compute_scores(&rated(1, 5, 1)), (50, 3));
+    assert_eq!(compute_scores(&rated(1, 5, MAX_RATER_WEIGHT)), (250, 15));
+}
+
+#[test]
+fn a_one_star_flood_of_light_raters_barely_sinks_an_established_score() {
+    // Twenty full-weight 5-star ratings, then twenty 1-star ones of weight 1:
+    // the weighted average falls from 5 to 4.33, not to 3.
+    let established = rated(20, 5, MAX_RATER_WEIGHT);
+    let flooded = (0..20).fold(established, |p, _| add_weighted_rating(&p, 1, 1));
+    assert_eq!(compute_scores(&flooded).0, 4_166);
+    let unweighted = (0..20).fold(rated(20, 5, MAX_RATER_WEIGHT), |p, _| {
+        add_weighted_rating(&p, 1, MAX_RATER_WEIGHT)
+    });
+    assert_eq!(compute_scores(&unweighted).0, 2_500);
+}
+
+#[test]
+fn unweighted_counters_do_not_enter_the_score() {
+    let p = Profile {
+        ratings_received: 20,
+        rating_sum: 100,
+        ..Profile::default()
+    };
+    assert_eq!(compute_scores(&p), (0, 0));
 }
 
 #[test]
@@ -92,6 +170,16 @@ fn extremes_do_not_overflow() {
                 let (reputation, credit) = compute_scores(&profile(completions, sum, ratings, sum));
                 assert!(reputation <= MAX_REPUTATION);
                 assert!(credit <= MAX_CREDIT_SCORE);
+                for weight in [0, 1, WEIGHT_CONFIDENCE, 1 << 40, u64::MAX] {
+                    let p = Profile {
+                        rating_weight: weight,
+                        weighted_rating_sum: sum,
+                        ..profile(completions, sum, ratings, sum)
+                    };
+                    let (reputation, credit) = compute_scores(&p);
+                    assert!(reputation <= MAX_REPUTATION);
+                    assert!(credit <= MAX_CREDIT_SCORE);
+                }
             }
         }
     }
@@ -158,6 +246,8 @@ proptest! {
         contributions in any::<u32>(),
         ratings in any::<u32>(),
         rating_sum in any::<u64>(),
+        rating_weight in any::<u64>(),
+        weighted_rating_sum in any::<u64>(),
         reputation in any::<u32>(),
         credit_score in any::<u32>(),
     ) {
@@ -167,6 +257,8 @@ proptest! {
             contributions,
             ratings_received: ratings,
             rating_sum,
+            rating_weight,
+            weighted_rating_sum,
             reputation,
             credit_score,
         };
@@ -230,6 +322,48 @@ proptest! {
     #[test]
     fn a_five_star_rating_never_hurts(p in either_profile()) {
         prop_assert!(at_least(compute_scores(&add_rating(&p, MAX_RATING)), compute_scores(&p)));
+    }
+
+    #[test]
+    fn rating_points_never_exceed_fifty_per_unit_of_weight(
+        ratings in proptest::collection::vec((MIN_RATING..=MAX_RATING, 1..=MAX_RATER_WEIGHT), 0..60),
+    ) {
+        // Sock puppets of weight w add at most 50·w points together.
+        let p = ratings
+            .iter()
+            .fold(Profile::default(), |p, &(stars, weight)| add_weighted_rating(&p, stars, weight));
+        let (reputation, _) = compute_scores(&p);
+        prop_assert!(u64::from(reputation) <= 50 * p.rating_weight);
+    }
+
+    #[test]
+    fn below_full_confidence_any_weighted_rating_helps(
+        ratings in proptest::collection::vec((MIN_RATING..=MAX_RATING, 1..=MAX_RATER_WEIGHT), 0..20),
+        stars in MIN_RATING..=MAX_RATING,
+        weight in 1..=MAX_RATER_WEIGHT,
+    ) {
+        let p = ratings
+            .iter()
+            .fold(Profile::default(), |p, &(stars, weight)| add_weighted_rating(&p, stars, weight));
+        prop_assume!(p.rating_weight + u64::from(weight) <= WEIGHT_CONFIDENCE);
+        prop_assert!(at_least(
+            compute_scores(&add_weighted_rating(&p, stars, weight)),
+            compute_scores(&p)
+        ));
+    }
+
+    #[test]
+    fn a_heavier_rater_moves_a_score_at_least_as_much(
+        ratings in proptest::collection::vec((MIN_RATING..=MAX_RATING, 1..=MAX_RATER_WEIGHT), 0..20),
+        light in 1..MAX_RATER_WEIGHT,
+    ) {
+        let p = ratings
+            .iter()
+            .fold(Profile::default(), |p, &(stars, weight)| add_weighted_rating(&p, stars, weight));
+        prop_assume!(p.rating_weight + u64::from(MAX_RATER_WEIGHT) <= WEIGHT_CONFIDENCE);
+        let by_light = compute_scores(&add_weighted_rating(&p, MAX_RATING, light));
+        let by_heavy = compute_scores(&add_weighted_rating(&p, MAX_RATING, MAX_RATER_WEIGHT));
+        prop_assert!(at_least(by_heavy, by_light));
     }
 
     #[test]

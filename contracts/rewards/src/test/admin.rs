@@ -60,7 +60,7 @@ fn issue_claim_and_withdraw_refuse_while_paused() {
 }
 
 #[test]
-fn the_emergency_role_can_pause_and_unpause() {
+fn the_emergency_role_pauses_and_the_admin_unpauses() {
     let s = Setup::new();
     let guardian = Address::generate(&s.env);
     s.client.grant_role(&EMERGENCY, &guardian);
@@ -75,7 +75,12 @@ fn the_emergency_role_can_pause_and_unpause() {
     );
     assert!(s.client.is_paused());
 
-    s.client.unpause(&guardian);
+    assert_eq!(
+        s.client.try_unpause(&guardian),
+        Err(Ok(Error::Unauthorized))
+    );
+    assert!(s.client.is_paused());
+    s.client.unpause(&s.admin);
     assert!(!s.client.is_paused());
 }
 

@@ -1,6 +1,6 @@
 use soroban_sdk::{
     testutils::{Address as _, MockAuthInvoke},
-    Address, Event as _, IntoVal,
+    Address, Event as _, IntoVal, InvokeError,
 };
 use std::vec;
 
@@ -42,6 +42,7 @@ fn claim_pays_the_whole_unclaimed_amount() {
             available: 500,
             total_issued: 500,
             total_claimed: 500,
+            total_revoked: 0,
         }
     );
 }
@@ -106,11 +107,24 @@ fn nobody_can_claim_for_another_learner() {
         .mock_auths(&signed_by(&thief, &invoke))
         .try_claim(&s.learner);
 
-    assert!(result.is_err());
+    assert_eq!(result, Err(Err(InvokeError::Abort)));
     assert!(refused_for_missing_auth(&s.env));
     assert_eq!(s.client.unclaimed(&s.learner), 300);
     assert_eq!(s.client.claimed_total(&s.learner), 0);
     assert_eq!(s.balance(&s.learner), 0);
     assert_eq!(s.balance(&thief), 0);
     assert_eq!(s.pool_balance(), 1_000);
+
+    // The learner's own signature claims it.
+    let invoke = MockAuthInvoke {
+        contract: &s.id,
+        fn_name: "claim",
+        args: (s.learner.clone(),).into_val(&s.env),
+        sub_invokes: &[],
+    };
+    let paid = s
+        .client
+        .mock_auths(&signed_by(&s.learner, &invoke))
+        .claim(&s.learner);
+    assert_eq!((paid, s.balance(&s.learner)), (300, 300));
 }

@@ -1,6 +1,6 @@
 use soroban_sdk::{
     testutils::{Address as _, MockAuthInvoke},
-    Address, Event as _, IntoVal,
+    Address, Event as _, IntoVal, InvokeError,
 };
 use std::vec;
 
@@ -43,6 +43,7 @@ fn fund_moves_tokens_into_the_pool() {
             available: 500,
             total_issued: 0,
             total_claimed: 0,
+            total_revoked: 0,
         }
     );
 }
@@ -115,10 +116,26 @@ fn fund_needs_the_funders_own_authorization() {
         .mock_auths(&signed_by(&impostor, &invoke))
         .try_fund(&s.funder, &500);
 
-    assert!(result.is_err());
+    assert_eq!(result, Err(Err(InvokeError::Abort)));
     assert!(refused_for_missing_auth(&s.env));
     assert_eq!(s.balance(&s.funder), FUNDER_START);
     assert_eq!(s.pool_balance(), 0);
+
+    // The funder's own signature, covering the token transfer, funds it.
+    let transfer = MockAuthInvoke {
+        contract: &s.token.address,
+        fn_name: "transfer",
+        args: (s.funder.clone(), s.id.clone(), 500_i128).into_val(&s.env),
+        sub_invokes: &[],
+    };
+    let invoke = MockAuthInvoke {
+        sub_invokes: std::slice::from_ref(&transfer),
+        ..invoke
+    };
+    s.client
+        .mock_auths(&signed_by(&s.funder, &invoke))
+        .fund(&s.funder, &500);
+    assert_eq!(s.pool_balance(), 500);
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! Property test: random sequences of fund / issue / claim / withdraw (valid
-//! and invalid) by several parties. After every step the pool can pay every
-//! promise, the per-learner records add up to the pool total, and no token
+//! Property test: random sequences of fund / issue / claim / withdraw /
+//! set_allowance / revoke (valid and invalid) by several parties. After every
+//! step the pool can pay every promise, the per-learner records add up to the
+//! pool total, no issuer has promised more than its allowances, and no token
 //! is created or lost.
 use proptest::prelude::*;
 use soroban_sdk::{
@@ -11,10 +12,19 @@ use soroban_sdk::{
 use std::vec::Vec;
 
 use crate::{Error, RewardsContract, RewardsContractClient, ISSUER};
+use teachlink_common::testutils::TIMELOCK_DELAY;
 
+const ISSUERS: usize = 2;
 const FUNDERS: usize = 2;
 const LEARNERS: usize = 3;
+/// admin, issuers, funders, learners.
+const PARTIES: usize = 1 + ISSUERS + FUNDERS + LEARNERS;
+const FIRST_FUNDER: usize = 1 + ISSUERS;
+const FIRST_LEARNER: usize = FIRST_FUNDER + FUNDERS;
 const FUNDER_START: i128 = 5_000;
+/// Each issuer's allowance at the start: less than the funders hold, so
+/// both the allowance and the pool refuse in some runs.
+const START_ALLOWANCE: i128 = 3_000;
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -29,13 +39,22 @@ enum Op {
     },
     /// `learner == LEARNERS` means the issuer names itself.
     Issue {
+        issuer: usize,
+        learner: usize,
+        amount: i128,
+    },
+    SetAllowance {
+        issuer: usize,
+        amount: i128,
+    },
+    Revoke {
         learner: usize,
         amount: i128,
     },
     Claim {
         learner: usize,
     },
-    /// `to` indexes all parties (admin, issuer, funders, learners).
+    /// `to` indexes all parties (admin, issuers, funders, learners).
     Withdraw {
         to: usize,
         amount: i128,
@@ -54,20 +73,32 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (0..FUNDERS, amount()).prop_map(|(funder, amount)| Op::Fund { funder, amount }),
         1 => (0..FUNDERS, 1_i128..=500).prop_map(|(funder, amount)| Op::Donate { funder, amount }),
-        5 => (0..=LEARNERS, amount()).prop_map(|(learner, amount)| Op::Issue { learner, amount }),
+        5 => (0..ISSUERS, 0..=LEARNERS, amount())
+            .prop_map(|(issuer, learner, amount)| Op::Issue { issuer, learner, amount }),
+        2 => (0..ISSUERS, prop_oneof![1 => -3_i128..0, 4 => 0_i128..=3_000])
+            .prop_map(|(issuer, amount)| Op::SetAllowance { issuer, amount }),
+        2 => (0..LEARNERS, amount()).prop_map(|(learner, amount)| Op::Revoke { learner, amount }),
         3 => (0..LEARNERS).prop_map(|learner| Op::Claim { learner }),
-        2 => (0..2 + FUNDERS + LEARNERS, amount()).prop_map(|(to, amount)| Op::Withdraw { to, amount }),
+        2 => (0..PARTIES, amount()).prop_map(|(to, amount)| Op::Withdraw { to, amount }),
     ]
 }
 
 /// What the contract and the token should hold, computed independently.
 struct Model {
-    /// Token balances of admin, issuer, funders, learners (in that order).
+    /// Token balances of admin, issuers, funders, learners (in that order).
     balances: Vec<i128>,
     pool: i128,
     unclaimed: Vec<i128>,
+    /// Per learner, paid out so far.
+    claimed_by: Vec<i128>,
+    /// Per issuer, what it may still promise, and all it was ever allowed.
+    allowance: Vec<i128>,
+    allowed: Vec<i128>,
+    /// Per issuer, everything it promised.
+    issued_by: Vec<i128>,
     issued: i128,
     claimed: i128,
+    revoked: i128,
 }
 
 impl Model {
@@ -81,7 +112,7 @@ struct World {
     id: Address,
     client: RewardsContractClient<'static>,
     token: TokenClient<'static>,
-    /// admin, issuer, funders, learners.
+    /// admin, issuers, funders, learners.
     parties: Vec<Address>,
 }
 
@@ -92,18 +123,22 @@ impl World {
             capture_snapshot_at_drop: false,
         });
         env.mock_all_auths();
-        let parties: Vec<Address> = (0..2 + FUNDERS + LEARNERS)
-            .map(|_| Address::generate(&env))
-            .collect();
+        let parties: Vec<Address> = (0..PARTIES).map(|_| Address::generate(&env)).collect();
         let sac = env.register_stellar_asset_contract_v2(Address::generate(&env));
         let token = TokenClient::new(&env, &sac.address());
         let minter = StellarAssetClient::new(&env, &sac.address());
         for funder in 0..FUNDERS {
-            minter.mint(&parties[2 + funder], &FUNDER_START);
+            minter.mint(&parties[FIRST_FUNDER + funder], &FUNDER_START);
         }
-        let id = env.register(RewardsContract, (parties[0].clone(), sac.address()));
+        let id = env.register(
+            RewardsContract,
+            (parties[0].clone(), TIMELOCK_DELAY, sac.address()),
+        );
         let client = RewardsContractClient::new(&env, &id);
-        client.grant_role(&ISSUER, &parties[1]);
+        for issuer in 0..ISSUERS {
+            client.grant_role(&ISSUER, &parties[1 + issuer]);
+            client.set_allowance(&parties[1 + issuer], &START_ALLOWANCE);
+        }
         World {
             env,
             id,
@@ -113,14 +148,14 @@ impl World {
         }
     }
 
-    fn issuer(&self) -> &Address {
-        &self.parties[1]
+    fn issuer(&self, i: usize) -> &Address {
+        &self.parties[1 + i]
     }
     fn funder(&self, i: usize) -> &Address {
-        &self.parties[2 + i]
+        &self.parties[FIRST_FUNDER + i]
     }
     fn learner(&self, i: usize) -> &Address {
-        &self.parties[2 + FUNDERS + i]
+        &self.parties[FIRST_LEARNER + i]
     }
 }
 
@@ -131,7 +166,7 @@ fn step(w: &World, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
     match *op {
         Op::Fund { funder, amount } => {
             let result = w.client.try_fund(w.funder(funder), &amount);
-            let index = 2 + funder;
+            let index = FIRST_FUNDER + funder;
             if amount <= 0 {
                 prop_assert_eq!(result, Err(Ok(Error::InvalidAmount)));
             } else if amount > m.balances[index] {
@@ -143,24 +178,33 @@ fn step(w: &World, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             }
         }
         Op::Donate { funder, amount } => {
-            let index = 2 + funder;
+            let index = FIRST_FUNDER + funder;
             if amount <= m.balances[index] {
                 w.token.transfer(w.funder(funder), &w.id, &amount);
                 m.balances[index] -= amount;
                 m.pool += amount;
             }
         }
-        Op::Issue { learner, amount } => {
+        Op::Issue {
+            issuer,
+            learner,
+            amount,
+        } => {
             let (target, slot) = if learner == LEARNERS {
-                (w.issuer().clone(), None)
+                (w.issuer(issuer).clone(), None)
             } else {
                 (w.learner(learner).clone(), Some(learner))
             };
-            let result = w.client.try_issue(w.issuer(), &target, &amount, &reason);
+            let result = w
+                .client
+                .try_issue(w.issuer(issuer), &target, &amount, &reason);
             match slot {
                 None => prop_assert_eq!(result, Err(Ok(Error::InvalidLearner))),
                 Some(_) if amount <= 0 => {
                     prop_assert_eq!(result, Err(Ok(Error::InvalidAmount)))
+                }
+                Some(_) if amount > m.allowance[issuer] => {
+                    prop_assert_eq!(result, Err(Ok(Error::AllowanceExceeded)))
                 }
                 Some(_) if m.total_unclaimed() + amount > m.pool => {
                     prop_assert_eq!(result, Err(Ok(Error::InsufficientPool)))
@@ -168,8 +212,32 @@ fn step(w: &World, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
                 Some(slot) => {
                     prop_assert_eq!(result, Ok(Ok(())));
                     m.unclaimed[slot] += amount;
+                    m.allowance[issuer] -= amount;
+                    m.issued_by[issuer] += amount;
                     m.issued += amount;
                 }
+            }
+        }
+        Op::SetAllowance { issuer, amount } => {
+            let result = w.client.try_set_allowance(w.issuer(issuer), &amount);
+            if amount < 0 {
+                prop_assert_eq!(result, Err(Ok(Error::InvalidAmount)));
+            } else {
+                prop_assert_eq!(result, Ok(Ok(())));
+                m.allowance[issuer] = amount;
+                m.allowed[issuer] = m.issued_by[issuer] + amount;
+            }
+        }
+        Op::Revoke { learner, amount } => {
+            let result = w.client.try_revoke(w.learner(learner), &amount);
+            if amount <= 0 {
+                prop_assert_eq!(result, Err(Ok(Error::InvalidAmount)));
+            } else if amount > m.unclaimed[learner] {
+                prop_assert_eq!(result, Err(Ok(Error::RevokeExceedsUnclaimed)));
+            } else {
+                prop_assert_eq!(result, Ok(Ok(())));
+                m.unclaimed[learner] -= amount;
+                m.revoked += amount;
             }
         }
         Op::Claim { learner } => {
@@ -180,9 +248,10 @@ fn step(w: &World, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             } else {
                 prop_assert_eq!(result, Ok(Ok(owed)));
                 m.unclaimed[learner] = 0;
+                m.claimed_by[learner] += owed;
                 m.claimed += owed;
                 m.pool -= owed;
-                m.balances[2 + FUNDERS + learner] += owed;
+                m.balances[FIRST_LEARNER + learner] += owed;
             }
         }
         Op::Withdraw { to, amount } => {
@@ -222,7 +291,10 @@ fn check_invariants(w: &World) -> Result<(), TestCaseError> {
         .map(|i| w.client.claimed_total(w.learner(i)))
         .sum();
     prop_assert_eq!(claimed, pool.total_claimed);
-    prop_assert_eq!(pool.total_issued, pool.total_unclaimed + pool.total_claimed);
+    prop_assert_eq!(
+        pool.total_issued,
+        pool.total_unclaimed + pool.total_claimed + pool.total_revoked
+    );
 
     let held: i128 = w.parties.iter().map(|p| w.token.balance(p)).sum();
     prop_assert_eq!(held + contract_balance, FUNDER_START * FUNDERS as i128);
@@ -235,10 +307,17 @@ fn check_against_model(w: &World, m: &Model) -> Result<(), TestCaseError> {
     prop_assert_eq!(w.token.balance(&w.id), m.pool);
     for i in 0..LEARNERS {
         prop_assert_eq!(w.client.unclaimed(w.learner(i)), m.unclaimed[i]);
+        prop_assert_eq!(w.client.claimed_total(w.learner(i)), m.claimed_by[i]);
+    }
+    for i in 0..ISSUERS {
+        prop_assert_eq!(w.client.allowance(w.issuer(i)), m.allowance[i]);
+        // An issuer never promised more than the admin allowed it.
+        prop_assert!(m.issued_by[i] <= m.allowed[i]);
     }
     let pool = w.client.pool();
     prop_assert_eq!(pool.total_issued, m.issued);
     prop_assert_eq!(pool.total_claimed, m.claimed);
+    prop_assert_eq!(pool.total_revoked, m.revoked);
     Ok(())
 }
 
@@ -251,13 +330,18 @@ proptest! {
     ) {
         let w = World::new();
         let mut m = Model {
-            balances: (0..2 + FUNDERS + LEARNERS)
-                .map(|i| if (2..2 + FUNDERS).contains(&i) { FUNDER_START } else { 0 })
+            balances: (0..PARTIES)
+                .map(|i| if (FIRST_FUNDER..FIRST_LEARNER).contains(&i) { FUNDER_START } else { 0 })
                 .collect(),
             pool: 0,
             unclaimed: std::vec![0; LEARNERS],
+            claimed_by: std::vec![0; LEARNERS],
+            allowance: std::vec![START_ALLOWANCE; ISSUERS],
+            allowed: std::vec![START_ALLOWANCE; ISSUERS],
+            issued_by: std::vec![0; ISSUERS],
             issued: 0,
             claimed: 0,
+            revoked: 0,
         };
         check_invariants(&w)?;
         for op in &ops {

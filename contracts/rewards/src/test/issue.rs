@@ -1,10 +1,12 @@
 use soroban_sdk::{
     testutils::{Address as _, MockAuthInvoke},
-    Address, Event as _, IntoVal, Symbol,
+    Address, Event as _, IntoVal, InvokeError, Symbol,
 };
 use std::vec;
 
-use super::setup::{reason, refused_for_missing_auth, signed_by, Setup, FUNDER_START};
+use super::setup::{
+    reason, refused_for_missing_auth, signed_by, Setup, FUNDER_START, ISSUER_ALLOWANCE,
+};
 use crate::{Error, PoolInfo, RewardIssued, ISSUER};
 
 #[test]
@@ -53,6 +55,7 @@ fn issue_promises_a_reward_without_moving_tokens() {
             available: 700,
             total_issued: 300,
             total_claimed: 0,
+            total_revoked: 0,
         }
     );
 }
@@ -141,6 +144,8 @@ fn issue_refuses_zero_and_negative_amounts() {
 #[test]
 fn issue_refuses_an_amount_whose_total_overflows() {
     let s = Setup::with_reward(1_000, 300);
+    // An allowance this large, so the total is what refuses.
+    s.client.set_allowance(&s.issuer, &i128::MAX);
     assert_eq!(
         s.client
             .try_issue(&s.issuer, &s.learner, &i128::MAX, &reason(&s.env)),
@@ -215,9 +220,19 @@ fn issue_needs_the_issuers_own_authorization() {
         .mock_auths(&signed_by(&s.learner, &invoke))
         .try_issue(&s.issuer, &s.learner, &100, &reason(&s.env));
 
-    assert!(result.is_err());
+    assert_eq!(result, Err(Err(InvokeError::Abort)));
     assert!(refused_for_missing_auth(&s.env));
     assert_eq!(s.client.unclaimed(&s.learner), 0);
+    assert_eq!(s.client.allowance(&s.issuer), ISSUER_ALLOWANCE);
+
+    // The issuer's own signature is accepted for the same call.
+    s.client.mock_auths(&signed_by(&s.issuer, &invoke)).issue(
+        &s.issuer,
+        &s.learner,
+        &100,
+        &reason(&s.env),
+    );
+    assert_eq!(s.client.unclaimed(&s.learner), 100);
 }
 
 #[test]

@@ -1,16 +1,19 @@
 //! A deployed pool with a real Stellar asset, an admin, an issuer and a
 //! funder holding tokens; plus helpers to check auths and events.
 use soroban_sdk::{
-    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, MockAuth, MockAuthInvoke},
+    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation},
     token::{StellarAssetClient, TokenClient},
     Address, Env, IntoVal, Symbol, Val, Vec,
 };
 use std::vec;
 
 use crate::{RewardsContract, RewardsContractClient, ISSUER};
+pub use teachlink_common::testutils::{refused_for_missing_auth, signed_by, TIMELOCK_DELAY};
 
 /// What the funder holds before anything happens.
 pub const FUNDER_START: i128 = 1_000_000;
+/// The issuer's allowance at the start: all the funder could ever put in.
+pub const ISSUER_ALLOWANCE: i128 = FUNDER_START;
 
 pub struct Setup {
     pub env: Env,
@@ -37,9 +40,13 @@ impl Setup {
         let token = TokenClient::new(&env, &sac.address());
         StellarAssetClient::new(&env, &sac.address()).mint(&funder, &FUNDER_START);
 
-        let id = env.register(RewardsContract, (admin.clone(), sac.address()));
+        let id = env.register(
+            RewardsContract,
+            (admin.clone(), TIMELOCK_DELAY, sac.address()),
+        );
         let client = RewardsContractClient::new(&env, &id);
         client.grant_role(&ISSUER, &issuer);
+        client.set_allowance(&issuer, &ISSUER_ALLOWANCE);
 
         Setup {
             env,
@@ -129,26 +136,4 @@ fn contract_invocation(
         function: AuthorizedFunction::Contract((contract.clone(), Symbol::new(env, fn_name), args)),
         sub_invocations,
     }
-}
-
-/// Whether the last call failed because an address did not authorize it
-/// (rather than for any other reason, which `is_err()` alone would accept).
-pub fn refused_for_missing_auth(env: &Env) -> bool {
-    use soroban_sdk::xdr::{ContractEventBody, ScError, ScErrorCode, ScVal};
-    let auth_error = ScVal::Error(ScError::Auth(ScErrorCode::InvalidAction));
-    let events = env
-        .host()
-        .get_diagnostic_events()
-        .expect("diagnostic events are recorded in tests");
-    events.0.iter().any(|e| match &e.event.body {
-        ContractEventBody::V0(body) => body.topics.contains(&auth_error),
-    })
-}
-
-/// `signer` authorizes exactly this call to `contract`, and nothing else.
-pub fn signed_by<'a>(signer: &'a Address, invoke: &'a MockAuthInvoke<'a>) -> [MockAuth<'a>; 1] {
-    [MockAuth {
-        address: signer,
-        invoke,
-    }]
 }
