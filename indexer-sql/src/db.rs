@@ -105,6 +105,20 @@ impl Pool {
         })
     }
 
+    /// A read-only transaction that sees one committed moment throughout and blocks no
+    /// writer: on SQLite a deferred transaction, whose WAL read snapshot starts at its
+    /// first read; on PostgreSQL `REPEATABLE READ READ ONLY`, whose snapshot starts at its
+    /// first statement.
+    pub(crate) async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN DEFERRED").await?),
+            Pool::Postgres(p) => Tx::Postgres(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
     /// The first column, text, of every row.
     pub(crate) async fn texts(
         &self,

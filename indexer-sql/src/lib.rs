@@ -34,7 +34,7 @@ mod read;
 mod snapshot;
 mod write;
 
-pub use snapshot::SnapshotParts;
+pub use snapshot::{ExportRead, SnapshotParts};
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -84,6 +84,10 @@ pub enum SqlError {
     Timeout(Duration),
     #[error("a snapshot is imported only into an empty store; this one is indexed through ledger {ledger}")]
     NotEmpty { ledger: u32 },
+    /// This store took the PostgreSQL indexing lock and no longer holds it (its lock
+    /// connection was lost, or it released it): it may not write.
+    #[error("the indexing lock was lost: this store no longer writes")]
+    Fenced,
     #[error("indexer lock file {path}: {source}")]
     LockFile {
         path: PathBuf,
@@ -146,6 +150,9 @@ pub struct SqlStore {
     /// The writer's state; `None` until the first batch and after a failed one. The async
     /// mutex also serialises this process's writers.
     writer: tokio::sync::Mutex<Option<Cached>>,
+    /// Once this store has taken the PostgreSQL indexing lock: the token every write
+    /// transaction checks ([`lock`]).
+    fence: std::sync::Mutex<Option<lock::Fence>>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -229,6 +236,7 @@ impl SqlStore {
             lock_target,
             ping_timeout: config.ping_timeout,
             writer: tokio::sync::Mutex::new(None),
+            fence: std::sync::Mutex::new(None),
         })
     }
 

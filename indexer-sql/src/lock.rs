@@ -6,6 +6,10 @@
 //!   (the connection closes) and, by the server, when the connection is lost, so a crashed
 //!   indexer never blocks its successor. The key is per schema, so databases that keep
 //!   several stores in several schemas lock each one apart.
+//!   Its connection can drop while the holder is between checks: each write transaction
+//!   of a store that took the lock checks, inside the transaction, that the lock is still
+//!   granted to the same backend (its pid and start time: the fencing token, [`Fence`]),
+//!   and refuses to commit otherwise ([`SqlError::Fenced`]).
 //! * SQLite file: an exclusive OS lock (`flock`) on `<db path>.indexer.lock`, released
 //!   when the guard drops or the process dies.
 //! * In-memory SQLite: nobody else can open the database; the lock always succeeds.
@@ -13,9 +17,12 @@
 use std::fs::{File, TryLockError};
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use sqlx::postgres::PgConnection;
 use sqlx::Connection;
 
+use crate::db::Tx;
 use crate::{LockTarget, SqlError, SqlStore};
 
 /// The advisory lock's first key: "TLIX" (TeachLink IndeXer).
@@ -41,8 +48,52 @@ pub struct IndexerLock {
 
 enum Held {
     Memory,
-    File { _file: File, path: PathBuf },
-    Postgres { conn: PgConnection, key: i32 },
+    File {
+        _file: File,
+        path: PathBuf,
+    },
+    Postgres {
+        conn: PgConnection,
+        key: i32,
+        fence: Fence,
+        timeout: Duration,
+    },
+}
+
+/// The fencing token of a PostgreSQL lock: the backend that holds it (a pid is reused
+/// only by a later backend, whose start time differs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Fence {
+    pid: i32,
+    started: String,
+    key: i32,
+}
+
+/// Fails with [`SqlError::Fenced`] unless `fence`'s backend still holds the lock, as seen
+/// by the transaction `tx` (which then commits only if it was held when checked; a rival
+/// that takes the lock later serialises behind it on the `meta` row).
+pub(crate) async fn check_fence(tx: &mut Tx, fence: &Fence) -> Result<(), SqlError> {
+    let Tx::Postgres(t) = tx else {
+        return Ok(());
+    };
+    let held: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 \
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+         AND l.pid = $1 AND l.classid::bigint = $2 AND l.objid::bigint = $3 \
+         AND a.backend_start::text = $4)",
+    )
+    .bind(fence.pid)
+    .bind(i64::from(LOCK_CLASS))
+    .bind(i64::from(u32::from_ne_bytes(fence.key.to_ne_bytes())))
+    .bind(fence.started.as_str())
+    .fetch_one(&mut **t)
+    .await?;
+    if held {
+        Ok(())
+    } else {
+        Err(SqlError::Fenced)
+    }
 }
 
 impl std::fmt::Debug for IndexerLock {
@@ -64,7 +115,21 @@ impl IndexerLock {
     pub async fn check(&mut self) -> Result<(), SqlError> {
         match &mut self.held {
             Held::Memory | Held::File { .. } => Ok(()),
-            Held::Postgres { conn, .. } => Ok(conn.ping().await?),
+            // Bounded: a connection whose peer vanished may not answer at all.
+            Held::Postgres { conn, timeout, .. } => {
+                match tokio::time::timeout(*timeout, conn.ping()).await {
+                    Ok(pinged) => Ok(pinged?),
+                    Err(_) => Err(SqlError::Timeout(*timeout)),
+                }
+            }
+        }
+    }
+
+    /// The PostgreSQL backend (its pid) whose session holds the lock.
+    pub fn backend_pid(&self) -> Option<i32> {
+        match &self.held {
+            Held::Postgres { fence, .. } => Some(fence.pid),
+            Held::Memory | Held::File { .. } => None,
         }
     }
 
@@ -73,7 +138,7 @@ impl IndexerLock {
     pub async fn release(self) -> Result<(), SqlError> {
         match self.held {
             Held::Memory | Held::File { .. } => Ok(()),
-            Held::Postgres { mut conn, key } => {
+            Held::Postgres { mut conn, key, .. } => {
                 sqlx::query("SELECT pg_advisory_unlock($1, $2)")
                     .bind(LOCK_CLASS)
                     .bind(key)
@@ -127,8 +192,24 @@ impl SqlStore {
                     .fetch_one(&mut conn)
                     .await?;
                 if locked {
+                    let (pid, started): (i32, String) = sqlx::query_as(
+                        "SELECT pid, backend_start::text FROM pg_stat_activity \
+                         WHERE pid = pg_backend_pid()",
+                    )
+                    .fetch_one(&mut conn)
+                    .await?;
+                    let fence = Fence { pid, started, key };
+                    // From now on this store's writes check it.
+                    if let Ok(mut f) = self.fence.lock() {
+                        *f = Some(fence.clone());
+                    }
                     Ok(Some(IndexerLock {
-                        held: Held::Postgres { conn, key },
+                        held: Held::Postgres {
+                            conn,
+                            key,
+                            fence,
+                            timeout: self.ping_timeout,
+                        },
                     }))
                 } else {
                     conn.close().await?;

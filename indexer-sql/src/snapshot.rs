@@ -6,7 +6,7 @@ use teachlink_indexer::project::{Changes, State};
 use teachlink_indexer::snapshot::{EventChain, Snapshot};
 use teachlink_indexer::store::Checkpoint;
 
-use crate::db::Param;
+use crate::db::{Param, Tx};
 use crate::write::{
     decode_meta, load_state, meta_sql, read_chain, write_chain, write_changes, write_meta,
     META_INTS,
@@ -21,26 +21,45 @@ pub struct SnapshotParts {
     pub chain: EventChain,
 }
 
-impl SqlStore {
-    /// The committed state with its checkpoint and event chain, all as of the same batch
-    /// (read in a write transaction that takes the meta row first, so no batch commits in
-    /// between); `None` before the first batch.
-    pub async fn snapshot_parts(&self) -> Result<Option<SnapshotParts>, SqlError> {
-        let mut tx = self.pool.begin_write().await?;
-        let for_update = self.backend() == Backend::Postgres;
-        let meta = decode_meta(tx.ints_text(&meta_sql(for_update), META_INTS).await?)?;
+/// A read of the store at one committed batch, for an export: a read snapshot (a WAL read
+/// transaction on SQLite, `REPEATABLE READ READ ONLY` on PostgreSQL), so the indexer
+/// goes on committing while a large store is read. It sees the batch committed when its
+/// first read ran, every time.
+pub struct ExportRead {
+    tx: Tx,
+}
+
+impl ExportRead {
+    /// The state with its checkpoint and event chain, as of this read's batch; `None`
+    /// before the first batch.
+    pub async fn parts(&mut self) -> Result<Option<SnapshotParts>, SqlError> {
+        let meta = decode_meta(self.tx.ints_text(&meta_sql(false), META_INTS).await?)?;
         let Some(checkpoint) = meta.checkpoint.clone() else {
             return Ok(None);
         };
-        let state = load_state(&mut tx, &meta).await?;
-        let chain = read_chain(&mut tx).await?;
-        // Dropped without commit: it wrote nothing.
-        drop(tx);
+        let state = load_state(&mut self.tx, &meta).await?;
+        let chain = read_chain(&mut self.tx).await?;
         Ok(Some(SnapshotParts {
             state,
             checkpoint,
             chain,
         }))
+    }
+}
+
+impl SqlStore {
+    /// Opens an [`ExportRead`] (dropping it ends the transaction; it wrote nothing).
+    pub async fn begin_export(&self) -> Result<ExportRead, SqlError> {
+        Ok(ExportRead {
+            tx: self.pool.begin_read().await?,
+        })
+    }
+
+    /// The committed state with its checkpoint and event chain, all as of the same batch,
+    /// read without holding up the writer (see [`ExportRead`]); `None` before the first
+    /// batch.
+    pub async fn snapshot_parts(&self) -> Result<Option<SnapshotParts>, SqlError> {
+        self.begin_export().await?.parts().await
     }
 
     /// Imports a verified snapshot ([`teachlink_indexer::snapshot::decode`]) into this

@@ -114,6 +114,10 @@ impl SqlStore {
         // On PostgreSQL `FOR UPDATE` locks the row until commit: writers serialise here.
         let for_update = self.backend() == Backend::Postgres;
         let meta = decode_meta(tx.ints_text(&meta_sql(for_update), META_INTS).await?)?;
+        let fence = self.fence.lock().ok().and_then(|f| f.clone());
+        if let Some(fence) = fence {
+            crate::lock::check_fence(&mut tx, &fence).await?;
+        }
         let mut cached = match cached {
             Some(c) if c.generation == meta.generation => c,
             _ => Cached {

@@ -717,6 +717,36 @@ mod cases {
         assert_answers_same("third", &third, &full, &p).await;
     }
 
+    /// An export reads one committed batch while the indexer goes on: a batch commits
+    /// while an export is open (it is not held up by it), and the export still sees the
+    /// batch it started at; a later export sees the new one.
+    pub async fn export_does_not_hold_up_the_writer<V: SqlEnv>(env: &V) {
+        let events = traffic::stream(600);
+        let b = batches(&events, 100);
+        let store = env.open().await;
+        apply_all(&store, &b[..3]).await;
+        let mut export = store.begin_export().await.expect("opens");
+        let before = export.parts().await.expect("reads").expect("indexed");
+        assert_eq!(before.checkpoint, b[2].1);
+        // Generous: only reached if the writer waits for the export.
+        let committed =
+            tokio::time::timeout(Duration::from_secs(30), store.apply_batch(&b[3].0, &b[3].1))
+                .await;
+        assert!(
+            matches!(committed, Ok(Ok(_))),
+            "the batch waited for the export: {committed:?}"
+        );
+        let again = export.parts().await.expect("reads").expect("indexed");
+        assert_eq!(again, before, "the export moved to a later batch");
+        drop(export);
+        let after = store
+            .snapshot_parts()
+            .await
+            .expect("reads")
+            .expect("indexed");
+        assert_eq!(after.checkpoint, b[3].1);
+    }
+
     /// A batch whose commit fails leaves the database and every answer as they were; the
     /// store recovers (its memory was not ahead of the database) and the next good batch
     /// applies in full. A closed pool fails the batch the same way.
@@ -1252,6 +1282,7 @@ macro_rules! sql_suite {
                 bad_limits_are_clamped,
                 corrupt_rows_are_errors,
                 archive_keeps_raw_events,
+                export_does_not_hold_up_the_writer,
             ]
         );
     };
@@ -1271,6 +1302,70 @@ async fn sqlite_in_memory_matches_memory() {
     let p = probe(&memory);
     assert_answers_same("in memory", &store, &memory, &p).await;
     store.ping().await.expect("pings");
+}
+
+/// Kills the connection that holds `lock` (only it: other tests hold locks of their own).
+async fn kill_lock_connection(env: &PgEnv, lock: &teachlink_indexer_sql::IndexerLock) {
+    let pid = lock.backend_pid().expect("a PostgreSQL lock");
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks \
+         WHERE locktype = 'advisory' AND classid = 1414285656 AND granted AND pid = $1 \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .bind(pid)
+    .fetch_all(&env.admin)
+    .await
+    .expect("kills");
+    assert_eq!(killed, vec![true]);
+    // Terminating is asynchronous: wait until the backend is gone with its lock.
+    eventually(async || {
+        let alive: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)")
+                .bind(pid)
+                .fetch_one(&env.admin)
+                .await
+                .expect("reads");
+        (!alive).then_some(())
+    })
+    .await;
+}
+
+/// A writer whose lock connection was lost is fenced: its next batch fails inside the
+/// write transaction with `Fenced` and writes nothing, without waiting for its next lock
+/// check; the replica that takes the lock over writes. The holder writes before (the
+/// positive control).
+#[tokio::test]
+async fn postgres_writer_that_lost_its_lock_is_fenced() {
+    let env = PgEnv::new().await;
+    let events = traffic::stream(300);
+    let b = batches(&events, 100);
+    let a = env.open().await;
+    let lock = a
+        .try_lock_indexer()
+        .await
+        .expect("tries")
+        .expect("the first gets it");
+    a.apply_batch(&b[0].0, &b[0].1)
+        .await
+        .expect("the holder writes");
+    kill_lock_connection(&env, &lock).await;
+    let refused = a.apply_batch(&b[1].0, &b[1].1).await;
+    assert!(matches!(refused, Err(SqlError::Fenced)), "{refused:?}");
+    assert_eq!(a.cursor().await.expect("reads"), Some(b[0].1.clone()));
+
+    let successor = env.open().await;
+    let taken = eventually(async || successor.try_lock_indexer().await.expect("tries")).await;
+    successor
+        .apply_batch(&b[1].0, &b[1].1)
+        .await
+        .expect("the new holder writes");
+    assert_eq!(a.cursor().await.expect("reads"), Some(b[1].1.clone()));
+    // The old writer stays fenced while another holds the lock.
+    let refused = a.apply_batch(&b[2].0, &b[2].1).await;
+    assert!(matches!(refused, Err(SqlError::Fenced)), "{refused:?}");
+    drop(lock);
+    taken.release().await.expect("releases");
+    env.done().await;
 }
 
 /// Two stores on one PostgreSQL database (one schema): only one gets the indexing lock;
@@ -1315,15 +1410,7 @@ async fn postgres_indexer_lock_is_exclusive() {
         .expect("released at once");
 
     // The holder's connection is killed: the lock goes with it, and `check` says so.
-    let killed: Vec<bool> = sqlx::query_scalar(
-        "SELECT pg_terminate_backend(pid) FROM pg_locks \
-         WHERE locktype = 'advisory' AND classid = 1414285656 AND granted \
-         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-    )
-    .fetch_all(&env.admin)
-    .await
-    .expect("kills");
-    assert_eq!(killed, vec![true]);
+    kill_lock_connection(&env, &lock_a).await;
     let _lock_b = eventually(async || b.try_lock_indexer().await.expect("tries")).await;
     assert!(lock_a.check().await.is_err(), "the lost lock is noticed");
     drop(lock_a);

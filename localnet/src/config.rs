@@ -40,6 +40,9 @@ pub struct Config {
     /// The chain id `deploy_teachlink` gives the bridge (its `Config.local_chain`): two
     /// localnets bridged to each other need different ones.
     pub bridge_chain: u32,
+    /// Origins (`scheme://host[:port]`) whose web pages may call the node (CORS), besides
+    /// its own and any on localhost (`localhost`, `127.0.0.1`, `[::1]`, any port).
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -60,6 +63,7 @@ impl Default for Config {
             diagnostics: true,
             state_file: None,
             bridge_chain: crate::deploy::BRIDGE_LOCAL_CHAIN,
+            cors_origins: Vec::new(),
         }
     }
 }

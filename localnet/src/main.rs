@@ -27,6 +27,10 @@ struct Args {
     /// Keep the chain in this file across restarts (resumes from it when it exists).
     #[arg(long)]
     state_file: Option<std::path::PathBuf>,
+    /// An origin (`https://app.example`) whose pages may call the node (CORS), besides
+    /// its own and localhost's; repeat for several.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
     /// Deploy the TeachLink contracts at start from this directory of Wasm
     /// (`target/wasm32v1-none/contract`, built by scripts/build-contracts.sh).
     #[arg(long, value_name = "WASM_DIR")]
@@ -76,6 +80,7 @@ fn main() {
         retention_ledgers: args.retention_ledgers.max(1),
         state_file: args.state_file,
         bridge_chain: args.bridge_chain,
+        cors_origins: args.cors_origins,
         ..Config::default()
     };
     match Localnet::start(config) {

@@ -473,13 +473,27 @@ impl Node {
     /// Closes the next ledger: evicts expired entries, applies every pending transaction in
     /// submission order, indexes results and events, and prunes history outside retention.
     /// Returns the new ledger's sequence.
+    /// Atomic: the ledger is applied to a copy of the state and swapped in once everything
+    /// succeeded, its state file written included; a close that fails changes nothing (the
+    /// pending transactions wait for the next).
     pub fn close_ledger(&mut self) -> Result<u32> {
+        let pending = std::mem::take(&mut self.pending);
+        match self.apply_ledger(&pending) {
+            Ok(seq) => Ok(seq),
+            Err(e) => {
+                self.pending = pending;
+                Err(e)
+            }
+        }
+    }
+
+    fn apply_ledger(&mut self, pending: &[ValidatedTx]) -> Result<u32> {
         let info = self.next_ledger_info();
         let seq = info.sequence_number;
         let close_time = info.timestamp;
-        let pending = std::mem::take(&mut self.pending);
         let prev = self.latest().clone();
-        let state = Arc::make_mut(&mut self.state);
+        let mut next = LedgerState::clone(&self.state);
+        let state = &mut next;
         let evicted = state.evict_expired(seq);
         let env = ApplyEnv {
             config: &self.config,
@@ -499,7 +513,7 @@ impl Node {
                 Ok(v) => applied.push(apply::apply(state, v, &env)?),
                 Err(result) => applied.push(AppliedTx {
                     hash: p.hash,
-                    envelope: p.envelope,
+                    envelope: p.envelope.clone(),
                     result,
                     meta: soroban_env_host::xdr::TransactionMeta::V4(
                         soroban_env_host::xdr::TransactionMetaV4 {
@@ -556,7 +570,7 @@ impl Node {
             .filter(|(k, _)| crate::state::has_ttl(k))
             .map(|(_, e)| to_xdr(&*e.entry).map_or(0, |b| b.len() as u64))
             .sum();
-        self.latest_meta = close_meta(
+        let meta = close_meta(
             &header,
             hash,
             envelopes,
@@ -564,6 +578,12 @@ impl Node {
             evicted,
             soroban_size,
         )?;
+        if let Some(path) = &self.config.state_file {
+            persist::save(path, &self.network_id, &header, &hash, close_time, &next)?;
+        }
+        // Everything that could fail has: the ledger is in.
+        self.state = Arc::new(next);
+        self.latest_meta = meta;
 
         // Index transactions and events.
         let mut events = Vec::new();
@@ -607,7 +627,6 @@ impl Node {
             },
         );
         self.prune(seq);
-        self.save()?;
         Ok(seq)
     }
 

@@ -86,6 +86,18 @@ fn error_response(id: Value, e: &RpcError) -> Value {
     json!({ "jsonrpc": "2.0", "id": id, "error": { "code": e.code, "message": e.message } })
 }
 
+/// Requests in one JSON-RPC batch, at most: each holds the node's lock in turn, so a long
+/// batch would hold up every other client (and the ledger close) for its whole length.
+pub const MAX_BATCH: usize = 100;
+
+/// Bytes of one answer (a request's or a whole batch's), at most: beyond it the request
+/// answers an error rather than a body the node must build in memory.
+pub const MAX_RESPONSE_BYTES: usize = 8 << 20;
+
+/// The JSON-RPC error code of an answer over [`MAX_RESPONSE_BYTES`] (implementation-defined
+/// server error range).
+pub const RESPONSE_TOO_LARGE: i64 = -32001;
+
 /// Handles one HTTP body: a single request or a batch. Returns `None` when nothing must be
 /// sent back (only notifications).
 pub async fn handle_body(shared: Arc<Shared>, body: &[u8]) -> Option<Value> {
@@ -103,17 +115,50 @@ pub async fn handle_body(shared: Arc<Shared>, body: &[u8]) -> Option<Value> {
             Value::Null,
             &RpcError::new(INVALID_REQUEST, "empty batch"),
         )),
+        Value::Array(items) if items.len() > MAX_BATCH => Some(error_response(
+            Value::Null,
+            &RpcError::new(
+                INVALID_REQUEST,
+                format!("a batch of {} requests; at most {MAX_BATCH}", items.len()),
+            ),
+        )),
         Value::Array(items) => {
             let mut out = Vec::new();
+            let mut bytes = 0;
             for item in items {
                 if let Some(r) = handle_one(shared.clone(), item).await {
+                    bytes += encoded_len(&r);
+                    if bytes > MAX_RESPONSE_BYTES {
+                        return Some(too_large(Value::Null));
+                    }
                     out.push(r);
                 }
             }
             (!out.is_empty()).then_some(Value::Array(out))
         }
-        single => handle_one(shared, single).await,
+        single => {
+            let id = single.get("id").cloned().unwrap_or(Value::Null);
+            let answer = handle_one(shared, single).await?;
+            if encoded_len(&answer) > MAX_RESPONSE_BYTES {
+                return Some(too_large(id));
+            }
+            Some(answer)
+        }
     }
+}
+
+fn encoded_len(v: &Value) -> usize {
+    serde_json::to_vec(v).map_or(usize::MAX, |b| b.len())
+}
+
+fn too_large(id: Value) -> Value {
+    error_response(
+        id,
+        &RpcError::new(
+            RESPONSE_TOO_LARGE,
+            format!("the answer would exceed {MAX_RESPONSE_BYTES} bytes: ask for less"),
+        ),
+    )
 }
 
 async fn handle_one(shared: Arc<Shared>, req: Value) -> Option<Value> {

@@ -7,13 +7,14 @@ use std::thread::JoinHandle;
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::oneshot;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::config::Config;
 use crate::error::{LocalnetError, Result};
@@ -39,6 +40,7 @@ impl Localnet {
         let manual = config.close_interval.is_none();
         let interval = config.close_interval;
         let bind = format!("{}:{}", config.host, config.port);
+        let cors_origins = config.cors_origins.clone();
         let node = Node::new(config)?;
         let shared = Arc::new(Shared {
             node: Mutex::new(node),
@@ -80,7 +82,7 @@ impl Localnet {
                         tokio::spawn(close_timer(s.clone(), every));
                     }
                     let _ = ready_tx.send(Ok(()));
-                    let app = router(s);
+                    let app = router(s, cors(&cors_origins, addr));
                     let _ = axum::serve(listener, app)
                         .with_graceful_shutdown(async {
                             let _ = rx.await;
@@ -177,15 +179,57 @@ async fn close_timer(shared: Arc<Shared>, every: std::time::Duration) {
     }
 }
 
-fn router(shared: Arc<Shared>) -> Router {
+fn router(shared: Arc<Shared>, cors: CorsLayer) -> Router {
     Router::new()
         .route("/", post(rpc_handler))
         .route("/friendbot", get(friendbot_handler).post(friendbot_handler))
         .route("/close", post(close_handler))
         .with_state(shared)
-        // Any origin may call it, as any origin may call a public Stellar RPC; the node has
-        // no credentials to protect (it binds loopback by default).
-        .layer(tower_http::cors::CorsLayer::permissive())
+        .layer(cors)
+}
+
+/// CORS for the configured origins, the node's own and localhost's: a page elsewhere must
+/// not drive the node's friendbot or ledger closes from a visitor's browser.
+fn cors(configured: &[String], addr: SocketAddr) -> CorsLayer {
+    let own = format!("http://{addr}");
+    let configured: Vec<String> = configured
+        .iter()
+        .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
+            let Ok(origin) = origin.to_str() else {
+                return false;
+            };
+            let origin = origin.to_ascii_lowercase();
+            origin == own || configured.contains(&origin) || is_localhost(&origin)
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers(Any)
+}
+
+/// `http(s)://localhost|127.0.0.1|[::1]` with any port.
+fn is_localhost(origin: &str) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let host = match rest.strip_prefix("[::1]") {
+        Some(port) => return port.is_empty() || is_port(port),
+        None => rest,
+    };
+    let (name, port) = match host.split_once(':') {
+        Some((n, p)) => (n, Some(p)),
+        None => (host, None),
+    };
+    (name == "localhost" || name == "127.0.0.1") && port.is_none_or(|p| is_port(&format!(":{p}")))
+}
+
+fn is_port(s: &str) -> bool {
+    s.strip_prefix(':')
+        .is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 async fn rpc_handler(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {

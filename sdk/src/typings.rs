@@ -430,7 +430,7 @@ export interface DecodedEvents {
 export type ApiErrorCode =
   | "not_found" | "unknown_parameter" | "invalid_parameter" | "invalid_cursor"
   | "bad_request" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type"
-  | "store_unavailable" | "internal";
+  | "store_unavailable" | "overloaded" | "request_timeout" | "internal";
 
 /** A page of a list: pass `next_cursor` as `cursor` for the next; `null` on the last. */
 export interface Page<T> {

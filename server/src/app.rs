@@ -22,7 +22,8 @@ use tower_http::set_header::SetResponseHeader;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use crate::api::error::{ApiError, ErrorCode};
+pub use crate::api::error::{ApiError, ErrorCause, ErrorCode};
+use crate::config::HttpLimits;
 use crate::demo::DemoState;
 use crate::health::HealthChecker;
 use crate::indexer::IndexerSnapshot;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub demo: watch::Receiver<Option<DemoState>>,
     /// The snapshot `GET /api/snapshot` serves, shared by the requests that come close.
     pub snapshots: Arc<crate::snapshot::SnapshotCache>,
+    /// The model `GET /api/recommendations/popular` serves, trained once per store change.
+    pub recommender: Arc<crate::api::RecommenderCache>,
 }
 
 /// Every documented route: `/health`, `/metrics` and `/api/*`, with their OpenAPI paths.
@@ -66,7 +69,7 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
 }
 
 /// The whole router. `web_dir` is served at `/` when it exists.
-pub fn router(state: AppState, web_dir: &Path) -> Router {
+pub fn router(state: AppState, web_dir: &Path, limits: &HttpLimits) -> Router {
     let metrics = state.metrics.clone();
     let (app, _doc) = openapi_router().split_for_parts();
     // The web app is the root fallback, so that the API's own fallback (a JSON 404) still
@@ -92,15 +95,20 @@ pub fn router(state: AppState, web_dir: &Path) -> Router {
         let notice = Arc::new(not_built_notice(web_dir));
         app.fallback(move || web_not_built(notice.clone()))
     };
-    json_errors_always(app.with_state(state))
-        .layer(middleware::from_fn_with_state(metrics, metrics::track))
+    // Request metrics per route (a layer on the routes, after routing), inside the cap,
+    // which counts what it sheds itself.
+    let app = json_errors_always(app.with_state(state)).layer(middleware::from_fn_with_state(
+        metrics.clone(),
+        metrics::track,
+    ));
+    crate::serve::limit(app, limits, metrics)
 }
 
 /// Every error answers JSON: bodiless error responses get one, and panics become a 500.
 fn json_errors_always(router: Router) -> Router {
     router
-        .layer(middleware::map_response(json_errors))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::map_response(json_errors))
 }
 
 fn not_built_notice(web_dir: &Path) -> String {
@@ -150,9 +158,17 @@ async fn metrics_handler(State(state): State<AppState>) -> Response {
     metrics::exposition(&state.metrics)
 }
 
-/// Error responses without a body (axum's 405, 413, …) get the JSON error body.
-async fn json_errors(response: Response) -> Response {
+/// Error responses without a body (axum's 405, 413, …) get the JSON error body; the
+/// cause of a server error ([`ErrorCause`]) is logged here, once per response.
+async fn json_errors(uri: axum::http::Uri, response: Response) -> Response {
     let status = response.status();
+    if let Some(ErrorCause(cause)) = response.extensions().get::<ErrorCause>() {
+        if status.is_server_error() {
+            tracing::error!(status = status.as_u16(), path = uri.path(), %cause, "request failed");
+        } else {
+            tracing::debug!(status = status.as_u16(), path = uri.path(), %cause, "request refused");
+        }
+    }
     if !(status.is_client_error() || status.is_server_error())
         || response.headers().contains_key(header::CONTENT_TYPE)
     {
@@ -178,8 +194,7 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "unknown panic".to_string());
-    tracing::error!(panic = %detail, "a request handler panicked");
-    ApiError::internal("internal error").into_response()
+    ApiError::internal(format_args!("a request handler panicked: {detail}")).into_response()
 }
 
 #[cfg(test)]
@@ -214,8 +229,49 @@ mod tests {
         panic!("handler bug")
     }
 
+    async fn store_down() -> ApiError {
+        teachlink_indexer_sql::SqlError::Timeout(std::time::Duration::from_secs(5)).into()
+    }
+
+    async fn store_corrupt() -> ApiError {
+        teachlink_indexer_sql::SqlError::Corrupt {
+            what: "meta",
+            detail: "SELECT generation FROM meta WHERE id = 1: no row".into(),
+        }
+        .into()
+    }
+
     fn boom() -> Router {
-        json_errors_always(Router::new().route("/boom", get(boom_handler)))
+        json_errors_always(
+            Router::new()
+                .route("/boom", get(boom_handler))
+                .route("/down", get(store_down))
+                .route("/corrupt", get(store_corrupt)),
+        )
+    }
+
+    #[tokio::test]
+    async fn store_failures_answer_a_fixed_message_and_keep_the_cause_out_of_the_body() {
+        let (status, v) = call(boom(), Method::GET, "/down").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(v["error"]["code"], "store_unavailable");
+        assert_eq!(v["error"]["message"], crate::api::error::STORE_UNAVAILABLE);
+        let (status, v) = call(boom(), Method::GET, "/corrupt").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(v["error"]["code"], "internal");
+        assert_eq!(v["error"]["message"], crate::api::error::INTERNAL);
+        // The cause travels beside the body, for the log.
+        let resp = boom()
+            .oneshot(
+                Request::builder()
+                    .uri("/corrupt")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("infallible");
+        let cause = resp.extensions().get::<ErrorCause>().expect("a cause");
+        assert!(cause.0.contains("SELECT generation"), "{cause:?}");
     }
 
     #[tokio::test]

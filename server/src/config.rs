@@ -138,6 +138,21 @@ pub struct Args {
     /// the whole store, so new browsers arriving together share one.
     #[arg(long, env = "TEACHLINK_SNAPSHOT_MAX_AGE_SECS", default_value_t = 30)]
     pub snapshot_max_age_secs: u64,
+
+    /// Milliseconds a connection has to send a request's headers (idle keep-alive
+    /// connections included): a slow or silent client is disconnected after it.
+    #[arg(long, env = "TEACHLINK_HEADER_TIMEOUT_MS", default_value_t = 5000)]
+    pub header_timeout_ms: u64,
+    /// Milliseconds a request may take, body and answer included (408 after it).
+    #[arg(long, env = "TEACHLINK_REQUEST_TIMEOUT_MS", default_value_t = 30000)]
+    pub request_timeout_ms: u64,
+    /// Requests served at once; more are refused at once with 503 and `Retry-After`.
+    #[arg(long, env = "TEACHLINK_MAX_CONCURRENT_REQUESTS", default_value_t = 512)]
+    pub max_concurrent_requests: usize,
+    /// Milliseconds connections get to finish their request at shutdown before they
+    /// are closed.
+    #[arg(long, env = "TEACHLINK_SHUTDOWN_GRACE_MS", default_value_t = 3000)]
+    pub shutdown_grace_ms: u64,
 }
 
 /// Something wrong in the configuration.
@@ -198,6 +213,21 @@ pub struct Config {
     pub health: HealthThresholds,
     /// How long `GET /api/snapshot` serves one export (see [`crate::snapshot::SnapshotCache`]).
     pub snapshot_max_age: Duration,
+    /// Timeouts and the concurrency cap of the HTTP server.
+    pub http: HttpLimits,
+}
+
+/// What slow or numerous clients may take of the HTTP server (see [`crate::serve`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// A connection's time to send a request's headers, idle keep-alive time included.
+    pub header_timeout: Duration,
+    /// A request's time, body and answer included.
+    pub request_timeout: Duration,
+    /// Requests in flight; more are shed with 503 and `Retry-After`.
+    pub max_concurrent_requests: usize,
+    /// At shutdown, how long open connections may finish before they are closed.
+    pub shutdown_grace: Duration,
 }
 
 /// Where indexed data is kept.
@@ -514,6 +544,12 @@ impl Config {
                 timeout: Duration::from_millis(args.health_timeout_ms.max(1)),
             },
             snapshot_max_age: Duration::from_secs(args.snapshot_max_age_secs),
+            http: HttpLimits {
+                header_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
+                request_timeout: Duration::from_millis(args.request_timeout_ms.max(1)),
+                max_concurrent_requests: args.max_concurrent_requests.max(1),
+                shutdown_grace: Duration::from_millis(args.shutdown_grace_ms),
+            },
         })
     }
 
@@ -554,6 +590,12 @@ impl Config {
             },
             // Exact: a test reading a snapshot after new events gets them.
             snapshot_max_age: Duration::ZERO,
+            http: HttpLimits {
+                header_timeout: Duration::from_secs(5),
+                request_timeout: Duration::from_secs(30),
+                max_concurrent_requests: 512,
+                shutdown_grace: Duration::from_secs(3),
+            },
         }
     }
 }

@@ -87,11 +87,19 @@ pub struct Report {
     pub checks: Checks,
 }
 
+/// How long one RPC probe answers every `/health` and `/metrics` request: a burst of
+/// them costs the upstream RPC one `getHealth`, not one each.
+pub const RPC_PROBE_TTL: Duration = Duration::from_secs(1);
+
 /// Runs the checks.
 pub struct HealthChecker {
     rpc: RpcClient,
     rpc_url: String,
     thresholds: HealthThresholds,
+    /// The last RPC probe: when it ended, of which endpoint, its check. Held during a
+    /// probe, so concurrent requests wait for the one in flight (single-flight).
+    last_probe: tokio::sync::Mutex<Option<(Instant, String, Check)>>,
+    probes: std::sync::atomic::AtomicU64,
 }
 
 /// A failure to reach the RPC for a one-off call.
@@ -111,7 +119,14 @@ impl HealthChecker {
             rpc: RpcClient::new(rpc_url).map_err(|e| ProbeError::Client(e.to_string()))?,
             rpc_url: rpc_url.to_string(),
             thresholds,
+            last_probe: tokio::sync::Mutex::new(None),
+            probes: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// How many times the RPC was probed (`getHealth`) for the health checks.
+    pub fn rpc_probes(&self) -> u64 {
+        self.probes.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs every check, combines them and updates the health gauges.
@@ -192,8 +207,8 @@ impl HealthChecker {
         }
     }
 
-    /// RPC: `getHealth` with a short timeout; unreachable is degraded (the API still serves
-    /// what is stored).
+    /// RPC: `getHealth` with a short timeout, at most once per [`RPC_PROBE_TTL`] and one at
+    /// a time; unreachable is degraded (the API still serves what is stored).
     async fn rpc(&self, indexer: &IndexerSnapshot) -> Check {
         // The endpoint the indexer uses (failover may have switched from the first).
         let switched = indexer
@@ -205,8 +220,23 @@ impl HealthChecker {
             Some(c) => (c, c.url().to_string()),
             None => (&self.rpc, self.rpc_url.clone()),
         };
+        let mut last = self.last_probe.lock().await;
+        if let Some((at, probed, check)) = last.as_ref() {
+            if *probed == url && at.elapsed() < RPC_PROBE_TTL {
+                return check.clone();
+            }
+        }
+        self.probes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let check = Self::probe(client, url.clone(), self.thresholds.timeout).await;
+        *last = Some((Instant::now(), url, check.clone()));
+        check
+    }
+
+    /// One `getHealth` of `client` within `timeout`.
+    async fn probe(client: &RpcClient, url: String, timeout: Duration) -> Check {
         let start = Instant::now();
-        let outcome = tokio::time::timeout(self.thresholds.timeout, client.get_health()).await;
+        let outcome = tokio::time::timeout(timeout, client.get_health()).await;
         let latency_ms = start.elapsed().as_secs_f64() * 1_000.0;
         match outcome {
             Ok(Ok(h)) => Check::new(
@@ -228,7 +258,7 @@ impl HealthChecker {
                 Level::Degraded,
                 Some(format!(
                     "RPC unreachable: no answer within {} ms",
-                    self.thresholds.timeout.as_millis()
+                    timeout.as_millis()
                 )),
                 json!({ "url": url, "latency_ms": latency_ms }),
             ),

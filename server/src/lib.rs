@@ -17,6 +17,7 @@
 //! | [`health`] | `/health`: checks, thresholds, levels |
 //! | [`metrics`] | Prometheus metrics, the request middleware, `/metrics` |
 //! | [`app`] | the router, static files, JSON errors, the OpenAPI description |
+//! | [`serve`] | HTTP connections: header and request timeouts, the concurrency cap, shutdown's deadline |
 //! | [`api`] | the REST API under `/api`: handlers, parameters, cursors, errors, schemas |
 
 pub mod api;
@@ -30,10 +31,11 @@ pub mod health;
 pub mod identity;
 pub mod indexer;
 pub mod metrics;
+pub mod serve;
 pub mod snapshot;
 pub mod store;
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -108,6 +110,8 @@ pub struct ServerHandle {
     demo: Option<DemoThread>,
     demo_state: watch::Receiver<Option<DemoState>>,
     indexer: watch::Receiver<IndexerSnapshot>,
+    health: Arc<HealthChecker>,
+    recommender: Arc<api::RecommenderCache>,
 }
 
 impl ServerHandle {
@@ -149,6 +153,16 @@ impl ServerHandle {
     /// The indexer's progress.
     pub fn indexer(&self) -> watch::Receiver<IndexerSnapshot> {
         self.indexer.clone()
+    }
+
+    /// How many times the health checks probed the RPC.
+    pub fn rpc_probes(&self) -> u64 {
+        self.health.rpc_probes()
+    }
+
+    /// How many times `/api/recommendations/popular` trained a model.
+    pub fn recommender_trainings(&self) -> u64 {
+        self.recommender.trainings()
     }
 
     /// Asks the server to stop (as the shutdown future does) and waits until it has.
@@ -344,15 +358,17 @@ pub async fn run(
 
     // HTTP.
     let (demo_tx, demo_rx) = watch::channel(None::<DemoState>);
+    let recommender = Arc::new(api::RecommenderCache::default());
     let state = AppState {
         store: store.clone(),
         indexer: snapshot_rx.clone(),
         metrics,
-        health,
+        health: health.clone(),
         network: Arc::new(network.clone()),
         deployment: Arc::new(deployment.clone()),
         demo: demo_rx.clone(),
         snapshots: Arc::new(snapshot::SnapshotCache::new(config.snapshot_max_age)),
+        recommender: recommender.clone(),
     };
     let bind = SocketAddr::new(config.host, config.port);
     let listener = match tokio::net::TcpListener::bind(bind).await {
@@ -365,15 +381,13 @@ pub async fn run(
         }
     };
     let addr = listener.local_addr().map_err(ServerError::Serve)?;
-    let router = app::router(state, &config.web_dir);
-    let mut http_stop = stop_rx.clone();
-    let http = tokio::spawn(
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = http_stop.wait_for(|s| *s).await;
-            })
-            .into_future(),
-    );
+    let router = app::router(state, &config.web_dir, &config.http);
+    let http = tokio::spawn(serve::serve(
+        listener,
+        router,
+        config.http.clone(),
+        stop_rx.clone(),
+    ));
     let signal_stop = stop_tx.clone();
     tokio::spawn(async move {
         shutdown.await;
@@ -408,5 +422,7 @@ pub async fn run(
         demo,
         demo_state: demo_rx,
         indexer: snapshot_rx,
+        health,
+        recommender,
     })
 }

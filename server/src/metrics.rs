@@ -406,7 +406,7 @@ fn route_label(req: &Request) -> String {
 }
 
 /// Standard methods by name; anything else is `other` (bounded label values).
-fn method_label(method: &Method) -> &'static str {
+pub fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::HEAD => "HEAD",

@@ -861,6 +861,12 @@ fn with_its_database_stopped_the_server_answers_503_and_loses_nothing_once_it_is
         );
         assert_eq!(a.code, 503, "GET {path}: {}", a.body);
         assert_eq!(a.body["error"]["code"], "store_unavailable", "{}", a.body);
+        // A fixed message: what the driver said (SQL, tables, hosts) stays in the log.
+        assert_eq!(
+            a.body["error"]["message"], "the store is unavailable: retry later",
+            "{}",
+            a.body
+        );
         assert!(
             a.took < Duration::from_secs(8),
             "GET {path} took {:?} with the database down",

@@ -1,6 +1,9 @@
 //! Owns the API's errors: [`ApiError`] (a code, its HTTP status and a message) answered as
 //! `{"error": {"code": …, "message": …}}`, and the codes clients can match on
-//! ([`ErrorCode`]). Bad input is always a 4xx; 5xx is only for the server's own failures.
+//! ([`ErrorCode`]). Bad input is always a 4xx; 5xx is only for the server's own failures,
+//! answered with a fixed message: what failed inside (a database error names tables and
+//! SQL) travels as the response's [`ErrorCause`] extension, which the app's error mapping
+//! logs, once, and never sends.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -32,6 +35,10 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// The database did not answer (503).
     StoreUnavailable,
+    /// The server is at its limit of concurrent requests; retry after `Retry-After` (503).
+    Overloaded,
+    /// The request took longer than the server allows (408).
+    RequestTimeout,
     /// A bug or a corrupt stored value (500).
     Internal,
 }
@@ -48,6 +55,8 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::StoreUnavailable => "store_unavailable",
+            ErrorCode::Overloaded => "overloaded",
+            ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::Internal => "internal",
         }
     }
@@ -62,7 +71,8 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::StoreUnavailable | ErrorCode::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -75,6 +85,7 @@ impl ErrorCode {
             StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
             StatusCode::SERVICE_UNAVAILABLE => ErrorCode::StoreUnavailable,
+            StatusCode::REQUEST_TIMEOUT => ErrorCode::RequestTimeout,
             s if s.is_server_error() => ErrorCode::Internal,
             _ => ErrorCode::BadRequest,
         }
@@ -93,14 +104,33 @@ impl std::fmt::Display for ErrorCode {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// What failed inside, for the log only.
+    pub cause: Option<String>,
 }
+
+/// The inner cause of an error response, as a response extension: logged by the app's
+/// error mapping, never part of the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorCause(pub String);
+
+/// The message of every `store_unavailable` answer.
+pub const STORE_UNAVAILABLE: &str = "the store is unavailable: retry later";
+/// The message of every `internal` answer.
+pub const INTERNAL: &str = "internal error";
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
             code,
             message: message.into(),
+            cause: None,
         }
+    }
+
+    /// This error, with what failed inside (logged, not answered).
+    pub fn with_cause(mut self, cause: impl std::fmt::Display) -> Self {
+        self.cause = Some(cause.to_string());
+        self
     }
 
     pub fn status(&self) -> StatusCode {
@@ -119,16 +149,14 @@ impl ApiError {
         Self::new(ErrorCode::InvalidCursor, message)
     }
 
-    pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::Internal, message)
+    /// A bug: the fixed message, with `cause` for the log.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::new(ErrorCode::Internal, INTERNAL).with_cause(cause)
     }
 
-    /// The store failed or is unavailable.
-    pub fn store(message: impl std::fmt::Display) -> Self {
-        Self::new(
-            ErrorCode::StoreUnavailable,
-            format!("the store failed: {message}"),
-        )
+    /// The store failed or is unavailable: the fixed message, with `cause` for the log.
+    pub fn store(cause: impl std::fmt::Display) -> Self {
+        Self::new(ErrorCode::StoreUnavailable, STORE_UNAVAILABLE).with_cause(cause)
     }
 }
 
@@ -137,8 +165,7 @@ impl From<SqlError> for ApiError {
         match e {
             // What the database holds cannot be read by this version: a bug, not an outage.
             SqlError::Corrupt { .. } | SqlError::Encode { .. } => {
-                tracing::error!(error = %e, "a stored value cannot be served");
-                ApiError::internal(e.to_string())
+                ApiError::internal(format_args!("a stored value cannot be served: {e}"))
             }
             other => ApiError::store(other),
         }
@@ -162,7 +189,7 @@ pub struct ErrorDetail {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        (
+        let mut response = (
             status,
             Json(ErrorBody {
                 error: ErrorDetail {
@@ -171,6 +198,10 @@ impl IntoResponse for ApiError {
                 },
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(cause) = self.cause {
+            response.extensions_mut().insert(ErrorCause(cause));
+        }
+        response
     }
 }

@@ -28,7 +28,7 @@ pub mod error;
 pub mod params;
 pub mod schema;
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::{OriginalUri, State};
 use axum::http::{header, Method};
@@ -610,76 +610,87 @@ async fn popular(
 /// Rows per read when loading the store for the recommender.
 const LOAD_PAGE: u32 = 1_000;
 
-/// The recommender trained on everything indexed, rebuilt when the store has applied new
-/// events since (keyed by the store and its event count).
+/// The recommender trained on everything indexed, kept in [`AppState`] and retrained when
+/// the store has applied new events since. One training at a time (single-flight): the
+/// requests that arrive while it runs wait for it and share its model, rather than each
+/// training another; the training itself runs on the blocking pool, off the async workers.
+#[derive(Default)]
+pub struct RecommenderCache {
+    /// The store's event count the model was trained at, and the model.
+    slot: tokio::sync::Mutex<Option<(u64, Arc<teachlink_recommend::Recommender>)>>,
+    trainings: std::sync::atomic::AtomicU64,
+}
+
+impl RecommenderCache {
+    /// How many times a model was trained.
+    pub fn trainings(&self) -> u64 {
+        self.trainings.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Every row of one of the store's paged lists, in key order, `LOAD_PAGE` at a time.
+async fn load_all<T, K, F, Fut>(mut page: F, key: impl Fn(&T) -> K) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(Option<K>, u32) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<T>, teachlink_indexer_sql::SqlError>>,
+{
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let rows = page(after.take(), LOAD_PAGE).await?;
+        let done = rows.len() < LOAD_PAGE as usize;
+        after = rows.last().map(&key);
+        all.extend(rows);
+        if done {
+            return Ok(all);
+        }
+    }
+}
+
+/// The recommender for the store as it is now (see [`RecommenderCache`]).
 async fn recommender(s: &AppState) -> Result<Arc<teachlink_recommend::Recommender>, ApiError> {
-    type Cached = (usize, u64, Arc<teachlink_recommend::Recommender>);
-    static CACHE: Mutex<Option<Cached>> = Mutex::new(None);
     let events = s.store.stats().await?.events;
-    let store = Arc::as_ptr(&s.store) as usize;
-    if let Ok(c) = CACHE.lock() {
-        if let Some((p, e, m)) = c.as_ref() {
-            if (*p, *e) == (store, events) {
-                return Ok(m.clone());
-            }
+    let mut slot = s.recommender.slot.lock().await;
+    // A model trained while this request waited, at this count or later, will do.
+    if let Some((trained_at, model)) = slot.as_ref() {
+        if *trained_at >= events {
+            return Ok(model.clone());
         }
     }
+    let store = &s.store;
     let mut state = teachlink_indexer::State::default();
-    let mut after = None;
-    loop {
-        let rows = s.store.tokens_page(None, None, after, LOAD_PAGE).await?;
-        after = rows.last().map(|t| t.id);
-        let done = rows.len() < LOAD_PAGE as usize;
-        state.tokens.extend(rows.into_iter().map(|t| (t.id, t)));
-        if done {
-            break;
-        }
-    }
-    let mut after = None;
-    loop {
-        let rows = s.store.escrows_page(None, None, after, LOAD_PAGE).await?;
-        after = rows.last().map(|x| x.id);
-        let done = rows.len() < LOAD_PAGE as usize;
-        state.escrows.extend(rows.into_iter().map(|x| (x.id, x)));
-        if done {
-            break;
-        }
-    }
-    let mut after = None;
-    loop {
-        let rows = s
-            .store
-            .completions_page(None, None, after, LOAD_PAGE)
-            .await?;
-        after = rows.last().map(|c| (c.course_id, c.learner));
-        let done = rows.len() < LOAD_PAGE as usize;
-        state
-            .completions
-            .extend(rows.into_iter().map(|c| ((c.course_id, c.learner), c)));
-        if done {
-            break;
-        }
-    }
-    let mut after = None;
-    loop {
-        let rows = s.store.contributions_page(None, after, LOAD_PAGE).await?;
-        after = rows.last().map(|c| c.id);
-        let done = rows.len() < LOAD_PAGE as usize;
-        state
-            .contributions
-            .extend(rows.into_iter().map(|c| (c.id, c)));
-        if done {
-            break;
-        }
-    }
-    let indexed = teachlink_recommend::from_indexer::from_state(&state);
-    let model = Arc::new(teachlink_recommend::Recommender::train(
-        &indexed.dataset,
-        &teachlink_recommend::HybridConfig::default(),
-    ));
-    if let Ok(mut c) = CACHE.lock() {
-        *c = Some((store, events, model.clone()));
-    }
+    let tokens = load_all(|a, n| store.tokens_page(None, None, a, n), |t| t.id).await?;
+    state.tokens.extend(tokens.into_iter().map(|t| (t.id, t)));
+    let escrows = load_all(|a, n| store.escrows_page(None, None, a, n), |x| x.id).await?;
+    state.escrows.extend(escrows.into_iter().map(|x| (x.id, x)));
+    let completions = load_all(
+        |a, n| store.completions_page(None, None, a, n),
+        |c| (c.course_id, c.learner),
+    )
+    .await?;
+    state.completions.extend(
+        completions
+            .into_iter()
+            .map(|c| ((c.course_id, c.learner), c)),
+    );
+    let contributions = load_all(|a, n| store.contributions_page(None, a, n), |c| c.id).await?;
+    state
+        .contributions
+        .extend(contributions.into_iter().map(|c| (c.id, c)));
+    let model = tokio::task::spawn_blocking(move || {
+        let indexed = teachlink_recommend::from_indexer::from_state(&state);
+        teachlink_recommend::Recommender::train(
+            &indexed.dataset,
+            &teachlink_recommend::HybridConfig::default(),
+        )
+    })
+    .await
+    .map_err(|e| ApiError::internal(format_args!("training the recommender: {e}")))?;
+    let model = Arc::new(model);
+    s.recommender
+        .trainings
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    *slot = Some((events, model.clone()));
     Ok(model)
 }
 
