@@ -10,8 +10,12 @@ use soroban_sdk::{
 use teachlink_common::testutils::{assert_auth_refused, signed_by};
 use teachlink_tests::{
     fixtures::{
-        bridge::BridgeWorld, content::ContentWorld, escrow::EscrowWorld,
-        reputation::ReputationWorld, rewards::RewardsWorld, START_TIME, TIMELOCK_DELAY,
+        bridge::{BridgeWorld, REMOTE},
+        content::ContentWorld,
+        escrow::EscrowWorld,
+        reputation::ReputationWorld,
+        rewards::RewardsWorld,
+        START_TIME, TIMELOCK_DELAY,
     },
     wasm, Build,
 };
@@ -52,20 +56,15 @@ fn assert_missing_function(env: &Env, outcome: Outcome<Val>) {
 }
 
 /// Upgrades `id` (admin `admin`) to the rewards contract's Wasm; `own` is
-/// a view (taking the admin's address, or nothing) only the original code
+/// an entry point (called with `own_args`, by the admin) only the original code
 /// has.
 fn upgrade_through_the_timelock(
     env: &Env,
     id: &Address,
     admin: &Address,
     own: &str,
-    with_admin: bool,
+    own_args: Vec<Val>,
 ) {
-    let own_args: Vec<Val> = if with_admin {
-        (admin.clone(),).into_val(env)
-    } else {
-        Vec::new(env)
-    };
     let hash: BytesN<32> = env
         .deployer()
         .upload_contract_wasm(wasm("rewards").as_slice());
@@ -129,7 +128,7 @@ fn escrow_upgrades_through_the_timelock() {
         &w.client.address,
         &w.world.admin,
         "escrow_count",
-        false,
+        Vec::new(&w.world.env),
     );
 }
 
@@ -141,7 +140,7 @@ fn content_upgrades_through_the_timelock() {
         &w.client.address,
         &w.world.admin,
         "balance",
-        true,
+        (w.world.admin.clone(),).into_val(&w.world.env),
     );
 }
 
@@ -153,7 +152,7 @@ fn reputation_upgrades_through_the_timelock() {
         &w.client.address,
         &w.world.admin,
         "profile",
-        true,
+        (w.world.admin.clone(),).into_val(&w.world.env),
     );
 }
 
@@ -164,8 +163,8 @@ fn bridge_upgrades_through_the_timelock() {
         &w.world.env,
         &w.client.address,
         &w.world.admin,
-        "config",
-        false,
+        "pause_chain",
+        (w.world.admin.clone(), REMOTE).into_val(&w.world.env),
     );
 }
 
