@@ -477,13 +477,19 @@ fn check_ranges(h: &Header) -> Result<(), SnapshotError> {
         ));
     }
     let ledger = h.checkpoint.ledger;
+    // A position may lie in the ledger after `checkpoint.ledger` when the cursor stopped
+    // inside that ledger (it is then not fully covered), but never past the cursor.
+    let cursor = h
+        .checkpoint
+        .cursor
+        .unwrap_or(EventId::end_of_ledger(ledger));
     for (name, id) in [
         ("chain.through", h.chain.through),
         ("applied_through", h.applied_through),
     ] {
-        if let Some(id) = id.filter(|id| id.ledger() > ledger) {
+        if let Some(id) = id.filter(|id| *id > cursor) {
             return bad(format!(
-                "{name} {id} is after the checkpoint's ledger {ledger}"
+                "{name} {id} is after the checkpoint's cursor {cursor}"
             ));
         }
     }
@@ -710,8 +716,10 @@ mod tests {
             Err(SnapshotError::Malformed {
                 line: 1,
                 reason: format!(
-                    "applied_through {later} is after the checkpoint's ledger {}",
-                    checkpoint.ledger
+                    "applied_through {later} is after the checkpoint's cursor {}",
+                    checkpoint
+                        .cursor
+                        .unwrap_or(EventId::end_of_ledger(checkpoint.ledger))
                 ),
             })
         );
