@@ -103,3 +103,43 @@ pub fn signed_by<'a>(
         invoke,
     }]
 }
+
+/// Calls `$s.client.$call` with only `$who`'s authorization of exactly this
+/// call (`$fn_name` with `$args`) available, asserts the host refused it for
+/// that missing authorization (not for any other reason), then restores
+/// mocked auth. `$s` has `env` and `client` fields.
+#[macro_export]
+macro_rules! refused_when_signed_by {
+    ($s:expr, $who:expr, $fn_name:literal, $args:expr, $($call:tt)*) => {{
+        let invoke = ::soroban_sdk::testutils::MockAuthInvoke {
+            contract: &$s.client.address,
+            fn_name: $fn_name,
+            args: $args,
+            sub_invokes: &[],
+        };
+        let auths = $crate::testutils::signed_by($who, &invoke);
+        let client = $s.client.mock_auths(&auths);
+        $crate::testutils::assert_auth_refused(&$s.env, client.$($call)*);
+        $s.env.mock_all_auths();
+    }};
+}
+
+/// The positive control of [`refused_when_signed_by!`]: the same call with
+/// only `$who`'s authorization of exactly it (and of `$sub`, the calls it
+/// signs for inside) succeeds. Restores mocked auth.
+#[macro_export]
+macro_rules! accepted_when_signed_by {
+    ($s:expr, $who:expr, $fn_name:literal, $args:expr, $sub:expr, $($call:tt)*) => {{
+        let invoke = ::soroban_sdk::testutils::MockAuthInvoke {
+            contract: &$s.client.address,
+            fn_name: $fn_name,
+            args: $args,
+            sub_invokes: $sub,
+        };
+        let auths = $crate::testutils::signed_by($who, &invoke);
+        let client = $s.client.mock_auths(&auths);
+        let result = client.$($call)*;
+        assert!(matches!(result, Ok(Ok(_))), "{} refused its party: {result:?}", $fn_name);
+        $s.env.mock_all_auths();
+    }};
+}

@@ -4,47 +4,11 @@ use soroban_sdk::testutils::MockAuthInvoke;
 use teachlink_common::{
     access::EMERGENCY,
     events::{Executed, Proposed},
-    testutils::{assert_auth_refused, signed_by},
 };
 
 use super::*;
 use crate::MAX_VALIDATORS;
-
-/// Calls with only `who`'s authorization of exactly this call available,
-/// asserts the host refused it for that missing authorization (not for any
-/// other reason), then restores mocked auth for the rest of the test.
-macro_rules! refused_when_signed_by {
-    ($s:expr, $who:expr, $fn_name:literal, $args:expr, $($call:tt)*) => {{
-        let invoke = MockAuthInvoke {
-            contract: &$s.client.address,
-            fn_name: $fn_name,
-            args: $args,
-            sub_invokes: &[],
-        };
-        let auths = signed_by($who, &invoke);
-        let client = $s.client.mock_auths(&auths);
-        assert_auth_refused(&$s.env, client.$($call)*);
-        $s.env.mock_all_auths();
-    }};
-}
-
-/// The positive control: the same call with only `who`'s authorization of
-/// exactly it (and of `sub_invokes`) succeeds. Restores mocked auth.
-macro_rules! accepted_when_signed_by {
-    ($s:expr, $who:expr, $fn_name:literal, $args:expr, $sub:expr, $($call:tt)*) => {{
-        let invoke = MockAuthInvoke {
-            contract: &$s.client.address,
-            fn_name: $fn_name,
-            args: $args,
-            sub_invokes: $sub,
-        };
-        let auths = signed_by($who, &invoke);
-        let client = $s.client.mock_auths(&auths);
-        let result = client.$($call)*;
-        assert!(matches!(result, Ok(Ok(_))), "{} refused its party: {result:?}", $fn_name);
-        $s.env.mock_all_auths();
-    }};
-}
+use teachlink_common::{accepted_when_signed_by, refused_when_signed_by};
 
 /// The bridge-token `transfer` that `from` signs for inside a call.
 fn token_move<'a>(s: &'a Setup, from: &Address, amount: i128) -> MockAuthInvoke<'a> {

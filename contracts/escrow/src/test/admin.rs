@@ -6,50 +6,13 @@ use soroban_sdk::{symbol_short, BytesN, String};
 use super::*;
 use crate::{EscrowStatus, Resolution};
 use soroban_sdk::testutils::MockAuthInvoke;
-use teachlink_common::testutils::{assert_auth_refused, signed_by};
-
-/// Calls with only `who`'s authorization of exactly this call available,
-/// asserts the host refused it for that missing authorization (not for any
-/// other reason), then restores mocked auth for the rest of the test.
-macro_rules! refused_unless_signed_by_party {
-    ($s:expr, $who:expr, $fn_name:literal, $args:expr, $($call:tt)*) => {{
-        let invoke = MockAuthInvoke {
-            contract: &$s.client.address,
-            fn_name: $fn_name,
-            args: $args,
-            sub_invokes: &[],
-        };
-        let auths = signed_by($who, &invoke);
-        let client = $s.client.mock_auths(&auths);
-        assert_auth_refused(&$s.env, client.$($call)*);
-        $s.env.mock_all_auths();
-    }};
-}
-
-/// The positive control: the same call with only `who`'s authorization of
-/// exactly it (and of `sub_invokes`, the token moves it signs for)
-/// succeeds. Restores mocked auth afterwards.
-macro_rules! accepted_when_signed_by {
-    ($s:expr, $who:expr, $fn_name:literal, $args:expr, $sub:expr, $($call:tt)*) => {{
-        let invoke = MockAuthInvoke {
-            contract: &$s.client.address,
-            fn_name: $fn_name,
-            args: $args,
-            sub_invokes: $sub,
-        };
-        let auths = signed_by($who, &invoke);
-        let client = $s.client.mock_auths(&auths);
-        let result = client.$($call)*;
-        assert!(matches!(result, Ok(Ok(_))), "{} refused its party: {result:?}", $fn_name);
-        $s.env.mock_all_auths();
-    }};
-}
+use teachlink_common::{accepted_when_signed_by, refused_when_signed_by};
 
 #[test]
 fn create_needs_the_depositors_signature() {
     let s = Setup::new();
     let terms = s.terms();
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "create",
@@ -83,7 +46,7 @@ fn create_needs_the_depositors_signature() {
 fn approve_needs_the_signers_own_signature() {
     let s = Setup::new();
     let id = s.create();
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.learner,
         "approve",
@@ -116,7 +79,7 @@ fn release_and_refund_need_a_party() {
         s.client.try_release(&s.arbitrator, &id),
         Err(Ok(Error::Unauthorized))
     );
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "release",
@@ -130,7 +93,7 @@ fn release_and_refund_need_a_party() {
         s.client.try_refund(&s.stranger, &id),
         Err(Ok(Error::Unauthorized))
     );
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "refund",
@@ -157,7 +120,7 @@ fn the_beneficiary_releases_with_its_own_signature() {
     let id = s.create();
     s.client.approve(&s.signers[2], &id);
     s.advance_to(START + 3_600);
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "release",
@@ -180,7 +143,7 @@ fn the_beneficiary_releases_with_its_own_signature() {
 fn only_the_depositor_cancels() {
     let s = Setup::new();
     let id = s.create();
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.teacher,
         "cancel",
@@ -212,7 +175,7 @@ fn only_depositor_or_beneficiary_dispute() {
             Err(Ok(Error::Unauthorized))
         );
     }
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "dispute",
@@ -238,7 +201,7 @@ fn only_the_arbitrator_resolves() {
     s.client
         .dispute(&s.learner, &id, &String::from_str(&s.env, "x"));
     for wrong in [&s.teacher, &s.learner, &s.admin] {
-        refused_unless_signed_by_party!(
+        refused_when_signed_by!(
             s,
             wrong,
             "resolve",
@@ -271,7 +234,7 @@ fn admin_actions_need_the_admin_once() {
     s.assert_authorized_by(&s.admin, "revoke_role");
     assert!(!s.client.has_role(&role, &s.stranger));
 
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "grant_role",
@@ -280,7 +243,7 @@ fn admin_actions_need_the_admin_once() {
     );
     assert!(!s.client.has_role(&role, &s.stranger));
     s.client.grant_role(&role, &s.stranger);
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "revoke_role",
@@ -315,7 +278,7 @@ fn upgrades_and_proposals_need_the_admin() {
     let hash = BytesN::from_array(&s.env, &[7; 32]);
     let op = symbol_short!("upgrade");
     let op_args = args(&s.env, (hash.clone(),));
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "propose",
@@ -330,7 +293,7 @@ fn upgrades_and_proposals_need_the_admin() {
         &[],
         try_propose(&op, &op_args)
     );
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "cancel_proposal",
@@ -340,7 +303,7 @@ fn upgrades_and_proposals_need_the_admin() {
     s.advance_to(START + TIMELOCK_DELAY);
     // The auth check comes first, before the timelock and the hash (never
     // uploaded: the real upgrade is in tests/tests/wasm_escrow.rs).
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "upgrade",
@@ -363,14 +326,14 @@ fn upgrades_and_proposals_need_the_admin() {
 fn admin_transfer_needs_both_old_and_new_admin() {
     let s = Setup::new();
     let next = Address::generate(&s.env);
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.admin,
         "transfer_admin",
         args(&s.env, (next.clone(),)),
         try_transfer_admin(&next)
     );
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &next,
         "transfer_admin",
@@ -397,7 +360,7 @@ fn pause_stops_money_moving_entry_points_only() {
         s.client.try_pause(&s.stranger),
         Err(Ok(Error::Unauthorized))
     );
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "pause",
@@ -444,7 +407,7 @@ fn pause_stops_money_moving_entry_points_only() {
         s.client.try_unpause(&guardian),
         Err(Ok(Error::Unauthorized))
     );
-    refused_unless_signed_by_party!(
+    refused_when_signed_by!(
         s,
         &s.stranger,
         "unpause",
