@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::decode::{ContractKind, Decoded, Decoder, RawEvent};
+use crate::http::HttpClient;
 use crate::store::{Checkpoint, Gap, Store};
 use crate::types::{Address, EventId};
 
@@ -265,7 +266,7 @@ pub enum Step {
 /// A minimal Stellar RPC JSON-RPC client (the two calls the indexer needs).
 #[derive(Clone, Debug)]
 pub struct RpcClient {
-    http: reqwest::Client,
+    http: HttpClient,
     url: String,
 }
 
@@ -307,17 +308,8 @@ pub enum Start {
 
 impl RpcClient {
     pub fn new(url: impl Into<String>) -> Result<Self, RpcError> {
-        #[cfg(not(target_arch = "wasm32"))]
-        let http = reqwest::Client::builder()
-            // The browser's fetch has its own timeouts; natively a hung socket must not
-            // stall the indexer forever.
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| RpcError::Transport(e.to_string()))?;
-        #[cfg(target_arch = "wasm32")]
-        let http = reqwest::Client::new();
         Ok(RpcClient {
-            http,
+            http: HttpClient::new()?,
             url: url.into(),
         })
     }
@@ -328,21 +320,7 @@ impl RpcClient {
         params: Value,
     ) -> Result<T, RpcError> {
         let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-        let resp = self
-            .http
-            .post(&self.url)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| RpcError::Transport(e.to_string()))?;
-        let status = resp.status().as_u16();
-        if !(200..300).contains(&status) {
-            return Err(RpcError::Http(status));
-        }
-        let v: Value = resp
-            .json()
-            .await
-            .map_err(|e| RpcError::Malformed(e.to_string()))?;
+        let v = self.http.post_json(&self.url, &body).await?;
         serde_json::from_value(json_rpc_result(v)?).map_err(|e| RpcError::Malformed(e.to_string()))
     }
 
