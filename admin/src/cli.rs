@@ -299,13 +299,10 @@ async fn run_async(cli: Cli) -> Result<()> {
         env: g.secret_env.clone(),
     };
     // The key is read (and a loose key file refused) before the network is contacted.
-    let key = if needs_key(&cli.command) && !(g.build_only.is_some() && g.source.is_some()) {
-        Some(keys.load()?)
-    } else if keys.is_given() && matches!(cli.command, Command::Submit { .. }) {
-        Some(keys.load()?)
-    } else {
-        None
-    };
+    // `submit` of an envelope signed elsewhere needs none, but uses one when given.
+    let wants_key = (needs_key(&cli.command) && !(g.build_only.is_some() && g.source.is_some()))
+        || (keys.is_given() && matches!(cli.command, Command::Submit { .. }));
+    let key = if wants_key { Some(keys.load()?) } else { None };
     let source = match (&key, &g.source) {
         (Some(k), _) => k.verifying_key().to_bytes(),
         (None, Some(s)) => tx::parse_account(s, "--source")?,
