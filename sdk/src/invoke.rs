@@ -250,6 +250,15 @@ impl<T: Transport> Invoker<T> {
         let env = signer
             .sign_envelope(tx::unwrap(tx::wrap(t))?, &self.passphrase, &source)
             .await?;
+        self.send_envelope(env).await
+    }
+
+    /// Sends an envelope signed elsewhere (a wallet, a multisig account's signers) as it
+    /// is, and polls it; the return value or a typed failure.
+    pub async fn send_envelope(
+        &self,
+        env: stellar_xdr::TransactionV1Envelope,
+    ) -> Result<Submitted> {
         let b64 = tx::to_b64(&TransactionEnvelope::Tx(env), "transaction")?;
         let mut tries = 0;
         let hash = loop {

@@ -344,6 +344,57 @@ pub fn invoke_op(tx: &Transaction) -> Result<&InvokeHostFunctionOp> {
     }
 }
 
+// ---------------------------------------------------------------- deployment
+
+/// Uploading contract code: the host function whose transaction installs `wasm` (its
+/// sha256 is the code's hash).
+pub fn upload_wasm(wasm: &[u8]) -> Result<HostFunction> {
+    Ok(HostFunction::UploadContractWasm(
+        wasm.to_vec()
+            .try_into()
+            .map_err(|_| SdkError::invalid("wasm", "too large for XDR"))?,
+    ))
+}
+
+/// Where `deployer` creating a contract with `salt` puts it: the preimage of its id.
+pub fn contract_preimage(deployer: &ScAddress, salt: [u8; 32]) -> ContractIdPreimage {
+    ContractIdPreimage::Address(stellar_xdr::ContractIdPreimageFromAddress {
+        address: deployer.clone(),
+        salt: Uint256(salt),
+    })
+}
+
+/// The contract id (`C…` as an address) a preimage gives on the network `passphrase`:
+/// known before the contract exists, so a deployment can be resumed.
+pub fn contract_address(passphrase: &str, preimage: &ContractIdPreimage) -> Result<ScAddress> {
+    let full = HashIdPreimage::ContractId(HashIdPreimageContractId {
+        network_id: Hash(network_id(passphrase)),
+        contract_id_preimage: preimage.clone(),
+    });
+    let bytes = full
+        .to_xdr(Limits::none())
+        .map_err(|e| SdkError::xdr("contract id preimage", e))?;
+    Ok(ScAddress::Contract(ContractId(Hash(sha256(&bytes)))))
+}
+
+/// Creating a contract from uploaded code `wasm_hash`, running its constructor with
+/// `constructor_args`.
+pub fn create_contract(
+    preimage: ContractIdPreimage,
+    wasm_hash: [u8; 32],
+    constructor_args: Vec<ScVal>,
+) -> Result<HostFunction> {
+    Ok(HostFunction::CreateContractV2(
+        stellar_xdr::CreateContractArgsV2 {
+            contract_id_preimage: preimage,
+            executable: stellar_xdr::ContractExecutable::Wasm(Hash(wasm_hash)),
+            constructor_args: constructor_args
+                .try_into()
+                .map_err(|_| SdkError::invalid("constructor arguments", "too many"))?,
+        },
+    ))
+}
+
 // ---------------------------------------------------------------- simulation
 
 #[derive(Deserialize)]
@@ -772,6 +823,22 @@ mod tests {
             native_asset_contract_id("Test SDF Network ; September 2015").unwrap(),
             "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC"
         );
+    }
+
+    #[test]
+    fn contract_ids_are_known_before_the_contract_exists() {
+        let pass = "Test SDF Network ; September 2015";
+        let native = contract_address(pass, &ContractIdPreimage::Asset(Asset::Native)).unwrap();
+        assert_eq!(native.to_string(), native_asset_contract_id(pass).unwrap());
+        let deployer = account_address(&key(1).verifying_key().to_bytes());
+        let a = contract_address(pass, &contract_preimage(&deployer, [1; 32])).unwrap();
+        let b = contract_address(pass, &contract_preimage(&deployer, [2; 32])).unwrap();
+        let c = contract_address("other", &contract_preimage(&deployer, [1; 32])).unwrap();
+        assert!(a != b && a != c, "salt and network both change the id");
+        assert!(matches!(
+            create_contract(contract_preimage(&deployer, [1; 32]), [9; 32], vec![]).unwrap(),
+            HostFunction::CreateContractV2(_)
+        ));
     }
 
     #[test]
