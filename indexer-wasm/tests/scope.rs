@@ -5,6 +5,8 @@
 //! real topics) holds that account's entities field for field as the full indexer does;
 //! every entity it holds at all equals the full indexer's (nothing partial); adding an
 //! account half-way through backfills it completely.
+// Native only: proptest is a native dev-dependency (the browser tests are tests/browser.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
 
