@@ -66,9 +66,7 @@ pub fn encode_into(kind: Kind, key: &[u8; 32], out: &mut [u8; LEN]) {
     payload[33..].copy_from_slice(&crc.to_le_bytes());
     // Five bytes are eight characters: 7 groups of 40 bits.
     for (chunk, chars) in payload.chunks_exact(5).zip(out.chunks_exact_mut(8)) {
-        let bits = chunk
-            .iter()
-            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let bits = chunk.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
         for (i, c) in chars.iter_mut().enumerate() {
             *c = ALPHABET[((bits >> (35 - 5 * i)) & 31) as usize];
         }

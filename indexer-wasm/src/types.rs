@@ -183,7 +183,11 @@ impl EventId {
     fn text(&self) -> ([u8; 31], usize) {
         let mut out = [b'0'; 31];
         // u64 has up to 20 digits; stellar-rpc's TOIDs (i64) at most 19.
-        let width = if self.toid >= 10_000_000_000_000_000_000 { 20 } else { 19 };
+        let width = if self.toid >= 10_000_000_000_000_000_000 {
+            20
+        } else {
+            19
+        };
         write_digits(&mut out[..width], self.toid);
         out[width] = b'-';
         write_digits(&mut out[width + 1..width + 11], u64::from(self.index));
@@ -427,7 +431,17 @@ mod tests {
         }
         #[derive(Serialize, Deserialize)]
         struct A(#[serde(with = "amount")] i128);
-        for v in [0, 1, -1, 10, -10, 1_000_000_007, i128::MAX, i128::MIN, i128::MIN + 1] {
+        for v in [
+            0,
+            1,
+            -1,
+            10,
+            -10,
+            1_000_000_007,
+            i128::MAX,
+            i128::MIN,
+            i128::MIN + 1,
+        ] {
             let json = serde_json::to_string(&A(v)).unwrap();
             assert_eq!(json, format!("\"{v}\""));
             assert_eq!(serde_json::from_str::<A>(&json).unwrap().0, v);

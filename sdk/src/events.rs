@@ -11,7 +11,7 @@ use teachlink_indexer::{Address, Decoded, Deployment, Event};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Result, SdkError};
-#[cfg(feature = "events-js")]
+#[cfg(feature = "boundary-bench")]
 use crate::js;
 
 /// An event kept raw because it did not decode.
@@ -298,7 +298,10 @@ mod from_js {
         let topic = topic
             .unchecked_into::<Array>()
             .iter()
-            .map(|t| t.as_string().ok_or_else(|| bad(i, "topic", "an array of strings")))
+            .map(|t| {
+                t.as_string()
+                    .ok_or_else(|| bad(i, "topic", "an array of strings"))
+            })
             .collect::<Result<Vec<String>>>()?;
         let kind = get(e, &k.kind);
         let kind = if js::is_missing(&kind) {
@@ -310,7 +313,10 @@ mod from_js {
         let in_successful_contract_call = if js::is_missing(&ok) {
             None
         } else {
-            Some(ok.as_bool().ok_or_else(|| bad(i, "inSuccessfulContractCall", "a boolean"))?)
+            Some(
+                ok.as_bool()
+                    .ok_or_else(|| bad(i, "inSuccessfulContractCall", "a boolean"))?,
+            )
         };
         Ok(RawEvent {
             kind,

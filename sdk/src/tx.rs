@@ -20,6 +20,7 @@ use stellar_xdr::{
     TransactionExt, TransactionMeta, TransactionResult, TransactionResultResult,
     TransactionV1Envelope, Uint256, WriteXdr,
 };
+use teachlink_indexer::strkey;
 
 use crate::error::{Result, SdkError};
 
@@ -57,9 +58,8 @@ pub fn network_id(passphrase: &str) -> [u8; 32] {
 
 /// Parses a `G…` account strkey into its ed25519 public key.
 pub fn parse_account(s: &str, what: &'static str) -> Result<[u8; 32]> {
-    strkey::decode_kind(s.trim(), strkey::Kind::Account).ok_or_else(|| {
-        SdkError::invalid(what, format!("{s:?} is not an account (G…) strkey"))
-    })
+    strkey::decode_kind(s.trim(), strkey::Kind::Account)
+        .ok_or_else(|| SdkError::invalid(what, format!("{s:?} is not an account (G…) strkey")))
 }
 
 /// Parses a `G…` or `C…` strkey.
@@ -214,9 +214,9 @@ pub fn as_i128(v: &ScVal, what: &str) -> Result<i128> {
 
 pub fn as_address(v: &ScVal, what: &str) -> Result<String> {
     match v {
-        ScVal::Address(ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(
-            k,
-        ))))) => Ok(strkey::encode(strkey::Kind::Account, k)),
+        ScVal::Address(ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(
+            Uint256(k),
+        )))) => Ok(strkey::encode(strkey::Kind::Account, k)),
         ScVal::Address(ScAddress::Contract(ContractId(Hash(h)))) => {
             Ok(strkey::encode(strkey::Kind::Contract, h))
         }
