@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Builds the npm package @teachlink/sdk in pkg/ from the `sdk` crate: the release Wasm
-# for wasm32-unknown-unknown, then wasm-bindgen into pkg/web/ (ES module for browsers and
-# bundlers; call the default export `init()` once) and pkg/node/ (ES module for
-# Node.js >= 20, ready on import); the same with the light indexer (feature
-# `light-indexer`) into pkg/indexer/web and pkg/indexer/node. pkg/package.json and
-# pkg/README.md are committed; the rest is build output. Prints the gzipped size of what
-# a browser loads.
+# Builds the npm package @teachlink/sdk in pkg/ from the `sdk` crate, one Wasm module per
+# entry point so a page loads only what it uses:
+#   @teachlink/sdk, /events  pkg/web, pkg/node: the read side (decodeEvents, IndexerClient),
+#                            feature `events-js`, the small default browser entry;
+#   @teachlink/sdk/clients   pkg/clients/{web,node}: the transaction side (RpcClient,
+#                            Keypair, WalletSigner, the contract clients), `clients-js`;
+#   @teachlink/sdk/indexer   pkg/indexer/{web,node}: the read side plus LightIndexer.
+# Each is the release Wasm for wasm32-unknown-unknown bound by wasm-bindgen into DIR/web
+# (ES module for browsers and bundlers; call the default export `init()` once) and
+# DIR/node (ES module for Node.js >= 20, ready on import). In Node.js (nothing to
+# download) `@teachlink/sdk` and `/indexer` also re-export the transaction side, as
+# before the split. pkg/package.json and pkg/README.md are committed; the rest is build
+# output. Ends with the size budgets of the browser entries (size-budgets.tsv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +34,7 @@ node_opt_level="${TEACHLINK_SDK_NODE_OPT_LEVEL:-3}"
 bindgen=(wasm-bindgen --remove-name-section --remove-producers-section)
 
 # build_entry NAME DIR [CARGO ARGS…]: the crate built with CARGO ARGS, bound into DIR/web
-# and DIR/node as NAME.js / NAME_bg.wasm / NAME.d.ts, with DIR/node/index.{js,d.ts}.
+# and DIR/node as NAME.js / NAME_bg.wasm / NAME.d.ts, with DIR/node/entry.{js,d.ts}.
 build_entry() {
   local name=$1 dir=$2
   shift 2
@@ -45,7 +51,8 @@ build_entry() {
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
     CARGO_PROFILE_RELEASE_PANIC=abort \
     CARGO_PROFILE_RELEASE_DEBUG=0 \
-      cargo build --locked --release --target wasm32-unknown-unknown -p teachlink-sdk "$@"
+      cargo build --locked --release --target wasm32-unknown-unknown -p teachlink-sdk \
+        --no-default-features "$@"
     "${bindgen[@]}" --out-name "$name" --target "$target" --out-dir "$out" \
       "$target_dir/wasm32-unknown-unknown/release/teachlink_sdk.wasm"
   done
@@ -70,8 +77,8 @@ build_entry() {
   # Node.js: the same default `init()` as the web build (a no-op: Node instantiates on
   # import), so code shared between both builds can always `await init()`.
   local note="/** Node.js instantiates the module on import; \`init()\` exists for code shared with browsers. */"
-  printf "export * from './%s.js';\n\n%s\nexport default async function init() {}\n" "$name" "$note" >"$dir/node/index.js"
-  printf "export * from './%s.js';\n\n%s\nexport default function init(): Promise<void>;\n" "$name" "$note" >"$dir/node/index.d.ts"
+  printf "export * from './%s.js';\n\n%s\nexport default async function init() {}\n" "$name" "$note" >"$dir/node/entry.js"
+  printf "export * from './%s.js';\n\n%s\nexport default function init(): Promise<void>;\n" "$name" "$note" >"$dir/node/entry.d.ts"
 
   if grep -nw 'any' "$dir/web/$name.d.ts" "$dir/node/$name.d.ts" | grep -v '^\S*:\s*\(\*\|/\*\*\)' | grep -E ':\s*any\b|<any>|\bany\[\]|\(.*: any' >&2; then
     echo "the typings use \`any\`" >&2
@@ -79,17 +86,26 @@ build_entry() {
   fi
 }
 
-# The main entry (`@teachlink/sdk`), then the light indexer's (`@teachlink/sdk/indexer`:
-# everything of the main entry plus `LightIndexer`, a larger module that the main entry
-# does not make every app load).
-build_entry teachlink_sdk pkg
-build_entry teachlink_sdk_indexer pkg/indexer --features light-indexer
+# with_clients DIR ENTRY: DIR/node/index.{js,d.ts}, the Node.js entry ENTRY plus the
+# transaction side's classes (their own module), so Node.js code that imported a client
+# from `@teachlink/sdk` or `/indexer` before the split still does.
+clients=(RpcClient Keypair WalletSigner EscrowClient ContentClient ReputationClient RewardsClient)
+with_clients() {
+  local dir=$1 entry=$2 rel
+  rel=$(realpath -m --relative-to="$dir/node" pkg/clients/node/entry.js)
+  local list
+  list=$(IFS=,; echo "${clients[*]}" | sed 's/,/, /g')
+  printf "export * from './%s.js';\nexport { default } from './%s.js';\n// The transaction side (also @teachlink/sdk/clients).\nexport { %s } from '%s';\n" \
+    "$entry" "$entry" "$list" "$rel" >"$dir/node/index.js"
+  printf "export * from './%s.js';\nexport { default } from './%s.js';\nexport { %s } from '%s';\nexport type { Signer } from '%s';\n" \
+    "$entry" "$entry" "$list" "$rel" "$rel" >"$dir/node/index.d.ts"
+}
 
-wasm_gz=$(gzip -9 -c pkg/web/teachlink_sdk_bg.wasm | wc -c)
-js_gz=$(gzip -9 -c pkg/web/teachlink_sdk.js | wc -c)
-echo "pkg/web: teachlink_sdk_bg.wasm $(stat -c %s pkg/web/teachlink_sdk_bg.wasm) B ($wasm_gz B gzipped)," \
-  "teachlink_sdk.js $(stat -c %s pkg/web/teachlink_sdk.js) B ($js_gz B gzipped)"
-echo "browser load, gzipped: $((wasm_gz + js_gz)) B ($(( (wasm_gz + js_gz + 1023) / 1024 )) KiB)"
-ix_wasm_gz=$(gzip -9 -c pkg/indexer/web/teachlink_sdk_indexer_bg.wasm | wc -c)
-ix_js_gz=$(gzip -9 -c pkg/indexer/web/teachlink_sdk_indexer.js | wc -c)
-echo "pkg/indexer/web (the light indexer's entry), browser load gzipped: $((ix_wasm_gz + ix_js_gz)) B"
+build_entry teachlink_sdk pkg --features events-js
+build_entry teachlink_sdk_clients pkg/clients --features clients-js
+build_entry teachlink_sdk_indexer pkg/indexer --features light-indexer
+with_clients pkg entry
+with_clients pkg/indexer entry
+
+# The browser entries' gzipped sizes against their budgets (fails when one is over).
+bash scripts/size-budgets.sh pkg/

@@ -22,12 +22,19 @@ cargo clippy --locked -p teachlink-recommend -p teachlink-web-app -p teachlink-s
   --features teachlink-sdk/light-indexer --target wasm32-unknown-unknown --all-targets -- -D warnings
 echo "== the SDK without its JavaScript API, as the web app links it (wasm32-unknown-unknown)"
 cargo clippy --locked -p teachlink-sdk --no-default-features --target wasm32-unknown-unknown -- -D warnings
+echo "== the SDK's npm entries alone: the read side (+ its boundary benchmark), the transaction side (wasm32-unknown-unknown)"
+cargo clippy --locked -p teachlink-sdk --no-default-features --features events-js,boundary-bench \
+  --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p teachlink-sdk --no-default-features --features clients-js \
+  --target wasm32-unknown-unknown -- -D warnings
 echo "== contract wasm (release)"
 scripts/build-contracts.sh
 echo "== web app (release Wasm into web-app/dist; web-app/tests/browser.rs drives it)"
 scripts/build-web.sh
 echo "== tests"
 cargo test --locked --workspace
+echo "== size budgets of what ships to browsers (size-budgets.tsv; pkg/ was built by the SDK's tests)"
+scripts/size-budgets.sh
 echo "== indexer's IndexedDB store and the recommender in headless Chromium"
 scripts/browser-tests.sh
 echo "== alert rules, their unit tests, dashboards and runbook links"

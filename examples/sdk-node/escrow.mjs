@@ -10,7 +10,7 @@
 // sdk/tests/node.rs runs this script against its localnet, so it stays working.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { EscrowClient, Keypair, RpcClient, WalletSigner, isTeachLinkError } from '@teachlink/sdk';
+import { EscrowClient, Keypair, RpcClient, WalletSigner, isTeachLinkError } from '@teachlink/sdk/clients';
 
 function env(name) {
   const v = process.env[name];

@@ -7,7 +7,10 @@
 // `/`), `rpc` (a Stellar RPC URL for the latest ledger; default: the server's), `limit`
 // (escrows per page, default 20). The wallet: `window.freighterApi` (Freighter's
 // @stellar/freighter-api browser build) or any SEP-43 object at `window.stellarWallet`.
-import init, { IndexerClient, RpcClient, WalletSigner, isTeachLinkError } from '@teachlink/sdk';
+// The read side (the package's small default entry) and the transaction side's RPC client
+// and wallet signer (`/clients`, its own Wasm module).
+import init, { IndexerClient, isTeachLinkError } from '@teachlink/sdk';
+import initClients, { RpcClient, WalletSigner } from '@teachlink/sdk/clients';
 
 const params = new URLSearchParams(location.search);
 const indexerUrl = params.get('indexer') ?? '/';
@@ -111,7 +114,7 @@ async function connect() {
 }
 
 async function main() {
-  await init();
+  await Promise.all([init(), initClients()]);
   indexer = new IndexerClient(new URL(indexerUrl, location.href).href);
   let status;
   try {

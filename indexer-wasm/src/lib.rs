@@ -10,6 +10,7 @@ pub mod decode;
 pub mod encode;
 pub mod error;
 pub mod http;
+pub mod strkey;
 pub mod types;
 
 pub use decode::{Decoded, Decoder, Event, EventMeta, RawEvent, TeachLinkEvent};

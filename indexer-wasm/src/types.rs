@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use stellar_xdr::{AccountId, ContractId, Hash, PublicKey, ScAddress, Uint256};
 
 use crate::error::ParseError;
+use crate::strkey;
 
 /// A Soroban `Address` as TeachLink contracts emit it: an account (G…) or a contract (C…).
 ///
@@ -43,26 +44,49 @@ impl Address {
     }
 }
 
+impl Address {
+    /// The strkey (`G…` or `C…`) into a fixed buffer: no allocation, no formatter.
+    pub fn strkey_into(&self, out: &mut [u8; strkey::LEN]) {
+        match self {
+            Address::Account(k) => strkey::encode_into(strkey::Kind::Account, k, out),
+            Address::Contract(h) => strkey::encode_into(strkey::Kind::Contract, h, out),
+        }
+    }
+
+    /// The strkey (`G…` or `C…`).
+    pub fn strkey(&self) -> String {
+        let mut out = [0u8; strkey::LEN];
+        self.strkey_into(&mut out);
+        out.iter().map(|&b| char::from(b)).collect()
+    }
+}
+
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Address::Account(k) => AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(*k))).fmt(f),
-            Address::Contract(h) => ContractId(Hash(*h)).fmt(f),
-        }
+        let mut out = [0u8; strkey::LEN];
+        self.strkey_into(&mut out);
+        // The alphabet is ASCII, so this never fails.
+        f.write_str(std::str::from_utf8(&out).map_err(|_| fmt::Error)?)
     }
 }
 
 impl FromStr for Address {
     type Err = ParseError;
+    /// A `G…` or `C…` strkey (surrounding whitespace is not trimmed).
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        let sc: ScAddress = s.parse().map_err(|_| ParseError::Address(s.to_string()))?;
-        Address::from_sc(&sc).ok_or_else(|| ParseError::Address(s.to_string()))
+        match strkey::decode(s) {
+            Some((strkey::Kind::Account, k)) => Ok(Address::Account(k)),
+            Some((strkey::Kind::Contract, h)) => Ok(Address::Contract(h)),
+            _ => Err(ParseError::Address(s.to_string())),
+        }
     }
 }
 
 impl Serialize for Address {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let mut out = [0u8; strkey::LEN];
+        self.strkey_into(&mut out);
+        s.serialize_str(std::str::from_utf8(&out).map_err(serde::ser::Error::custom)?)
     }
 }
 
@@ -153,9 +177,39 @@ impl FromStr for EventId {
     }
 }
 
+impl EventId {
+    /// `TOID-INDEX` as stellar-rpc writes it (at least 19 and 10 digits, zero-padded) into
+    /// a fixed buffer, and its length: serialized once per decoded event, so no formatter.
+    fn text(&self) -> ([u8; 31], usize) {
+        let mut out = [b'0'; 31];
+        // u64 has up to 20 digits; stellar-rpc's TOIDs (i64) at most 19.
+        let width = if self.toid >= 10_000_000_000_000_000_000 {
+            20
+        } else {
+            19
+        };
+        write_digits(&mut out[..width], self.toid);
+        out[width] = b'-';
+        write_digits(&mut out[width + 1..width + 11], u64::from(self.index));
+        (out, width + 11)
+    }
+}
+
+/// `v` in decimal, right-aligned in `out` (which is pre-filled with zeros and wide enough).
+fn write_digits(out: &mut [u8], mut v: u64) {
+    for d in out.iter_mut().rev() {
+        *d = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+}
+
 impl Serialize for EventId {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let (text, len) = self.text();
+        s.serialize_str(std::str::from_utf8(&text[..len]).map_err(serde::ser::Error::custom)?)
     }
 }
 
@@ -193,7 +247,9 @@ impl FromStr for Hash32 {
 
 impl Serialize for Hash32 {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let mut out = [0u8; 64];
+        hex::encode_to_slice(self.0, &mut out).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(std::str::from_utf8(&out).map_err(serde::ser::Error::custom)?)
     }
 }
 
@@ -248,8 +304,25 @@ impl<'de> Deserialize<'de> for HexBytes {
 pub mod amount {
     use serde::{Deserialize, Deserializer, Serializer};
 
+    /// Decimal digits into a fixed buffer (an i128 has at most 39 and a sign): amounts
+    /// are serialized once per decoded event, so no formatter.
     pub fn serialize<S: Serializer>(v: &i128, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(v)
+        let mut buf = [0u8; 40];
+        let mut i = buf.len();
+        let mut n = v.unsigned_abs();
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if *v < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        s.serialize_str(std::str::from_utf8(&buf[i..]).map_err(serde::ser::Error::custom)?)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
@@ -343,6 +416,38 @@ mod tests {
         assert!(a.to_string().starts_with('G'));
         assert!(c.to_string().starts_with('C'));
         assert!("nope".parse::<Address>().is_err());
+    }
+
+    /// The formatter-free serializers write what the formatters did.
+    #[test]
+    fn serialized_forms_match_display() {
+        for toid in [0, 1, 30_064_783_360, 9_999_999_999_999_999_999, u64::MAX] {
+            for index in [0, 2, u32::MAX] {
+                let id = EventId { toid, index };
+                let json = serde_json::to_string(&id).unwrap();
+                assert_eq!(json, format!("\"{toid:019}-{index:010}\""));
+                assert_eq!(serde_json::from_str::<EventId>(&json).unwrap(), id);
+            }
+        }
+        #[derive(Serialize, Deserialize)]
+        struct A(#[serde(with = "amount")] i128);
+        for v in [
+            0,
+            1,
+            -1,
+            10,
+            -10,
+            1_000_000_007,
+            i128::MAX,
+            i128::MIN,
+            i128::MIN + 1,
+        ] {
+            let json = serde_json::to_string(&A(v)).unwrap();
+            assert_eq!(json, format!("\"{v}\""));
+            assert_eq!(serde_json::from_str::<A>(&json).unwrap().0, v);
+        }
+        let h = Hash32([0xab; 32]);
+        assert_eq!(serde_json::to_string(&h).unwrap(), format!("\"{h}\""));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::rpc::{FetchTransport, Rpc, Transport};
 use crate::signer::SignerKind;
 use crate::tx;
 
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 pub use self::bindings::{ContentClient, ReputationClient, RewardsClient};
 
 fn address_val(s: &str, what: &'static str) -> Result<ScVal> {
@@ -380,7 +380,7 @@ impl<T: Transport> RewardsContract<T> {
 /// Owns the JavaScript classes `ContentClient`, `ReputationClient` and `RewardsClient`:
 /// JavaScript arguments read into the Rust types above, the contract clients called,
 /// results and errors handed back as JavaScript values.
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 mod bindings {
     use wasm_bindgen::prelude::*;
 

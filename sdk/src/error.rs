@@ -2,7 +2,7 @@
 //! sees as `error.code` on an ordinary `Error` (named `TeachLinkError`), plus the fields a
 //! caller can act on (the contract error code, the transaction hash, who must still sign).
 
-#[cfg(feature = "js")]
+#[cfg(feature = "js-base")]
 use wasm_bindgen::JsValue;
 
 /// Every way an SDK call can fail.
@@ -145,7 +145,7 @@ impl SdkError {
 
     /// The JavaScript `Error`: `name` `TeachLinkError`, `message`, `code`, and the extra
     /// fields of the variant. Only callable where JavaScript runs.
-    #[cfg(feature = "js")]
+    #[cfg(feature = "js-base")]
     pub fn to_js(&self) -> JsValue {
         let err = js_sys::Error::new(&self.to_string());
         err.set_name("TeachLinkError");
@@ -192,7 +192,7 @@ impl SdkError {
     }
 }
 
-#[cfg(feature = "js")]
+#[cfg(feature = "js-base")]
 impl From<SdkError> for JsValue {
     fn from(e: SdkError) -> JsValue {
         e.to_js()

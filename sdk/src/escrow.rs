@@ -18,7 +18,7 @@ use crate::rpc::{FetchTransport, Rpc, Transport};
 use crate::signer::SignerKind;
 use crate::tx;
 
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 pub use self::bindings::EscrowClient;
 
 /// One approver of an escrow and the weight of its approval.
@@ -340,7 +340,7 @@ impl<T: Transport> EscrowContract<T> {
 
 /// Owns the JavaScript class `EscrowClient`: JavaScript arguments read into the Rust types
 /// above, [`EscrowContract`] called, results and errors handed back as JavaScript values.
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 mod bindings {
     use wasm_bindgen::prelude::*;
 

@@ -8,7 +8,7 @@
 use crate::error::{Result, SdkError};
 use crate::rpc::{retrying, RpcOptions, Transport};
 
-#[cfg(feature = "js")]
+#[cfg(feature = "events-js")]
 pub use self::bindings::IndexerClient;
 
 /// A TeachLink server's REST API.
@@ -106,7 +106,7 @@ fn api_error(status: u16, body: &str) -> SdkError {
 
 /// Owns the JavaScript class `IndexerClient`: query objects read into query pairs, the
 /// server's JSON bodies handed to JavaScript as they come.
-#[cfg(feature = "js")]
+#[cfg(feature = "events-js")]
 mod bindings {
     use wasm_bindgen::{prelude::*, JsCast};
 

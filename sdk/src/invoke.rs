@@ -436,7 +436,7 @@ fn pending(t: Transaction) -> Result<Pending> {
 }
 
 /// `InvokeOptions` from JavaScript: each field optional, defaults otherwise.
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 pub(crate) fn options_from_js(v: &wasm_bindgen::JsValue) -> Result<InvokeOptions> {
     use crate::js;
     let d = InvokeOptions::default();
@@ -451,7 +451,7 @@ pub(crate) fn options_from_js(v: &wasm_bindgen::JsValue) -> Result<InvokeOptions
 }
 
 /// An `InvokeResult` for JavaScript.
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 pub(crate) fn invoked_js<T: Serialize>(
     r: &Invoked<T>,
 ) -> std::result::Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
@@ -459,7 +459,7 @@ pub(crate) fn invoked_js<T: Serialize>(
 }
 
 /// A `PendingTransaction` for JavaScript.
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 pub(crate) fn pending_js(
     p: &Pending,
 ) -> std::result::Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {

@@ -35,16 +35,16 @@ pub mod light;
 pub mod rpc;
 pub mod signer;
 pub mod tx;
-#[cfg(feature = "js")]
+#[cfg(feature = "js-base")]
 mod typings;
 
-#[cfg(feature = "js")]
+#[cfg(feature = "js-base")]
 use wasm_bindgen::prelude::*;
 
 pub use error::SdkError;
 
 /// Whether `e` is an error thrown by this SDK.
-#[cfg(feature = "js")]
+#[cfg(feature = "js-base")]
 #[wasm_bindgen(js_name = isTeachLinkError, unchecked_return_type = "e is TeachLinkError")]
 pub fn is_teachlink_error(#[wasm_bindgen(unchecked_param_type = "unknown")] e: &JsValue) -> bool {
     e.is_instance_of::<js_sys::Error>()
@@ -53,7 +53,7 @@ pub fn is_teachlink_error(#[wasm_bindgen(unchecked_param_type = "unknown")] e: &
 }
 
 /// The network id (sha256 of the passphrase) as hex: what signatures commit to.
-#[cfg(feature = "js")]
+#[cfg(feature = "js-base")]
 #[wasm_bindgen(js_name = networkId)]
 pub fn network_id(passphrase: &str) -> String {
     hex::encode(tx::network_id(passphrase))

@@ -324,7 +324,7 @@ impl Transport for FetchTransport {
 
 // ---------------------------------------------------------------- JavaScript class
 
-#[cfg(feature = "js")]
+#[cfg(feature = "js-base")]
 pub(crate) fn options_from_js(v: &JsValue) -> Result<RpcOptions> {
     let d = RpcOptions::default();
     Ok(RpcOptions {
@@ -336,13 +336,13 @@ pub(crate) fn options_from_js(v: &JsValue) -> Result<RpcOptions> {
 }
 
 /// A Stellar RPC client (fetch-based; Node.js ≥ 20 and browsers).
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 #[wasm_bindgen]
 pub struct RpcClient {
     pub(crate) inner: std::rc::Rc<Rpc<FetchTransport>>,
 }
 
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 #[wasm_bindgen]
 impl RpcClient {
     /// `url`: the JSON-RPC endpoint, e.g. `http://127.0.0.1:8000/`.

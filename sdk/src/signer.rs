@@ -20,7 +20,7 @@ use crate::error::{Result, SdkError};
 use crate::js;
 use crate::tx;
 
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 pub use self::bindings::{resolve, Keypair, WalletSigner};
 
 /// What signs: a key held in this module, or a wallet object.
@@ -231,7 +231,7 @@ fn signature_bytes(answer: &JsValue) -> Result<[u8; 64]> {
 
 /// Owns the JavaScript signer classes `Keypair` and `WalletSigner`, and the registry that
 /// finds the Rust side of a signer passed to a JavaScript contract client.
-#[cfg(feature = "js")]
+#[cfg(feature = "clients-js")]
 mod bindings {
     use std::cell::{Cell, RefCell};
     use std::collections::HashMap;

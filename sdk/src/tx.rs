@@ -20,6 +20,7 @@ use stellar_xdr::{
     TransactionExt, TransactionMeta, TransactionResult, TransactionResultResult,
     TransactionV1Envelope, Uint256, WriteXdr,
 };
+use teachlink_indexer::strkey;
 
 use crate::error::{Result, SdkError};
 
@@ -57,19 +58,15 @@ pub fn network_id(passphrase: &str) -> [u8; 32] {
 
 /// Parses a `G…` account strkey into its ed25519 public key.
 pub fn parse_account(s: &str, what: &'static str) -> Result<[u8; 32]> {
-    match s.trim().parse::<AccountId>() {
-        Ok(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(k)))) => Ok(k),
-        Err(_) => Err(SdkError::invalid(
-            what,
-            format!("{s:?} is not an account (G…) strkey"),
-        )),
-    }
+    strkey::decode_kind(s.trim(), strkey::Kind::Account)
+        .ok_or_else(|| SdkError::invalid(what, format!("{s:?} is not an account (G…) strkey")))
 }
 
 /// Parses a `G…` or `C…` strkey.
 pub fn parse_address(s: &str, what: &'static str) -> Result<ScAddress> {
-    match s.trim().parse::<ScAddress>() {
-        Ok(a @ (ScAddress::Account(_) | ScAddress::Contract(_))) => Ok(a),
+    match strkey::decode(s.trim()) {
+        Some((strkey::Kind::Account, k)) => Ok(account_address(&k)),
+        Some((strkey::Kind::Contract, h)) => Ok(ScAddress::Contract(ContractId(Hash(h)))),
         _ => Err(SdkError::invalid(
             what,
             format!("{s:?} is not an account (G…) or contract (C…) strkey"),
@@ -86,7 +83,7 @@ pub fn account_id(pk: &[u8; 32]) -> AccountId {
 }
 
 pub fn account_strkey(pk: &[u8; 32]) -> String {
-    account_id(pk).to_string()
+    strkey::encode(strkey::Kind::Account, pk)
 }
 
 /// The ed25519 key behind an account address; `None` for contracts and other kinds.
@@ -99,17 +96,17 @@ pub fn account_key(a: &ScAddress) -> Option<[u8; 32]> {
 
 /// A signing key from an `S…` secret seed strkey.
 pub fn parse_secret(s: &str) -> Result<SigningKey> {
-    let seed = stellar_strkey::ed25519::PrivateKey::from_string(s.trim()).map_err(|_| {
+    let seed = strkey::decode_kind(s.trim(), strkey::Kind::Seed).ok_or_else(|| {
         SdkError::invalid(
             "secret",
             "not an ed25519 secret seed (S…) strkey".to_string(),
         )
     })?;
-    Ok(SigningKey::from_bytes(&seed.0))
+    Ok(SigningKey::from_bytes(&seed))
 }
 
 pub fn secret_strkey(key: &SigningKey) -> String {
-    stellar_strkey::ed25519::PrivateKey(key.to_bytes()).to_string()
+    strkey::encode(strkey::Kind::Seed, &key.to_bytes())
 }
 
 /// The contract id (`C…`) of the native asset's (lumens') Stellar Asset Contract on the
@@ -123,7 +120,7 @@ pub fn native_asset_contract_id(passphrase: &str) -> Result<String> {
     let bytes = preimage
         .to_xdr(Limits::none())
         .map_err(|e| SdkError::xdr("contract id preimage", e))?;
-    Ok(ScAddress::Contract(ContractId(Hash(sha256(&bytes)))).to_string())
+    Ok(strkey::encode(strkey::Kind::Contract, &sha256(&bytes)))
 }
 
 // ---------------------------------------------------------------- ScVal building
@@ -217,7 +214,12 @@ pub fn as_i128(v: &ScVal, what: &str) -> Result<i128> {
 
 pub fn as_address(v: &ScVal, what: &str) -> Result<String> {
     match v {
-        ScVal::Address(a @ (ScAddress::Account(_) | ScAddress::Contract(_))) => Ok(a.to_string()),
+        ScVal::Address(ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(
+            Uint256(k),
+        )))) => Ok(strkey::encode(strkey::Kind::Account, k)),
+        ScVal::Address(ScAddress::Contract(ContractId(Hash(h)))) => {
+            Ok(strkey::encode(strkey::Kind::Contract, h))
+        }
         _ => Err(SdkError::Malformed(format!("{what} is not an address"))),
     }
 }

@@ -7,6 +7,15 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = TYPES;
 
+/// The types that name the transaction side's classes: only in the builds that have them
+/// (`@teachlink/sdk/clients`), so the events entry's typings never name a missing class.
+#[cfg(feature = "clients-js")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CLIENT_TYPES: &'static str = r#"
+/** Anything that signs: a local key, a wrapped wallet, or a bare SEP-43 wallet. */
+export type Signer = Keypair | WalletSigner | Sep43Wallet;
+"#;
+
 // Read by the custom section above (at compile time) and by the tests below.
 #[cfg_attr(not(test), allow(dead_code))]
 const TYPES: &str = r#"
@@ -237,8 +246,6 @@ export interface Sep43Wallet {
   getNetwork?(): Promise<{ network?: string; networkPassphrase: string; error?: WalletError }>;
 }
 
-/** Anything that signs: a local key, a wrapped wallet, or a bare SEP-43 wallet. */
-export type Signer = Keypair | WalletSigner | Sep43Wallet;
 
 // ---- contract calls
 

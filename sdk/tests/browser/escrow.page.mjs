@@ -3,15 +3,8 @@
 // `init()`, an escrow approved by a signer other than the submitter, both through injected
 // SEP-43 wallets that sign with real keys, a wallet that refuses (a typed error; on chain
 // nothing sent and the escrow unchanged), and the real events decoded.
-import init, {
-  EscrowClient,
-  Keypair,
-  RpcClient,
-  WalletSigner,
-  decodeEvents,
-  isTeachLinkError,
-  networkId,
-} from '@teachlink/sdk';
+import init, { decodeEvents, isTeachLinkError, networkId } from '@teachlink/sdk';
+import initClients, { EscrowClient, Keypair, RpcClient, WalletSigner } from '@teachlink/sdk/clients';
 import { assert, equal, fails as failsWith, run, sleep, test } from './harness.mjs';
 
 const fails = (promise, code) => failsWith(promise, code, isTeachLinkError);
@@ -162,7 +155,8 @@ test('decodeEvents: the escrow\'s real events, typed', async () => {
 });
 
 run(async () => {
-  await init(); // fetches web/teachlink_sdk_bg.wasm next to the module
+  // Each entry fetches its own Wasm next to its module: the read side's, the transaction side's.
+  await Promise.all([init(), initClients()]);
   deployment = await (await fetch('/deployment.json')).json();
   rpc = new RpcClient(rpcUrl, { retries: 2, retryDelayMs: 50 });
   ({ passphrase } = await rpc.getNetwork());

@@ -99,3 +99,37 @@ test('decodeEvents refuses what is not getEvents output', () => {
   assert.throws(() => decodeEvents('not json'), (e) => e.code === 'invalid_events');
   assert.deepEqual(decodeEvents({ events: [] }), { events: [], unknown: [] });
 });
+
+test('the entries: /events is the read side alone, /clients the transaction side, the default both in Node.js', async () => {
+  const events = await import('@teachlink/sdk/events');
+  const clients = await import('@teachlink/sdk/clients');
+  const all = await import('@teachlink/sdk');
+  const indexer = await import('@teachlink/sdk/indexer');
+  const read = ['decodeEvents', 'IndexerClient'];
+  const write = ['RpcClient', 'Keypair', 'WalletSigner', 'EscrowClient', 'ContentClient', 'ReputationClient', 'RewardsClient'];
+  for (const name of read) {
+    assert.equal(typeof events[name], 'function', `/events ${name}`);
+    assert.equal(clients[name], undefined, `/clients has ${name}`);
+  }
+  for (const name of write) {
+    assert.equal(events[name], undefined, `/events has ${name}`);
+    assert.equal(typeof clients[name], 'function', `/clients ${name}`);
+  }
+  // Node.js's all-in-one entries: the same functions as the split ones, nothing missing.
+  for (const name of [...read, 'isTeachLinkError', 'networkId']) assert.equal(all[name], events[name], name);
+  for (const name of write) {
+    assert.equal(all[name], clients[name], name);
+    assert.equal(indexer[name], clients[name], `/indexer ${name}`);
+  }
+  assert.equal(typeof indexer.LightIndexer, 'function');
+  for (const m of [events, clients, all, indexer]) await m.default();
+  // An error thrown by one module is recognised by the other's isTeachLinkError.
+  let thrown;
+  try {
+    clients.Keypair.fromSecret('nope');
+  } catch (e) {
+    thrown = e;
+  }
+  assert.ok(events.isTeachLinkError(thrown));
+  assert.equal(events.networkId(PASSPHRASE), clients.networkId(PASSPHRASE));
+});

@@ -2,40 +2,43 @@
 // against the package's typings under both the `node` and the `browser` export
 // conditions (tsconfig.node.json, tsconfig.browser.json) by sdk/tests/node.rs. Never run:
 // it holds the public API's types (no `any`) in place, so a typing that regresses or
-// disappears fails the build. Every annotation below is deliberate.
-import init, {
+// disappears fails the build. Every annotation below is deliberate. The read side comes
+// from the default entry, the transaction side from `/clients` (its own Wasm module), as a
+// page imports them; compat.node.ts holds the Node.js entry's older all-in-one form.
+import init, { IndexerClient, decodeEvents, isTeachLinkError, networkId } from '@teachlink/sdk';
+import initClients, {
   ContentClient,
   EscrowClient,
-  IndexerClient,
   Keypair,
   ReputationClient,
   RewardsClient,
   RpcClient,
   WalletSigner,
-  decodeEvents,
-  isTeachLinkError,
-  networkId,
-} from '@teachlink/sdk';
+} from '@teachlink/sdk/clients';
 import type {
   ApiErrorCode,
   IndexedEscrow,
   IndexerStatus,
   Page,
   Profile,
-  ContentMint,
   ContractErrorName,
   DecodedEvents,
   Deployment,
   ErrorCode,
-  Escrow,
   EscrowErrorName,
   ContentErrorName,
   ReputationErrorName,
   RewardsErrorName,
+  GetEventsResult,
+  TeachLinkError,
+  TeachLinkEvent,
+} from '@teachlink/sdk';
+import type {
+  ContentMint,
+  Escrow,
   EscrowStatus,
   EscrowTerms,
   GetEventsRequest,
-  GetEventsResult,
   InvokeOptions,
   InvokeResult,
   LatestLedger,
@@ -47,10 +50,8 @@ import type {
   SignAuthEntryResult,
   SignTransactionResult,
   Signer,
-  TeachLinkError,
-  TeachLinkEvent,
   TransactionInfo,
-} from '@teachlink/sdk';
+} from '@teachlink/sdk/clients';
 
 /** Compile-time equality of two types: `true` only if each is assignable to the other. */
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -66,6 +67,7 @@ export async function escrowFlow(
   wallet: Sep43Wallet,
 ): Promise<EscrowStatus> {
   await init();
+  await initClients();
   const rpcOptions: RpcOptions = { retries: 2, retryDelayMs: 50, timeoutMs: 10_000 };
   const rpc = new RpcClient(url, rpcOptions);
   const network: NetworkInfo = await rpc.getNetwork();
