@@ -217,6 +217,16 @@ pub enum BridgeCommand {
     },
     /// Stop transfers with CHAIN; admin or emergency role.
     PauseChain { chain: u32 },
+    /// Admit a registered validator to the quorum: propose it (--propose), then run it
+    /// after the delay.
+    ActivateValidator {
+        validator: String,
+        /// Propose it through the timelock instead of running it.
+        #[arg(long)]
+        propose: bool,
+    },
+    /// Remove a validator from the quorum now (a leaked key); admin only.
+    DeactivateValidator { validator: String },
     /// Resume transfers with CHAIN; admin only.
     ResumeChain { chain: u32 },
 }
@@ -447,6 +457,25 @@ async fn bridge(flow: &Flow<'_>, d: &Deployment, b: BridgeCommand) -> Result<()>
             }
         }
         BridgeCommand::PauseChain { chain } => ops::chain_paused(flow, d, chain, true).await,
+        BridgeCommand::ActivateValidator { validator, propose } => {
+            let args = vec![stellar_xdr::ScVal::Address(tx::parse_address(
+                &validator,
+                "validator",
+            )?)];
+            let t = Target::of(d, "bridge")?;
+            if propose {
+                ops::propose(flow, &t, "activate_validator", args).await
+            } else {
+                ops::bridge_call(flow, d, "activate_validator", args).await
+            }
+        }
+        BridgeCommand::DeactivateValidator { validator } => {
+            let args = vec![stellar_xdr::ScVal::Address(tx::parse_address(
+                &validator,
+                "validator",
+            )?)];
+            ops::bridge_call(flow, d, "deactivate_validator", args).await
+        }
         BridgeCommand::ResumeChain { chain } => ops::chain_paused(flow, d, chain, false).await,
     }
 }

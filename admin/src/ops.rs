@@ -481,6 +481,20 @@ pub async fn set_limits(flow: &Flow<'_>, d: &Deployment, args: Vec<ScVal>) -> Re
     Ok(())
 }
 
+/// `function(args)` on the bridge, signed by the signer.
+pub async fn bridge_call(
+    flow: &Flow<'_>,
+    d: &Deployment,
+    function: &str,
+    args: Vec<ScVal>,
+) -> Result<()> {
+    let t = Target::of(d, "bridge")?;
+    let shown: Vec<String> = args.iter().map(flow::show_val).collect();
+    let what = format!("bridge: {function}({})", shown.join(", "));
+    flow.run(&what, t.call(function, args)?, t.errors()).await?;
+    Ok(())
+}
+
 pub async fn chain_paused(flow: &Flow<'_>, d: &Deployment, chain: u32, pause: bool) -> Result<()> {
     let t = Target::of(d, "bridge")?;
     let function = if pause { "pause_chain" } else { "resume_chain" };

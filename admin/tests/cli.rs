@@ -795,6 +795,37 @@ fn the_admin_handover_bridge_limits_and_a_validator_go_through_the_cli() {
         "--yes",
     ]);
     assert!(out.contains(r#""event":"validator_registered""#), "{out}");
+    let activate = |extra: &[&str]| {
+        let v = g(&validator);
+        let mut a = vec![
+            "bridge",
+            "activate-validator",
+            v.as_str(),
+            "--key-file",
+            admin_key,
+            "--yes",
+        ];
+        a.extend_from_slice(extra);
+        w.run(&a)
+    };
+    assert!(texts(&activate(&[])).1.contains("NotProposed"));
+    assert!(activate(&["--propose"]).status.success());
+    std::thread::sleep(Duration::from_secs(3));
+    let out = activate(&[]);
+    assert!(
+        texts(&out).0.contains(r#""event":"validator_activated""#),
+        "{:?}",
+        texts(&out)
+    );
+    let out = w.ok(&[
+        "bridge",
+        "deactivate-validator",
+        &g(&validator),
+        "--key-file",
+        admin_key,
+        "--yes",
+    ]);
+    assert!(out.contains(r#""event":"validator_deactivated""#), "{out}");
     let out = w.ok(&["validator", "unbond", "--key-file", val_key, "--yes"]);
     assert!(out.contains(r#""event":"unbonding_started""#), "{out}");
     let (_, stderr) = w.fails(
