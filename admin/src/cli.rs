@@ -87,6 +87,13 @@ pub enum Command {
     /// Upgrade a contract's code through its timelock.
     #[command(subcommand)]
     Upgrade(UpgradeCommand),
+    /// Drop any pending proposal: OP and its arguments as base64 XDR values, as
+    /// `upgrade pending` prints them; admin only.
+    CancelProposal {
+        contract: String,
+        op: String,
+        args: Vec<String>,
+    },
     /// Grant ROLE (e.g. issuer, emergency) on CONTRACT to ACCOUNT; admin only.
     GrantRole {
         contract: String,
@@ -389,6 +396,13 @@ async fn run_async(cli: Cli) -> Result<()> {
             };
             let t = Target::of(d()?, &a.contract)?;
             ops::transfer_admin(&flow, &t, &a.new_admin, new_key, a.out.as_deref()).await
+        }
+        Command::CancelProposal { contract, op, args } => {
+            let args = args
+                .iter()
+                .map(|a| tx::from_b64::<stellar_xdr::ScVal>(a, "proposal argument"))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            ops::cancel(&flow, &Target::of(d()?, &contract)?, &op, args).await
         }
         Command::SignAuth { file } => ops::sign_auth(&flow, &file).await,
         Command::Submit { file } => ops::submit(&flow, deployment.as_ref(), &file).await,

@@ -170,12 +170,20 @@ pub fn describe_proposal(p: &Proposal, now: u64) -> String {
         format!("ready in {} s", p.ready_at - now)
     };
     let args: Vec<String> = p.args.iter().map(flow::show_val).collect();
+    let xdr: Vec<String> = p
+        .args
+        .iter()
+        .map(|a| tx::to_b64(a, "argument").unwrap_or_default())
+        .collect();
     format!(
-        "pending {} {}({}) ready_at {} ({when})",
+        "pending {} {}({}) ready_at {} ({when})\n  cancel with: teachlink cancel-proposal {} {} {}",
         p.contract,
         p.op,
         args.join(", "),
-        p.ready_at
+        p.ready_at,
+        p.contract,
+        p.op,
+        xdr.join(" ")
     )
 }
 

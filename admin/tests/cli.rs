@@ -761,6 +761,25 @@ fn the_admin_handover_bridge_limits_and_a_validator_go_through_the_cli() {
     let out = limits(&[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(texts(&out).1.contains("NotProposed"), "{:?}", texts(&out));
+    // Proposed, cancelled with the line `upgrade pending` prints, proposed again.
+    assert!(limits(&["--propose"]).status.success());
+    let pending = w.ok(&["upgrade", "pending"]);
+    let cancel_line = pending
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("cancel with: teachlink "))
+        .unwrap_or_else(|| panic!("{pending}"))
+        .to_string();
+    let mut cancel: Vec<&str> = cancel_line.split(' ').collect();
+    assert_eq!(
+        &cancel[..3],
+        ["cancel-proposal", "bridge", "set_chain_limits"]
+    );
+    cancel.extend(["--key-file", admin_key, "--yes"]);
+    let out = w.ok(&cancel);
+    assert!(out.contains(r#""event":"cancelled""#), "{out}");
+    assert!(w
+        .ok(&["upgrade", "pending"])
+        .contains("no pending proposals"));
     assert!(limits(&["--propose"]).status.success());
     std::thread::sleep(Duration::from_secs(3));
     let out = limits(&[]);
