@@ -4,11 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Every contract's budget is 48 KiB, except the bridge's: with the admin
-# timelock (issue 16) it measures about 50.5 KB, so it gets 50 KiB while its
-# 48 KiB target stays open (docs/benchmarks.md); the network's own limit
-# (contract_max_size_bytes) is well above either.
-budget() { if [ "$1" = bridge ]; then echo $((50 * 1024)); else echo $((48 * 1024)); fi; }
+# Every contract's budget is 48 KiB (docs/benchmarks.md); the network's own
+# limit (contract_max_size_bytes) is well above it.
+budget() { echo $((48 * 1024)); }
 contracts=(escrow content reputation rewards bridge)
 packages=()
 for c in "${contracts[@]}"; do packages+=(-p "teachlink-$c"); done

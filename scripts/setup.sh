@@ -75,4 +75,22 @@ if [ ! -f tests/js/node_modules/.package-lock.json ] ||
   npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 fi
 
+# --- Python >= 3.10 with venv, and the Python conformance test's client (stellar-sdk from
+# PyPI, pinned in tests/python/requirements.txt) in tests/python/.venv
+if ! python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+  log "installing Python 3 with venv from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv
+fi
+venv=tests/python/.venv
+if [ ! -x "$venv/bin/python" ]; then
+  log "creating the Python test environment"
+  python3 -m venv "$venv"
+fi
+if ! cmp -s tests/python/requirements.txt "$venv/.installed-requirements.txt"; then
+  log "installing Python test dependencies"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/python/requirements.txt
+  cp tests/python/requirements.txt "$venv/.installed-requirements.txt"
+fi
+
 log "ready"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, the release Wasm of every
 # contract, then every test: native, the built Wasm on the real host,
-# localnet over JSON-RPC, and @stellar/stellar-sdk from npm against localnet
-# (localnet/tests/js_sdk.rs runs tests/js).
+# localnet over JSON-RPC, and @stellar/stellar-sdk from npm and the Python stellar-sdk from
+# PyPI against localnet (localnet/tests/js_sdk.rs runs tests/js, python_sdk.rs tests/python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

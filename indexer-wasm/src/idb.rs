@@ -36,9 +36,11 @@ use crate::project::{
     Escrow, EscrowStatus, InboundTransfer, Keyed, LearnerRewards, OutboundTransfer, Pool, Profile,
     State, UnknownEvent, Validator,
 };
+use crate::scope::{Entering, Scope};
 use crate::snapshot::Snapshot;
 use crate::store::{
-    BatchOutcome, Checkpoint, MemoryStore, MemoryStoreError, Queries, Store, StoreStats,
+    BatchOutcome, Checkpoint, MemoryStore, MemoryStoreError, Queries, ScopedStore, Store,
+    StoreStats,
 };
 use crate::types::{Address, EventId};
 
@@ -847,16 +849,64 @@ impl Store for IdbStore {
             }
             return Ok(BatchOutcome::default());
         }
+        self.apply_staged(tx, meta, checkpoint, |mem| {
+            mem.apply_batch_tracked(events, checkpoint)
+        })
+        .await
+    }
+
+    async fn cursor(&self) -> Result<Option<Checkpoint>, IdbError> {
+        let tx = self.tx(TransactionMode::Readonly)?;
+        Ok(read_meta(&tx).await?.checkpoint)
+    }
+
+    async fn idle(&self) -> Result<(), IdbError> {
+        self.materialize().await.map(|_| ())
+    }
+}
+
+impl ScopedStore for IdbStore {
+    async fn read_state<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, IdbError> {
+        self.with_state(f).await
+    }
+
+    /// As [`Store::apply_batch`]: one log record with the after-images of what the scoped
+    /// batch wrote, and the meta record, in one readwrite transaction.
+    async fn apply_scoped(
+        &self,
+        scope: &Scope,
+        entering: &Entering,
+        history: Vec<Decoded>,
+        page: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> Result<BatchOutcome, IdbError> {
+        let tx = self.tx(TransactionMode::Readwrite)?;
+        let meta = read_meta(&tx).await?;
+        self.apply_staged(tx, meta, checkpoint, |mem| {
+            mem.apply_scoped_tracked(scope, entering, history, page, checkpoint)
+        })
+        .await
+    }
+}
+
+impl IdbStore {
+    /// Applies a batch to the writer's in-memory state with `apply` and appends the log
+    /// record of what it changed and the meta record, in `tx`; on any failure the
+    /// in-memory state is dropped (the transaction rolls back).
+    async fn apply_staged(
+        &self,
+        tx: Transaction<'_>,
+        meta: Meta,
+        checkpoint: &Checkpoint,
+        apply: impl FnOnce(&MemoryStore) -> Result<(BatchOutcome, Changes), MemoryStoreError>,
+    ) -> Result<BatchOutcome, IdbError> {
         self.writer_cache(&tx, &meta).await?;
         let staged = (|| {
             let mut cache = self.cache.borrow_mut();
             let cache = cache
                 .as_mut()
                 .ok_or_else(|| IdbError::Db("no cache".into()))?;
-            let (outcome, changes) = cache
-                .mem
-                .apply_batch_tracked(events, checkpoint)
-                .map_err(memory_error)?;
+            let (outcome, changes) = apply(&cache.mem).map_err(memory_error)?;
             let mut meta = cache.meta.clone();
             if !changes.is_empty() {
                 let record = cache
@@ -897,15 +947,6 @@ impl Store for IdbStore {
         };
         self.commit(tx, meta, materialized).await?;
         Ok(outcome)
-    }
-
-    async fn cursor(&self) -> Result<Option<Checkpoint>, IdbError> {
-        let tx = self.tx(TransactionMode::Readonly)?;
-        Ok(read_meta(&tx).await?.checkpoint)
-    }
-
-    async fn idle(&self) -> Result<(), IdbError> {
-        self.materialize().await.map(|_| ())
     }
 }
 

@@ -9,11 +9,13 @@
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod http;
 pub mod types;
 
 pub use decode::{Decoded, Decoder, Event, EventMeta, RawEvent, TeachLinkEvent};
 pub use types::{Address, EventId, Hash32, HexBytes};
 pub mod project;
+pub mod scope;
 pub mod snapshot;
 pub mod store;
 pub mod sync;

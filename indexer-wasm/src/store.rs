@@ -13,6 +13,7 @@ use crate::project::{
     Contribution, Escrow, EscrowStatus, InboundTransfer, LearnerRewards, OutboundTransfer, Pool,
     Profile, State, UnknownEvent, Validator,
 };
+use crate::scope::{Entering, Scope};
 use crate::types::{Address, EventId};
 
 /// Ledgers the indexer knows it never saw: they had left the RPC's retention window before
@@ -97,6 +98,25 @@ pub trait Store {
     async fn idle(&self) -> Result<(), Self::Error> {
         Ok(())
     }
+}
+
+/// A store a scoped syncer ([`crate::sync::Syncer::step_scoped`]) writes: it shows its
+/// state (which escrows and tokens the scope follows) and applies scoped batches, whose
+/// entering entities' histories are older than its checkpoint ([`crate::scope`]).
+#[allow(async_fn_in_trait)]
+pub trait ScopedStore: Store {
+    /// Runs `f` on the committed projections.
+    async fn read_state<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, Self::Error>;
+    /// Applies one scoped batch ([`crate::scope::apply_scoped`]) and records `checkpoint`,
+    /// all or nothing.
+    async fn apply_scoped(
+        &self,
+        scope: &Scope,
+        entering: &Entering,
+        history: Vec<Decoded>,
+        page: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> Result<BatchOutcome, Self::Error>;
 }
 
 /// The queries the app makes, on a store's projections. Separate from [`Store`] because
@@ -249,8 +269,36 @@ impl MemoryStore {
         Ok((out, changes))
     }
 
+    /// [`ScopedStore::apply_scoped`], also saying which entities the batch wrote (what a
+    /// persistent store keeping its state in a `MemoryStore` writes back). The scoped store
+    /// is small (one learner's slice): its query indexes are rebuilt after each batch.
+    pub fn apply_scoped_tracked(
+        &self,
+        scope: &Scope,
+        entering: &Entering,
+        history: Vec<Decoded>,
+        page: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> Result<(BatchOutcome, Changes), MemoryStoreError> {
+        let mut c = self.lock()?;
+        let (out, changes) =
+            crate::scope::apply_scoped(&mut c.state, scope, entering, history, page);
+        let state = std::mem::take(&mut c.state);
+        *c = MemoryContents::indexed(state, Some(checkpoint.clone()));
+        Ok((out, changes))
+    }
+
     /// A store holding `state` (loaded from elsewhere), its query indexes rebuilt.
     pub fn from_state(state: State, checkpoint: Option<Checkpoint>) -> Self {
+        MemoryStore {
+            inner: Mutex::new(MemoryContents::indexed(state, checkpoint)),
+        }
+    }
+}
+
+impl MemoryContents {
+    /// `state` at `checkpoint` with its query indexes built.
+    fn indexed(state: State, checkpoint: Option<Checkpoint>) -> Self {
         let mut c = MemoryContents {
             state,
             checkpoint,
@@ -285,11 +333,11 @@ impl MemoryStore {
                 .or_default()
                 .insert((t.source_chain, t.nonce));
         }
-        MemoryStore {
-            inner: Mutex::new(c),
-        }
+        c
     }
+}
 
+impl MemoryStore {
     /// Replaces everything this store holds with `state` at `checkpoint` (an imported
     /// snapshot), indexes included, in one step under the lock.
     pub fn replace(
@@ -446,6 +494,25 @@ impl Store for MemoryStore {
 
     async fn cursor(&self) -> Result<Option<Checkpoint>, Self::Error> {
         Ok(self.lock()?.checkpoint.clone())
+    }
+}
+
+impl ScopedStore for MemoryStore {
+    async fn read_state<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, Self::Error> {
+        self.with_state(f)
+    }
+
+    async fn apply_scoped(
+        &self,
+        scope: &Scope,
+        entering: &Entering,
+        history: Vec<Decoded>,
+        page: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> Result<BatchOutcome, Self::Error> {
+        Ok(self
+            .apply_scoped_tracked(scope, entering, history, page, checkpoint)?
+            .0)
     }
 }
 

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::decode::{ContractKind, Decoded, Decoder, RawEvent};
-use crate::store::{Checkpoint, Gap, Store};
+use crate::http::HttpClient;
+use crate::scope::{self, Contracts, Entering, EventFilter, Following, Scope};
+use crate::store::{Checkpoint, Gap, ScopedStore, Store};
 use crate::types::{Address, EventId};
 
 /// A clock and a sleep. No `Send` bound: the browser's timers are not `Send`.
@@ -251,6 +253,9 @@ pub struct Status {
     pub last_error: Option<String>,
     /// The latest retention gap met (all of them are in the store's checkpoint).
     pub gap: Option<Gap>,
+    /// Scoped sync: ledgers the endpoint the histories of entering escrows and tokens came
+    /// from no longer holds (set a history URL: the server's archive keeps them).
+    pub history_gap: Option<Gap>,
 }
 
 /// What one step did.
@@ -265,7 +270,7 @@ pub enum Step {
 /// A minimal Stellar RPC JSON-RPC client (the two calls the indexer needs).
 #[derive(Clone, Debug)]
 pub struct RpcClient {
-    http: reqwest::Client,
+    http: HttpClient,
     url: String,
 }
 
@@ -307,17 +312,8 @@ pub enum Start {
 
 impl RpcClient {
     pub fn new(url: impl Into<String>) -> Result<Self, RpcError> {
-        #[cfg(not(target_arch = "wasm32"))]
-        let http = reqwest::Client::builder()
-            // The browser's fetch has its own timeouts; natively a hung socket must not
-            // stall the indexer forever.
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| RpcError::Transport(e.to_string()))?;
-        #[cfg(target_arch = "wasm32")]
-        let http = reqwest::Client::new();
         Ok(RpcClient {
-            http,
+            http: HttpClient::new()?,
             url: url.into(),
         })
     }
@@ -328,21 +324,7 @@ impl RpcClient {
         params: Value,
     ) -> Result<T, RpcError> {
         let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-        let resp = self
-            .http
-            .post(&self.url)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| RpcError::Transport(e.to_string()))?;
-        let status = resp.status().as_u16();
-        if !(200..300).contains(&status) {
-            return Err(RpcError::Http(status));
-        }
-        let v: Value = resp
-            .json()
-            .await
-            .map_err(|e| RpcError::Malformed(e.to_string()))?;
+        let v = self.http.post_json(&self.url, &body).await?;
         serde_json::from_value(json_rpc_result(v)?).map_err(|e| RpcError::Malformed(e.to_string()))
     }
 
@@ -358,6 +340,38 @@ impl RpcClient {
     /// The URL this client calls.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// One page of the events matching any of `filters` (at most 5, each within the RPC's
+    /// limits: [`crate::scope::requests`] splits longer lists), from `from`; `end_ledger`
+    /// (exclusive) bounds a request that starts at a ledger (stellar-rpc refuses it with a
+    /// cursor).
+    pub async fn get_events_filtered(
+        &self,
+        filters: &[EventFilter],
+        from: Start,
+        end_ledger: Option<u32>,
+        limit: u32,
+    ) -> Result<EventsPage, RpcError> {
+        let filters: Vec<Value> = filters.iter().map(EventFilter::to_json).collect();
+        let params = match from {
+            Start::Ledger(l) => {
+                let mut p = json!({
+                    "startLedger": l,
+                    "filters": filters,
+                    "pagination": { "limit": limit },
+                });
+                if let Some(end) = end_ledger {
+                    p["endLedger"] = json!(end);
+                }
+                p
+            }
+            Start::After(c) => json!({
+                "filters": filters,
+                "pagination": { "cursor": c.to_string(), "limit": limit },
+            }),
+        };
+        self.call("getEvents", params).await
     }
 
     /// One page of contract events of `contract_ids` (at most 5, the RPC's limit).
@@ -444,6 +458,12 @@ pub struct Syncer<'s, S: Store, T: Timer> {
     timer: T,
     config: SyncConfig,
     contract_ids: Vec<String>,
+    /// The contracts by kind, for a scope's filters.
+    contracts: Contracts,
+    /// Where a scoped sync fetches the histories of escrows and tokens entering its scope
+    /// (the server's archive, which keeps what the RPC's retention window dropped); the RPC
+    /// when `None`.
+    history: Option<RpcClient>,
     decoder: Decoder,
     status: Status,
     health: Option<Health>,
@@ -477,6 +497,7 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
         // Always by contract id when any contract is known: event names are unique per
         // contract only (`funded` is a rewards and a bridge event), and the events of the
         // unknown contracts are then kept raw (`ForeignContract`), as promised above.
+        let contracts = Contracts::new(&kinds);
         let decoder = if kinds.is_empty() {
             Decoder::new()
         } else {
@@ -488,6 +509,8 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
             timer,
             config,
             contract_ids,
+            contracts,
+            history: None,
             decoder,
             status: Status::default(),
             health: None,
@@ -767,5 +790,297 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
         self.update_progress(checkpoint.ledger);
         self.status.caught_up = self.status.ledgers_behind == 0;
         Step::CaughtUp
+    }
+}
+
+/// Scoped sync ([`crate::scope`]): the same paging, checkpoint, retries and gap handling
+/// as [`Syncer::step`], through the scope's filters instead of whole contracts.
+impl<'s, S: ScopedStore, T: Timer> Syncer<'s, S, T> {
+    /// Fetches the histories of escrows and tokens entering a scope from `url` (the
+    /// server's archive, `POST /rpc`) rather than from the RPC.
+    pub fn set_history_url(&mut self, url: &str) -> Result<(), SyncError> {
+        self.history =
+            Some(RpcClient::new(url).map_err(|error| SyncError::Rpc { attempts: 0, error })?);
+        Ok(())
+    }
+
+    /// Pages until caught up, following `scope`.
+    pub async fn backfill_scoped(&mut self, scope: &Scope) -> Result<(), SyncError> {
+        while let Step::Page { .. } = self.step_scoped(scope).await? {}
+        Ok(())
+    }
+
+    /// [`Syncer::follow`] for a scope.
+    pub async fn follow_scoped(
+        &mut self,
+        scope: &Scope,
+        mut keep_going: impl FnMut(&Status) -> bool,
+    ) -> Result<(), SyncError> {
+        loop {
+            let step = self.step_scoped(scope).await?;
+            if !keep_going(&self.status) {
+                return Ok(());
+            }
+            if step == Step::CaughtUp {
+                self.store
+                    .idle()
+                    .await
+                    .map_err(|e| SyncError::Store(Box::new(e)))?;
+                self.timer.sleep(self.config.poll_interval).await;
+            }
+        }
+    }
+
+    async fn state<R>(&self, f: impl FnOnce(&crate::State) -> R) -> Result<R, SyncError> {
+        self.store
+            .read_state(f)
+            .await
+            .map_err(|e| SyncError::Store(Box::new(e)))
+    }
+
+    /// One page of `filters` from `from` (with retries; validated).
+    async fn filtered_page(
+        &mut self,
+        history: bool,
+        filters: Vec<EventFilter>,
+        from: Start,
+        end_ledger: Option<u32>,
+    ) -> Result<(EventsPage, Option<EventId>), SyncError> {
+        let limit = self.config.page_limit;
+        let client = if history { self.history.clone() } else { None };
+        self.retrying(|rpc| {
+            let filters = filters.clone();
+            let rpc = client.clone().unwrap_or(rpc);
+            async move {
+                let page = rpc
+                    .get_events_filtered(&filters, from, end_ledger, limit)
+                    .await?;
+                let next = validate_page(&page, from)?;
+                Ok((page, next))
+            }
+        })
+        .await
+    }
+
+    /// Every event matching `filters` from `from_ledger` through `through` (inclusive),
+    /// decoded, from the history endpoint.
+    async fn fetch_through(
+        &mut self,
+        filters: &[EventFilter],
+        from_ledger: u32,
+        through: EventId,
+    ) -> Result<Vec<Decoded>, SyncError> {
+        let mut out = Vec::new();
+        for request in scope::requests(filters) {
+            let mut from = Start::Ledger(from_ledger);
+            loop {
+                let end = match from {
+                    Start::Ledger(_) => Some(through.ledger().saturating_add(1)),
+                    Start::After(_) => None,
+                };
+                let (page, next) = self.filtered_page(true, request.clone(), from, end).await?;
+                for raw in page.events {
+                    if raw.id.parse::<EventId>().is_ok_and(|id| id <= through) {
+                        out.push(self.decoder.decode(raw));
+                    }
+                }
+                // A full page, or a scan that stopped short (stellar-rpc scans a bounded
+                // number of ledgers per request): go on from its cursor.
+                match next {
+                    Some(n) if n < through && from != Start::After(n) => from = Start::After(n),
+                    _ => break,
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Brings `account` into `scope`: fetches what names it through the store's checkpoint
+    /// and the complete histories of the escrows and tokens that brings in, and projects
+    /// them in one batch (the checkpoint does not move).
+    pub async fn add_account(
+        &mut self,
+        scope: &mut Scope,
+        account: crate::Address,
+    ) -> Result<(), SyncError> {
+        if scope.accounts.contains(&account) {
+            return Ok(());
+        }
+        let checkpoint = self.checkpoint().await?;
+        let alone = Scope {
+            accounts: [account].into(),
+            catalogue: scope.catalogue,
+        };
+        let mut entering = Entering::default();
+        let mut history = Vec::new();
+        if let Some(through) = checkpoint.cursor {
+            let from = self.history_start().await?;
+            let filters = alone
+                .account_filters(&self.contracts)
+                .map_err(|e| SyncError::Config(e.to_string()))?;
+            let own: Vec<Decoded> = self
+                .fetch_through(&filters, from, through)
+                .await?
+                .into_iter()
+                .filter(|d| match d {
+                    Decoded::Event(e) => alone.names(&e.body),
+                    Decoded::Unknown(..) => false,
+                })
+                .collect();
+            entering = self.state(|s| alone.entering(s, &own)).await?;
+            let filters = alone
+                .history_filters(&self.contracts, &entering)
+                .map_err(|e| SyncError::Config(e.to_string()))?;
+            history = own;
+            history.extend(self.fetch_through(&filters, from, through).await?);
+        }
+        entering.accounts.insert(account);
+        let mut widened = scope.clone();
+        widened.accounts.insert(account);
+        let committed = checkpoint.clone();
+        self.store
+            .apply_scoped(&widened, &entering, history, &[], &committed)
+            .await
+            .map_err(|e| SyncError::Store(Box::new(e)))?;
+        *scope = widened;
+        Ok(())
+    }
+
+    /// The first ledger histories are fetched from: the deployment's start, or the oldest
+    /// the history endpoint holds.
+    async fn history_start(&mut self) -> Result<u32, SyncError> {
+        let start = self.config.deployment.start_ledger;
+        let client = self.history.clone();
+        let h = self
+            .retrying(|rpc| {
+                let rpc = client.clone().unwrap_or(rpc);
+                async move { rpc.get_health().await }
+            })
+            .await?;
+        if h.oldest_ledger > start {
+            // Entities entering the scope may have events older than this endpoint keeps:
+            // said in the status, never skipped in silence (an archive holds them).
+            self.status.history_gap = Some(Gap {
+                first_ledger: start,
+                last_ledger: h.oldest_ledger - 1,
+            });
+        }
+        Ok(start.max(h.oldest_ledger))
+    }
+
+    /// [`Syncer::step`] for a scope: one page of the scope's head filters (several
+    /// requests when they are more than 5, merged up to where all of them reach), the
+    /// events the scope keeps, and the complete histories of the escrows and tokens they
+    /// bring into it, committed in one scoped batch with the checkpoint.
+    pub async fn step_scoped(&mut self, scope: &Scope) -> Result<Step, SyncError> {
+        if self.started_ms.is_none() {
+            self.started_ms = Some(self.timer.now_ms());
+        }
+        let checkpoint = self.checkpoint().await?;
+        if self.health.is_none() {
+            let h = self
+                .retrying(|rpc| async move { rpc.get_health().await })
+                .await?;
+            self.observe(h);
+        }
+        let checkpoint = self.close_gap(checkpoint).await?;
+        let needed = checkpoint.ledger.saturating_add(1);
+        let latest = self.health.map_or(0, |h| h.latest_ledger);
+        if needed > latest {
+            let h = self
+                .retrying(|rpc| async move { rpc.get_health().await })
+                .await?;
+            self.observe(h);
+            if needed > h.latest_ledger {
+                return Ok(self.caught_up(&checkpoint));
+            }
+        }
+        let oldest = self.health.map_or(0, |h| h.oldest_ledger);
+        let from = match checkpoint.cursor {
+            Some(c) if c.ledger() >= oldest => Start::After(c),
+            _ => Start::Ledger(needed),
+        };
+        let following = self.state(|s| Following::of(scope, s)).await?;
+        let filters = scope
+            .head_filters(&self.contracts, &following)
+            .map_err(|e| SyncError::Config(e.to_string()))?;
+        let limit = self.config.page_limit as usize;
+        let mut through: Option<EventId> = None;
+        let mut raw = Vec::new();
+        let mut more = false;
+        for request in scope::requests(&filters) {
+            let (page, next) = self.filtered_page(false, request, from, None).await?;
+            self.observe(Health {
+                latest_ledger: page.latest_ledger,
+                oldest_ledger: page.oldest_ledger.unwrap_or(oldest),
+            });
+            let full = page.events.len() >= limit;
+            more |= full;
+            let reach = if full {
+                page.events
+                    .last()
+                    .and_then(|e| e.id.parse::<EventId>().ok())
+            } else {
+                next
+            };
+            let Some(reach) = reach else { continue };
+            through = Some(through.map_or(reach, |t: EventId| t.min(reach)));
+            raw.extend(page.events);
+        }
+        let Some(through) = through else {
+            return Ok(self.caught_up(&checkpoint));
+        };
+        // Several requests overlap (an event can match two of them) and reach different
+        // points: keep each event once, in chain order, up to where all of them reached.
+        raw.retain(|e| e.id.parse::<EventId>().is_ok_and(|id| id <= through));
+        raw.sort_by_key(|e| e.id.parse::<EventId>().unwrap_or_default());
+        raw.dedup_by(|a, b| a.id == b.id);
+        let count = raw.len();
+        let decoded: Vec<Decoded> = raw.into_iter().map(|r| self.decoder.decode(r)).collect();
+        let none = Entering::default();
+        let (page, entering) = self
+            .state(|s| {
+                let page: Vec<Decoded> = decoded
+                    .into_iter()
+                    .filter(|d| scope.wants(d, s, &none))
+                    .collect();
+                let entering = scope.entering(s, &page);
+                (page, entering)
+            })
+            .await?;
+        let history = if entering.is_empty() {
+            Vec::new()
+        } else {
+            let filters = scope
+                .history_filters(&self.contracts, &entering)
+                .map_err(|e| SyncError::Config(e.to_string()))?;
+            let from = self.history_start().await?;
+            self.fetch_through(&filters, from, through).await?
+        };
+        let latest = self.health.map_or(0, |h| h.latest_ledger);
+        let covered = through.covered_through().min(latest).max(checkpoint.ledger);
+        let committed = Checkpoint {
+            cursor: Some(through),
+            ledger: covered,
+            gaps: checkpoint.gaps.clone(),
+        };
+        if page.is_empty() && committed == checkpoint {
+            return Ok(self.caught_up(&committed));
+        }
+        let outcome = self
+            .store
+            .apply_scoped(scope, &entering, history, &page, &committed)
+            .await
+            .map_err(|e| SyncError::Store(Box::new(e)))?;
+        self.status.pages += 1;
+        self.status.events_indexed += outcome.new as u64;
+        self.status.unknown_events += outcome.unknown as u64;
+        self.status.duplicate_events += outcome.duplicates as u64;
+        self.update_progress(committed.ledger);
+        if !more && committed.ledger >= latest {
+            return Ok(self.caught_up(&committed));
+        }
+        self.status.caught_up = false;
+        Ok(Step::Page { events: count })
     }
 }

@@ -14,16 +14,19 @@ use soroban_env_host::fees::{
 };
 use soroban_env_host::xdr::{
     AccountEntry, AccountId, Asset, ConfigSettingEntry, ConfigSettingId, ContractEvent,
-    CreateAccountOp, CreateAccountResult, DiagnosticEvent, ExtendFootprintTtlOp,
-    ExtendFootprintTtlResult, ExtensionPoint, Hash, InvokeHostFunctionOp, InvokeHostFunctionResult,
-    InvokeHostFunctionSuccessPreImage, LedgerEntry, LedgerEntryChange, LedgerEntryChanges,
-    LedgerEntryData, LedgerEntryExt, LedgerKey, LedgerKeyAccount, LedgerKeyConfigSetting,
-    LedgerKeyTtl, MuxedAccount, Operation, OperationBody, OperationMetaV2, OperationResult,
-    OperationResultTr, PaymentOp, PaymentResult, Preconditions, PublicKey, RestoreFootprintResult,
-    ScErrorCode, ScErrorType, ScVal, SignerKey, SorobanTransactionData, SorobanTransactionDataExt,
-    SorobanTransactionMetaExt, SorobanTransactionMetaExtV1, SorobanTransactionMetaV2, Transaction,
-    TransactionEnvelope, TransactionExt, TransactionMeta, TransactionMetaV4, TransactionResult,
-    TransactionResultExt, TransactionResultResult, TtlEntry,
+    ContractEventBody, ContractEventType, ContractEventV0, ContractIdPreimage, CreateAccountOp,
+    CreateAccountResult, DiagnosticEvent, ExtendFootprintTtlOp, ExtendFootprintTtlResult,
+    ExtensionPoint, FeeBumpTransactionInnerTx, Hash, InnerTransactionResult,
+    InnerTransactionResultExt, InnerTransactionResultPair, InnerTransactionResultResult,
+    Int128Parts, InvokeHostFunctionOp, InvokeHostFunctionResult, InvokeHostFunctionSuccessPreImage,
+    LedgerEntry, LedgerEntryChange, LedgerEntryChanges, LedgerEntryData, LedgerEntryExt, LedgerKey,
+    LedgerKeyAccount, LedgerKeyConfigSetting, LedgerKeyTtl, MuxedAccount, Operation, OperationBody,
+    OperationMetaV2, OperationResult, OperationResultTr, PaymentOp, PaymentResult, Preconditions,
+    PublicKey, RestoreFootprintResult, ScAddress, ScErrorCode, ScErrorType, ScSymbol, ScVal,
+    SignerKey, SorobanTransactionData, SorobanTransactionDataExt, SorobanTransactionMetaExt,
+    SorobanTransactionMetaExtV1, SorobanTransactionMetaV2, Transaction, TransactionEnvelope,
+    TransactionEvent, TransactionEventStage, TransactionExt, TransactionMeta, TransactionMetaV4,
+    TransactionResult, TransactionResultExt, TransactionResultResult, TtlEntry, VecM,
 };
 use soroban_env_host::{CompilationContext, ErrorHandler, HostError, LedgerInfo, ModuleCache};
 use soroban_simulation::NetworkConfig;
@@ -104,9 +107,15 @@ pub struct ValidatedTx {
     pub hash: [u8; 32],
     pub envelope: TransactionEnvelope,
     pub tx: Transaction,
+    /// The (inner) transaction's source: its sequence number moves.
     pub source: AccountId,
+    /// Who pays the fee: the source, or a fee bump's fee source.
+    pub fee_source: AccountId,
+    /// A fee bump's inner transaction hash.
+    pub inner_hash: Option<[u8; 32]>,
     pub soroban: Option<SorobanTransactionData>,
-    /// Inclusion fee charged: the base fee per operation (localnet never surge-prices).
+    /// Inclusion fee charged: the base fee per operation, plus one for a fee bump (localnet
+    /// never surge-prices).
     pub inclusion_fee: i64,
     /// Non-refundable resource fee computed from the declared resources and the tx size.
     pub non_refundable_fee: i64,
@@ -279,8 +288,25 @@ fn check_signatures(
             }
         }
     }
+    check_account_signatures(state, &accounts, MEDIUM_THRESHOLD, signatures, hash)
+}
+
+/// Index of the low threshold in an account's thresholds (a fee bump's fee source needs it).
+const LOW_THRESHOLD: usize = 1;
+/// Index of the medium threshold.
+const MEDIUM_THRESHOLD: usize = 2;
+
+/// Each of `accounts` must reach its threshold `level` (at least 1) with ed25519 signatures
+/// over `hash`, and every signature must be used by some signer.
+fn check_account_signatures(
+    state: &LedgerState,
+    accounts: &[AccountId],
+    level: usize,
+    signatures: &[soroban_env_host::xdr::DecoratedSignature],
+    hash: &[u8; 32],
+) -> std::result::Result<(), TransactionResultResult> {
     let mut used = vec![false; signatures.len()];
-    for id in &accounts {
+    for id in accounts {
         let Some(acc) = load_account(state, id) else {
             return Err(TransactionResultResult::TxNoAccount);
         };
@@ -291,7 +317,7 @@ fn check_signatures(
                 signers.push((k.0, s.weight));
             }
         }
-        let needed = u32::from(acc.thresholds.0[2]).max(1);
+        let needed = u32::from(acc.thresholds.0[level]).max(1);
         let mut weight = 0u32;
         for (pk, w) in signers.into_iter().filter(|(_, w)| *w > 0) {
             let Ok(vk) = VerifyingKey::from_bytes(&pk) else {
@@ -324,9 +350,11 @@ fn check_signatures(
     Ok(())
 }
 
-/// Validates a transaction against `state` as core does before accepting it. `seq_offset`
-/// counts this source's transactions already waiting for the next ledger, so chained
-/// submissions are accepted. Failures come back as the `TransactionResult` core would give.
+/// Validates a transaction against `state` as core does before accepting it: a v1 envelope,
+/// or a fee bump of one (outer fee, fee source and its signatures, then the inner transaction,
+/// whose failures come back as `txFEE_BUMP_INNER_FAILED`). `seq_offset` counts this source's
+/// transactions already waiting for the next ledger, so chained submissions are accepted.
+/// Failures come back as the `TransactionResult` core would give.
 pub fn validate(
     state: &LedgerState,
     envelope: TransactionEnvelope,
@@ -334,13 +362,167 @@ pub fn validate(
     seq_offset: i64,
 ) -> std::result::Result<ValidatedTx, TransactionResult> {
     use TransactionResultResult as R;
-    let min_fee_of = |n: usize| i64::from(env.config.base_fee) * n.max(1) as i64;
-    let (tx, signatures) = match &envelope {
-        TransactionEnvelope::Tx(e) => (e.tx.clone(), e.signatures.to_vec()),
-        // Fee bumps and v0 envelopes are not supported yet; core-era clients send v1.
-        _ => return Err(tx_failure(R::TxNotSupported, 0)),
-    };
     let hash = tx_hash(&envelope, env.network_id).map_err(|_| tx_failure(R::TxMalformed, 0))?;
+    let size = to_xdr(&envelope).map(|b| b.len()).unwrap_or(usize::MAX);
+    let size = u32::try_from(size).unwrap_or(u32::MAX);
+    let plain = match &envelope {
+        TransactionEnvelope::Tx(e) => Some((e.tx.clone(), &e.signatures)),
+        // A v0 envelope (before protocol 13) is the same transaction with an ed25519 source;
+        // its hash is the v1 transaction's.
+        TransactionEnvelope::TxV0(e) => Some(((&e.tx).into(), &e.signatures)),
+        TransactionEnvelope::TxFeeBump(_) => None,
+    };
+    match &envelope {
+        TransactionEnvelope::Tx(_) | TransactionEnvelope::TxV0(_) => {
+            let Some((tx, signatures)) = plain else {
+                return Err(tx_failure(R::TxMalformed, 0));
+            };
+            let c = validate_tx(state, &tx, signatures, &hash, false, size, env, seq_offset)?;
+            Ok(ValidatedTx {
+                hash,
+                tx,
+                fee_source: c.source.clone(),
+                inner_hash: None,
+                source: c.source,
+                soroban: c.soroban,
+                inclusion_fee: c.inclusion_fee,
+                non_refundable_fee: c.non_refundable_fee,
+                envelope,
+            })
+        }
+        TransactionEnvelope::TxFeeBump(f) => {
+            let FeeBumpTransactionInnerTx::Tx(inner) = &f.tx.inner_tx;
+            let inner_hash = inner
+                .hash(env.network_id)
+                .map_err(|_| tx_failure(R::TxMalformed, 0))?;
+            let n_ops = inner.tx.operations.len().max(1) as i64;
+            let inclusion_fee = i64::from(env.config.base_fee) * (n_ops + 1);
+            let resource_fee = match &inner.tx.ext {
+                TransactionExt::V1(d) => d.resource_fee,
+                TransactionExt::V0 => 0,
+            };
+            if resource_fee < 0 {
+                return Err(tx_failure(R::TxMalformed, inclusion_fee));
+            }
+            let full_fee = inclusion_fee.saturating_add(resource_fee);
+            // The outer bid covers one more operation than the inner transaction has, and
+            // bids at least the inner transaction's inclusion fee rate.
+            let outer_inclusion = i128::from(f.tx.fee) - i128::from(resource_fee);
+            let inner_inclusion = i128::from(inner.tx.fee) - i128::from(resource_fee);
+            if f.tx.fee < full_fee
+                || outer_inclusion * i128::from(n_ops) < inner_inclusion * i128::from(n_ops + 1)
+            {
+                return Err(tx_failure(R::TxInsufficientFee, full_fee));
+            }
+            let fee_source = muxed_to_account(&f.tx.fee_source);
+            let Some(payer) = load_account(state, &fee_source) else {
+                return Err(tx_failure(R::TxNoAccount, full_fee));
+            };
+            if available_balance(&payer, env.config.base_reserve) < full_fee {
+                return Err(tx_failure(R::TxInsufficientBalance, full_fee));
+            }
+            check_account_signatures(
+                state,
+                std::slice::from_ref(&fee_source),
+                LOW_THRESHOLD,
+                &f.signatures,
+                &hash,
+            )
+            .map_err(|c| tx_failure(c, full_fee))?;
+            let tx = inner.tx.clone();
+            let c = validate_tx(
+                state,
+                &tx,
+                &inner.signatures,
+                &inner_hash,
+                true,
+                size,
+                env,
+                seq_offset,
+            )
+            .map_err(|r| TransactionResult {
+                fee_charged: full_fee,
+                result: R::TxFeeBumpInnerFailed(inner_pair(inner_hash, r.result)),
+                ext: TransactionResultExt::V0,
+            })?;
+            Ok(ValidatedTx {
+                hash,
+                tx,
+                source: c.source,
+                fee_source,
+                inner_hash: Some(inner_hash),
+                soroban: c.soroban,
+                inclusion_fee,
+                non_refundable_fee: c.non_refundable_fee,
+                envelope,
+            })
+        }
+    }
+}
+
+/// A fee bump's result for its inner transaction (the fee is charged to the fee source, so
+/// the inner transaction's own charge is 0).
+fn inner_pair(inner_hash: [u8; 32], result: TransactionResultResult) -> InnerTransactionResultPair {
+    use InnerTransactionResultResult as I;
+    use TransactionResultResult as R;
+    let inner = match result {
+        R::TxSuccess(ops) => I::TxSuccess(ops),
+        R::TxFailed(ops) => I::TxFailed(ops),
+        R::TxTooEarly => I::TxTooEarly,
+        R::TxTooLate => I::TxTooLate,
+        R::TxMissingOperation => I::TxMissingOperation,
+        R::TxBadSeq => I::TxBadSeq,
+        R::TxBadAuth => I::TxBadAuth,
+        R::TxInsufficientBalance => I::TxInsufficientBalance,
+        R::TxNoAccount => I::TxNoAccount,
+        R::TxInsufficientFee => I::TxInsufficientFee,
+        R::TxBadAuthExtra => I::TxBadAuthExtra,
+        R::TxNotSupported => I::TxNotSupported,
+        R::TxBadSponsorship => I::TxBadSponsorship,
+        R::TxBadMinSeqAgeOrGap => I::TxBadMinSeqAgeOrGap,
+        R::TxMalformed => I::TxMalformed,
+        R::TxSorobanInvalid => I::TxSorobanInvalid,
+        R::TxFrozenKeyAccessed => I::TxFrozenKeyAccessed,
+        // A fee bump cannot wrap a fee bump.
+        R::TxInternalError | R::TxFeeBumpInnerSuccess(_) | R::TxFeeBumpInnerFailed(_) => {
+            I::TxInternalError
+        }
+    };
+    InnerTransactionResultPair {
+        transaction_hash: Hash(inner_hash),
+        result: InnerTransactionResult {
+            fee_charged: 0,
+            result: inner,
+            ext: InnerTransactionResultExt::V0,
+        },
+    }
+}
+
+/// What validating a (possibly inner) transaction found.
+struct Checked {
+    source: AccountId,
+    soroban: Option<SorobanTransactionData>,
+    inclusion_fee: i64,
+    non_refundable_fee: i64,
+}
+
+/// Validates one transaction. `fee_bumped`: it is a fee bump's inner transaction, so its own
+/// bid and balance are not checked (the outer ones were), only that its bid covers its
+/// declared resource fee. `size` is the whole envelope's, which the
+/// non-refundable resource fee is computed on.
+#[allow(clippy::too_many_arguments)]
+fn validate_tx(
+    state: &LedgerState,
+    tx: &Transaction,
+    signatures: &[soroban_env_host::xdr::DecoratedSignature],
+    hash: &[u8; 32],
+    fee_bumped: bool,
+    size: u32,
+    env: &ApplyEnv,
+    seq_offset: i64,
+) -> std::result::Result<Checked, TransactionResult> {
+    use TransactionResultResult as R;
+    let min_fee_of = |n: usize| i64::from(env.config.base_fee) * n.max(1) as i64;
     let n_ops = tx.operations.len();
     let inclusion_fee = min_fee_of(n_ops);
     if n_ops == 0 {
@@ -397,14 +579,17 @@ pub fn validate(
         return Err(tx_failure(R::TxMalformed, inclusion_fee));
     }
     let full_fee = inclusion_fee.saturating_add(resource_fee);
-    if i64::from(tx.fee) < full_fee {
+    if fee_bumped {
+        if i64::from(tx.fee) < resource_fee {
+            return Err(tx_failure(R::TxSorobanInvalid, 0));
+        }
+    } else if i64::from(tx.fee) < full_fee {
         return Err(tx_failure(R::TxInsufficientFee, full_fee));
     }
 
     let mut non_refundable_fee = 0;
     if let Some(data) = &soroban {
-        let tx_size = to_xdr(&envelope).map(|b| b.len()).unwrap_or(usize::MAX);
-        let tx_size = u32::try_from(tx_size).unwrap_or(u32::MAX);
+        let tx_size = size;
         let res = &data.resources;
         let fp = &res.footprint;
         let classic_reads = fp
@@ -456,16 +641,13 @@ pub fn validate(
         non_refundable_fee = nr;
     }
 
-    if available_balance(&acc, env.config.base_reserve) < full_fee {
+    if !fee_bumped && available_balance(&acc, env.config.base_reserve) < full_fee {
         return Err(tx_failure(R::TxInsufficientBalance, full_fee));
     }
 
-    check_signatures(state, &tx, &signatures, &hash).map_err(|c| tx_failure(c, full_fee))?;
+    check_signatures(state, tx, signatures, hash).map_err(|c| tx_failure(c, full_fee))?;
 
-    Ok(ValidatedTx {
-        hash,
-        envelope,
-        tx,
+    Ok(Checked {
         source,
         soroban,
         inclusion_fee,
@@ -516,28 +698,30 @@ pub fn apply(state: &mut LedgerState, v: ValidatedTx, env: &ApplyEnv) -> Result<
     let resource_fee = v.soroban.as_ref().map_or(0, |d| d.resource_fee);
     let full_fee = v.inclusion_fee + resource_fee;
 
-    // Fee processing.
-    let mut acc = load_account(state, &v.source)
-        .ok_or_else(|| LocalnetError::Invalid("source account vanished".into()))?;
+    // Fee processing: the fee source (a fee bump's, or the source) pays.
+    let mut payer = load_account(state, &v.fee_source)
+        .ok_or_else(|| LocalnetError::Invalid("fee source account vanished".into()))?;
     let mut fee_processing = vec![LedgerEntryChange::State(account_ledger_entry(
-        acc.clone(),
-        last_modified(state, &account_key(&v.source)),
+        payer.clone(),
+        last_modified(state, &account_key(&v.fee_source)),
     ))];
-    acc.balance -= full_fee;
+    payer.balance -= full_fee;
     fee_processing.push(LedgerEntryChange::Updated(account_ledger_entry(
-        acc.clone(),
+        payer.clone(),
         seq,
     )));
     state.put(
-        account_key(&v.source),
-        account_ledger_entry(acc.clone(), seq),
+        account_key(&v.fee_source),
+        account_ledger_entry(payer, seq),
         None,
     );
 
     // Sequence bump.
+    let mut acc = load_account(state, &v.source)
+        .ok_or_else(|| LocalnetError::Invalid("source account vanished".into()))?;
     let mut before = vec![LedgerEntryChange::State(account_ledger_entry(
         acc.clone(),
-        seq,
+        last_modified(state, &account_key(&v.source)),
     ))];
     acc.seq_num = v.tx.seq_num.clone();
     before.push(LedgerEntryChange::Updated(account_ledger_entry(
@@ -604,29 +788,57 @@ pub fn apply(state: &mut LedgerState, v: ValidatedTx, env: &ApplyEnv) -> Result<
 
     let mut after = Vec::new();
     if refund > 0 {
-        let mut acc = load_account(state, &v.source)
-            .ok_or_else(|| LocalnetError::Invalid("source account vanished".into()))?;
+        let mut payer = load_account(state, &v.fee_source)
+            .ok_or_else(|| LocalnetError::Invalid("fee source account vanished".into()))?;
         after.push(LedgerEntryChange::State(account_ledger_entry(
-            acc.clone(),
-            last_modified(state, &account_key(&v.source)),
+            payer.clone(),
+            last_modified(state, &account_key(&v.fee_source)),
         )));
-        acc.balance += refund;
+        payer.balance += refund;
         after.push(LedgerEntryChange::Updated(account_ledger_entry(
-            acc.clone(),
+            payer.clone(),
             seq,
         )));
-        state.put(account_key(&v.source), account_ledger_entry(acc, seq), None);
+        state.put(
+            account_key(&v.fee_source),
+            account_ledger_entry(payer, seq),
+            None,
+        );
     }
 
+    let ops: VecM<OperationResult> = outcome.results.try_into()?;
+    let inner = if success {
+        TransactionResultResult::TxSuccess(ops)
+    } else {
+        TransactionResultResult::TxFailed(ops)
+    };
     let result = TransactionResult {
         fee_charged: full_fee - refund,
-        result: if success {
-            TransactionResultResult::TxSuccess(outcome.results.try_into()?)
-        } else {
-            TransactionResultResult::TxFailed(outcome.results.try_into()?)
+        result: match v.inner_hash {
+            Some(h) if success => {
+                TransactionResultResult::TxFeeBumpInnerSuccess(inner_pair(h, inner))
+            }
+            Some(h) => TransactionResultResult::TxFeeBumpInnerFailed(inner_pair(h, inner)),
+            None => inner,
         },
         ext: TransactionResultExt::V0,
     };
+    // CAP-67's fee events: the fee charged before any transaction applies, the refund
+    // (negative) after all of them.
+    let mut tx_events = vec![fee_event(
+        env,
+        &v.fee_source,
+        full_fee,
+        TransactionEventStage::BeforeAllTxs,
+    )?];
+    if refund > 0 {
+        tx_events.push(fee_event(
+            env,
+            &v.fee_source,
+            -refund,
+            TransactionEventStage::AfterAllTxs,
+        )?);
+    }
     let soroban_meta = v.soroban.as_ref().map(|_| SorobanTransactionMetaV2 {
         ext: SorobanTransactionMetaExt::V1(SorobanTransactionMetaExtV1 {
             ext: ExtensionPoint::V0,
@@ -659,7 +871,7 @@ pub fn apply(state: &mut LedgerState, v: ValidatedTx, env: &ApplyEnv) -> Result<
         operations: op_metas.try_into()?,
         tx_changes_after: after.try_into()?,
         soroban_meta,
-        events: Default::default(),
+        events: tx_events.try_into()?,
         diagnostic_events: outcome.diagnostics.clone().try_into()?,
     });
     Ok(AppliedTx {
@@ -672,6 +884,79 @@ pub fn apply(state: &mut LedgerState, v: ValidatedTx, env: &ApplyEnv) -> Result<
         diagnostic_events: outcome.diagnostics,
         success,
     })
+}
+
+/// A fee event of the native asset contract: `["fee", payer]`, the amount charged (a refund
+/// is negative).
+fn fee_event(
+    env: &ApplyEnv,
+    payer: &AccountId,
+    amount: i64,
+    stage: TransactionEventStage,
+) -> Result<TransactionEvent> {
+    let native =
+        crate::node::contract_id(env.network_id, ContractIdPreimage::Asset(Asset::Native))?;
+    Ok(TransactionEvent {
+        stage,
+        event: ContractEvent {
+            ext: ExtensionPoint::V0,
+            contract_id: Some(native),
+            type_: ContractEventType::Contract,
+            body: ContractEventBody::V0(ContractEventV0 {
+                topics: vec![
+                    ScVal::Symbol(ScSymbol("fee".try_into()?)),
+                    ScVal::Address(ScAddress::Account(payer.clone())),
+                ]
+                .try_into()?,
+                data: ScVal::I128(Int128Parts {
+                    hi: if amount < 0 { -1 } else { 0 },
+                    lo: amount as u64,
+                }),
+            }),
+        },
+    })
+}
+
+impl AppliedTx {
+    /// Rebuilds an applied transaction from what a ledger's close meta keeps of it (the
+    /// history file holds close metas).
+    pub fn from_history(
+        envelope: TransactionEnvelope,
+        hash: [u8; 32],
+        result: TransactionResult,
+        meta: TransactionMeta,
+        fee_processing: LedgerEntryChanges,
+    ) -> Self {
+        let success = matches!(
+            result.result,
+            TransactionResultResult::TxSuccess(_)
+                | TransactionResultResult::TxFeeBumpInnerSuccess(_)
+        );
+        let (contract_events, diagnostic_events) = match &meta {
+            TransactionMeta::V4(m) => (
+                if success {
+                    m.operations
+                        .iter()
+                        .flat_map(|o| o.events.iter().cloned())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                m.diagnostic_events.to_vec(),
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
+        AppliedTx {
+            hash,
+            envelope,
+            result,
+            meta,
+            fee_processing,
+            contract_events,
+            diagnostic_events,
+            success,
+        }
+    }
 }
 
 fn last_modified(state: &LedgerState, key: &LedgerKey) -> u32 {

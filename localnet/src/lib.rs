@@ -9,6 +9,7 @@ pub mod config;
 pub mod deploy;
 pub mod error;
 pub mod events;
+pub mod format;
 pub mod genesis;
 pub mod node;
 pub mod persist;

@@ -32,12 +32,16 @@ use crate::simulate::{self, SimulateOptions};
 use crate::state::{LedgerState, Snapshot};
 use crate::xdr_util::to_xdr;
 
-/// A closed ledger.
+/// A closed ledger: its header and what its close meta needs besides the transactions.
 #[derive(Clone, Debug)]
 pub struct LedgerRecord {
     pub header: LedgerHeader,
     pub hash: [u8; 32],
     pub close_time: u64,
+    /// Keys evicted at this ledger's close.
+    pub evicted: Vec<LedgerKey>,
+    /// Bytes of live Soroban state after this ledger.
+    pub soroban_size: u64,
 }
 
 /// An applied transaction and where it landed.
@@ -66,7 +70,8 @@ pub struct Node {
     limits: TxLimits,
     module_cache: ModuleCache,
     ledgers: BTreeMap<u32, LedgerRecord>,
-    latest_meta: LedgerCloseMeta,
+    /// Ledgers in the history file (beside the state file), compacted when it doubles.
+    history_records: usize,
     txs: HashMap<[u8; 32], TxRecord>,
     txs_by_ledger: BTreeMap<u32, Vec<[u8; 32]>>,
     events: EventStore,
@@ -134,8 +139,11 @@ impl Node {
                 header: snap.header,
                 hash: snap.hash,
                 close_time: snap.close_time,
+                evicted: Vec::new(),
+                soroban_size: 0,
             };
-            let node = Self::from_parts(config, snap.state, record)?;
+            let mut node = Self::from_parts(config, snap.state, record)?;
+            node.load_history(&path)?;
             // Contracts uploaded before the restart must be in the cache again.
             for (_, e) in node.state.iter() {
                 if let LedgerEntryData::ContractCode(code) = &e.entry.data {
@@ -178,8 +186,16 @@ impl Node {
             header,
             hash,
             close_time,
+            evicted: Vec::new(),
+            soroban_size: 0,
         };
         let mut node = Self::from_parts(config, state, record)?;
+        if let Some(path) = &node.config.state_file {
+            // A new chain starts a new history, at genesis.
+            let genesis = node.latest_meta()?;
+            persist::write_history(&persist::history_path(path), std::iter::once(&genesis))?;
+            node.history_records = 1;
+        }
         node.deploy_native_sac()?;
         node.save()?;
         Ok(node)
@@ -193,14 +209,6 @@ impl Node {
         .map_err(|e| LocalnetError::Genesis(e.to_string()))?;
         let limits = TxLimits::load(&state)?;
         let module_cache = apply::new_module_cache(&network)?;
-        let latest_meta = close_meta(
-            &latest.header,
-            latest.hash,
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            0,
-        )?;
         let native_sac = contract_id(network_id, ContractIdPreimage::Asset(Asset::Native))?;
         let mut ledgers = BTreeMap::new();
         ledgers.insert(latest.header.ledger_seq, latest);
@@ -213,7 +221,7 @@ impl Node {
             limits,
             module_cache,
             ledgers,
-            latest_meta,
+            history_records: 0,
             txs: HashMap::new(),
             txs_by_ledger: BTreeMap::new(),
             events: EventStore::default(),
@@ -391,8 +399,100 @@ impl Node {
     }
 
     /// LedgerCloseMeta of the latest ledger.
-    pub fn latest_meta(&self) -> &LedgerCloseMeta {
-        &self.latest_meta
+    pub fn latest_meta(&self) -> Result<LedgerCloseMeta> {
+        self.ledger_meta(self.latest())
+    }
+
+    /// Retained ledgers from `first` on, in order.
+    pub fn ledgers_from(&self, first: u32) -> impl Iterator<Item = &LedgerRecord> {
+        self.ledgers.range(first..).map(|(_, r)| r)
+    }
+
+    /// A retained ledger's LedgerCloseMeta, rebuilt from its record and its transactions.
+    pub fn ledger_meta(&self, rec: &LedgerRecord) -> Result<LedgerCloseMeta> {
+        let seq = rec.header.ledger_seq;
+        let txs = self.transactions_between(seq, seq);
+        close_meta(
+            &rec.header,
+            rec.hash,
+            txs.iter().map(|t| t.applied.envelope.clone()).collect(),
+            txs.iter().map(|t| t.applied.clone()).collect(),
+            rec.evicted.clone(),
+            rec.soroban_size,
+        )
+    }
+
+    /// Reads back the history written beside the state file at `state_path`: the ledgers,
+    /// transactions and events within the retention window up to the state's ledger. Ledgers
+    /// after it (written by a close whose state file never landed) are ignored.
+    fn load_history(&mut self, state_path: &std::path::Path) -> Result<()> {
+        let latest = self.latest().header.ledger_seq;
+        let keep = self.config.retention_ledgers.max(1);
+        let oldest = latest.saturating_sub(keep - 1).max(1);
+        let mut by_seq = BTreeMap::new();
+        let metas = persist::read_history(&persist::history_path(state_path))?;
+        self.history_records = metas.len();
+        for meta in metas {
+            let LedgerCloseMeta::V2(m) = meta else {
+                continue;
+            };
+            let seq = m.ledger_header.header.ledger_seq;
+            if (oldest..=latest).contains(&seq) {
+                // A later record of the same ledger replaces an earlier one.
+                by_seq.insert(seq, m);
+            }
+        }
+        if by_seq
+            .get(&latest)
+            .is_some_and(|m| m.ledger_header.hash.0 != self.latest().hash)
+        {
+            return Err(LocalnetError::Invalid(format!(
+                "the history beside {} is of another chain",
+                state_path.display()
+            )));
+        }
+        for (seq, m) in by_seq {
+            self.restore_ledger(seq, m)?;
+        }
+        Ok(())
+    }
+
+    /// Indexes one ledger read back from the history file.
+    fn restore_ledger(&mut self, seq: u32, m: LedgerCloseMetaV2) -> Result<()> {
+        let close_time = m.ledger_header.header.scp_value.close_time.0;
+        let mut envelopes = HashMap::new();
+        let GeneralizedTransactionSet::V1(set) = &m.tx_set;
+        for phase in set.phases.iter() {
+            for env in phase_envelopes(phase) {
+                envelopes.insert(apply::tx_hash(&env, self.network_id)?, env);
+            }
+        }
+        let mut applied = Vec::new();
+        for t in m.tx_processing.into_vec() {
+            let hash = t.result.transaction_hash.0;
+            let envelope = envelopes.remove(&hash).ok_or_else(|| {
+                LocalnetError::Invalid(format!(
+                    "history ledger {seq}: no envelope for {}",
+                    hex::encode(hash)
+                ))
+            })?;
+            applied.push(AppliedTx::from_history(
+                envelope,
+                hash,
+                t.result.result,
+                t.tx_apply_processing,
+                t.fee_processing,
+            ));
+        }
+        let record = LedgerRecord {
+            header: m.ledger_header.header,
+            hash: m.ledger_header.hash.0,
+            close_time,
+            evicted: m.evicted_keys.into_vec(),
+            soroban_size: m.total_byte_size_of_live_soroban_state,
+        };
+        self.index_ledger(seq, close_time, applied, record);
+        Ok(())
     }
 
     /// The current state (shared, copy-on-write).
@@ -445,7 +545,15 @@ impl Node {
         let info = self.next_ledger_info();
         let source = match &envelope {
             TransactionEnvelope::Tx(e) => Some(apply::muxed_to_account(&e.tx.source_account)),
-            _ => None,
+            TransactionEnvelope::TxFeeBump(f) => {
+                let soroban_env_host::xdr::FeeBumpTransactionInnerTx::Tx(inner) = &f.tx.inner_tx;
+                Some(apply::muxed_to_account(&inner.tx.source_account))
+            }
+            TransactionEnvelope::TxV0(e) => Some(soroban_env_host::xdr::AccountId(
+                soroban_env_host::xdr::PublicKey::PublicKeyTypeEd25519(
+                    e.tx.source_account_ed25519.clone(),
+                ),
+            )),
         };
         let offset = source.as_ref().map_or(0, |s| self.pending_from(s));
         let env = ApplyEnv {
@@ -570,22 +678,51 @@ impl Node {
             .filter(|(k, _)| crate::state::has_ttl(k))
             .map(|(_, e)| to_xdr(&*e.entry).map_or(0, |b| b.len() as u64))
             .sum();
-        let meta = close_meta(
-            &header,
+        let record = LedgerRecord {
+            header,
             hash,
-            envelopes,
-            applied.clone(),
+            close_time,
             evicted,
             soroban_size,
-        )?;
+        };
         if let Some(path) = &self.config.state_file {
-            persist::save(path, &self.network_id, &header, &hash, close_time, &next)?;
+            // History first, then the state: a close whose state file never lands leaves a
+            // history record after the state's ledger, which loading ignores.
+            let meta = close_meta(
+                &record.header,
+                hash,
+                envelopes,
+                applied.clone(),
+                record.evicted.clone(),
+                soroban_size,
+            )?;
+            persist::append_history(&persist::history_path(path), &meta)?;
+            self.history_records += 1;
+            persist::save(
+                path,
+                &self.network_id,
+                &record.header,
+                &hash,
+                close_time,
+                &next,
+            )?;
         }
         // Everything that could fail has: the ledger is in.
         self.state = Arc::new(next);
-        self.latest_meta = meta;
+        self.index_ledger(seq, close_time, applied, record);
+        self.prune(seq);
+        self.compact_history()?;
+        Ok(seq)
+    }
 
-        // Index transactions and events.
+    /// Indexes a closed ledger's transactions and events, and the ledger itself.
+    fn index_ledger(
+        &mut self,
+        seq: u32,
+        close_time: u64,
+        applied: Vec<AppliedTx>,
+        record: LedgerRecord,
+    ) {
         let mut events = Vec::new();
         let mut hashes = Vec::new();
         for (i, a) in applied.into_iter().enumerate() {
@@ -618,16 +755,26 @@ impl Node {
         }
         self.events.add_ledger(seq, events);
         self.txs_by_ledger.insert(seq, hashes);
-        self.ledgers.insert(
-            seq,
-            LedgerRecord {
-                header,
-                hash,
-                close_time,
-            },
-        );
-        self.prune(seq);
-        Ok(seq)
+        self.ledgers.insert(seq, record);
+    }
+
+    /// Rewrites the history file with only the retained ledgers once it holds twice as many,
+    /// so it stays within twice the retention window.
+    fn compact_history(&mut self) -> Result<()> {
+        let Some(path) = &self.config.state_file else {
+            return Ok(());
+        };
+        if self.history_records <= 2 * self.ledgers.len() + 16 {
+            return Ok(());
+        }
+        let metas = self
+            .ledgers
+            .values()
+            .map(|r| self.ledger_meta(r))
+            .collect::<Result<Vec<_>>>()?;
+        persist::write_history(&persist::history_path(path), metas.iter())?;
+        self.history_records = metas.len();
+        Ok(())
     }
 
     fn prune(&mut self, latest: u32) {
@@ -725,6 +872,36 @@ impl Node {
     }
 }
 
+/// The envelopes of one phase of a transaction set.
+fn phase_envelopes(phase: &TransactionPhase) -> Vec<TransactionEnvelope> {
+    match phase {
+        TransactionPhase::V0(comps) => comps
+            .iter()
+            .flat_map(|c| match c {
+                TxSetComponent::TxsetCompTxsMaybeDiscountedFee(t) => t.txs.to_vec(),
+            })
+            .collect(),
+        TransactionPhase::V1(p) => p
+            .execution_stages
+            .iter()
+            .flat_map(|stage| stage.iter())
+            .flat_map(|cluster| cluster.iter().cloned())
+            .collect(),
+    }
+}
+
+/// Whether an envelope is a Soroban transaction (fee-bumped or not).
+fn is_soroban_envelope(e: &TransactionEnvelope) -> bool {
+    match e {
+        TransactionEnvelope::Tx(t) => matches!(t.tx.ext, TransactionExt::V1(_)),
+        TransactionEnvelope::TxFeeBump(f) => {
+            let soroban_env_host::xdr::FeeBumpTransactionInnerTx::Tx(inner) = &f.tx.inner_tx;
+            matches!(inner.tx.ext, TransactionExt::V1(_))
+        }
+        TransactionEnvelope::TxV0(_) => false,
+    }
+}
+
 fn close_meta(
     header: &LedgerHeader,
     hash: [u8; 32],
@@ -733,9 +910,7 @@ fn close_meta(
     evicted: Vec<LedgerKey>,
     soroban_size: u64,
 ) -> Result<LedgerCloseMeta> {
-    let (soroban, classic): (Vec<_>, Vec<_>) = envelopes.into_iter().partition(
-        |e| matches!(e, TransactionEnvelope::Tx(t) if matches!(t.tx.ext, TransactionExt::V1(_))),
-    );
+    let (soroban, classic): (Vec<_>, Vec<_>) = envelopes.into_iter().partition(is_soroban_envelope);
     let phase = |txs: Vec<TransactionEnvelope>| -> Result<TransactionPhase> {
         let comps = if txs.is_empty() {
             Vec::new()

@@ -1,11 +1,14 @@
-//! Owns the optional on-disk snapshot of the chain: the latest ledger header and every live
-//! and archived entry with its TTL, written after each ledger close so a restart resumes the
-//! same chain (transaction and event history is not kept across restarts).
+//! Owns the optional on-disk chain: the snapshot (the latest ledger header and every live and
+//! archived entry with its TTL, rewritten after each ledger close) and beside it the history
+//! (each closed ledger's LedgerCloseMeta, appended), so a restart resumes the same chain and
+//! answers the same getTransaction, getTransactions, getEvents and getLedgers within the
+//! retention window.
 
+use std::ffi::OsString;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use soroban_env_host::xdr::{LedgerEntry, LedgerHeader};
+use soroban_env_host::xdr::{LedgerCloseMeta, LedgerEntry, LedgerHeader};
 
 use crate::error::{LocalnetError, Result};
 use crate::state::{key_of, LedgerState};
@@ -153,6 +156,75 @@ pub fn load(path: &Path) -> Result<Snapshot> {
         close_time,
         state,
     })
+}
+
+/// The history file kept beside the state file `state` (`<state>.history`).
+pub fn history_path(state: &Path) -> PathBuf {
+    let mut name = OsString::from(state.as_os_str());
+    name.push(".history");
+    PathBuf::from(name)
+}
+
+fn history_record(meta: &LedgerCloseMeta) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    put_bytes(&mut out, &to_xdr(meta)?)?;
+    Ok(out)
+}
+
+/// Appends one closed ledger to the history file, durably.
+pub fn append_history(path: &Path, meta: &LedgerCloseMeta) -> Result<()> {
+    let record = history_record(meta)?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(&record)?;
+    f.sync_data()?;
+    Ok(())
+}
+
+/// Replaces the history file with `metas`, atomically (temporary file, then rename).
+pub fn write_history<'a>(
+    path: &Path,
+    metas: impl Iterator<Item = &'a LedgerCloseMeta>,
+) -> Result<()> {
+    let mut out = Vec::new();
+    for meta in metas {
+        out.extend(history_record(meta)?);
+    }
+    let mut tmp = OsString::from(path.as_os_str());
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&out)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// Reads the history file, oldest ledger first; a missing file is an empty history. A record
+/// cut short at the end (a crash mid-append) is dropped; anything else unreadable is an error.
+pub fn read_history(path: &Path) -> Result<Vec<LedgerCloseMeta>> {
+    let buf = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut r = Reader { buf, pos: 0 };
+    let mut out = Vec::new();
+    while r.pos < r.buf.len() {
+        let Ok(bytes) = r.bytes() else {
+            break;
+        };
+        out.push(
+            from_xdr(&bytes).map_err(|e| {
+                LocalnetError::Invalid(format!("{} is corrupt: {e}", path.display()))
+            })?,
+        );
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -6,12 +6,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use soroban_env_host::xdr::{
-    ContractEventType, ContractId, LedgerKey, ScVal, TransactionEnvelope, TransactionExt,
+    ContractEventType, ContractId, Hash, LedgerHeaderHistoryEntry, LedgerHeaderHistoryEntryExt,
+    LedgerKey, ScVal, TransactionEnvelope, TransactionExt,
 };
 
 use crate::config::PROTOCOL_VERSION;
 use crate::error::LocalnetError;
 use crate::events::{Cursor, EventFilter, Segment};
+use crate::format::{self, XdrFormat};
 use crate::node::{Node, Submission, TxRecord};
 use crate::simulate::{self, AuthMode, SimulateOptions};
 use crate::state::has_ttl;
@@ -212,20 +214,28 @@ where
         .unwrap_or_else(|e| Err(RpcError::internal(format!("request handler failed: {e}"))))
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(params: Value) -> std::result::Result<T, RpcError> {
+/// Reads a method's parameters. A `null` member counts as absent, as in stellar-rpc (Go reads
+/// `null` into the zero value) and as clients expect: the Python SDK sends `"topics": null`
+/// for a filter without topics, `"cursor": null` for a first page.
+fn parse<T: for<'de> Deserialize<'de>>(mut params: Value) -> std::result::Result<T, RpcError> {
+    strip_nulls(&mut params);
     serde_json::from_value(params).map_err(|e| RpcError::params(format!("invalid parameters: {e}")))
 }
 
-fn check_format(format: &Option<String>) -> std::result::Result<(), RpcError> {
-    match format.as_deref() {
-        None | Some("") | Some("base64") => Ok(()),
-        Some("json") => Err(RpcError::params(
-            "xdrFormat json is not supported by localnet",
-        )),
-        Some(other) => Err(RpcError::params(format!(
-            "expected 'base64' or 'json' for 'xdrFormat', got '{other}'"
-        ))),
+/// Drops the `null` members of every object in `v`.
+fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
     }
+}
+
+fn check_format(format: &Option<String>) -> std::result::Result<XdrFormat, RpcError> {
+    XdrFormat::parse(format.as_deref()).map_err(RpcError::params)
 }
 
 async fn dispatch(shared: Arc<Shared>, method: &str, params: Value) -> RpcResult {
@@ -263,6 +273,7 @@ async fn dispatch(shared: Arc<Shared>, method: &str, params: Value) -> RpcResult
         "getTransaction" => blocking(move || get_transaction(&*s.lock()?, params)).await,
         "getTransactions" => blocking(move || get_transactions(&*s.lock()?, params)).await,
         "getEvents" => blocking(move || get_events(&*s.lock()?, params)).await,
+        "getLedgers" => blocking(move || get_ledgers(&*s.lock()?, params)).await,
         _ => Err(RpcError::new(
             METHOD_NOT_FOUND,
             format!("method not found: {method}"),
@@ -298,7 +309,7 @@ fn get_latest_ledger(node: &Node) -> RpcResult {
         "sequence": latest.header.ledger_seq,
         "closeTime": latest.close_time.to_string(),
         "headerXdr": to_b64(&latest.header)?,
-        "metadataXdr": to_b64(node.latest_meta())?,
+        "metadataXdr": to_b64(&node.latest_meta()?)?,
     }))
 }
 
@@ -311,7 +322,7 @@ struct LedgerEntriesParams {
 
 fn get_ledger_entries(node: &Node, params: Value) -> RpcResult {
     let p: LedgerEntriesParams = parse(params)?;
-    check_format(&p.format)?;
+    let fmt = check_format(&p.format)?;
     if p.keys.len() > MAX_LEDGER_ENTRY_KEYS {
         return Err(RpcError::params(format!(
             "key count ({}) exceeds maximum supported ({MAX_LEDGER_ENTRY_KEYS})",
@@ -334,15 +345,18 @@ fn get_ledger_entries(node: &Node, params: Value) -> RpcResult {
         let Some(stored) = state.get(&key).or_else(|| state.get_archived(&key)) else {
             continue;
         };
-        let mut item = json!({
-            "key": to_b64(&key)?,
-            "xdr": to_b64(&stored.entry.data)?,
-            "lastModifiedLedgerSeq": stored.entry.last_modified_ledger_seq,
-        });
+        let mut item = serde_json::Map::new();
+        fmt.put(&mut item, "key", "keyJson", &key)?;
+        fmt.put(&mut item, "xdr", "dataJson", &stored.entry.data)?;
+        item.insert(
+            "lastModifiedLedgerSeq".into(),
+            json!(stored.entry.last_modified_ledger_seq),
+        );
         if let (true, Some(l)) = (has_ttl(&key), stored.live_until) {
-            item["liveUntilLedgerSeq"] = json!(l);
+            item.insert("liveUntilLedgerSeq".into(), json!(l));
         }
-        entries.push(item);
+        fmt.put(&mut item, "extXdr", "extJson", &stored.entry.ext)?;
+        entries.push(Value::Object(item));
     }
     Ok(json!({ "entries": entries, "latestLedger": node.latest().header.ledger_seq }))
 }
@@ -388,12 +402,23 @@ fn get_fee_stats(node: &Node) -> RpcResult {
     let mut soroban = Vec::new();
     let mut classic = Vec::new();
     for rec in node.transactions_between(first, latest) {
-        if let TransactionEnvelope::Tx(e) = &rec.applied.envelope {
-            let ops = e.tx.operations.len().max(1) as i64;
-            match &e.tx.ext {
-                TransactionExt::V1(d) => soroban.push((i64::from(e.tx.fee) - d.resource_fee) / ops),
-                TransactionExt::V0 => classic.push(i64::from(e.tx.fee) / ops),
+        // A fee bump bids its outer fee for one more operation than its inner transaction.
+        let (fee, ext, ops) = match &rec.applied.envelope {
+            TransactionEnvelope::Tx(e) => (i64::from(e.tx.fee), &e.tx.ext, e.tx.operations.len()),
+            TransactionEnvelope::TxFeeBump(f) => {
+                let soroban_env_host::xdr::FeeBumpTransactionInnerTx::Tx(inner) = &f.tx.inner_tx;
+                (f.tx.fee, &inner.tx.ext, inner.tx.operations.len() + 1)
             }
+            TransactionEnvelope::TxV0(e) => (
+                i64::from(e.tx.fee),
+                &TransactionExt::V0,
+                e.tx.operations.len(),
+            ),
+        };
+        let ops = ops.max(1) as i64;
+        match ext {
+            TransactionExt::V1(d) => soroban.push((fee - d.resource_fee) / ops),
+            TransactionExt::V0 => classic.push(fee / ops),
         }
     }
     let base = i64::from(node.config().base_fee);
@@ -428,7 +453,7 @@ struct ResourceConfig {
 
 fn simulate_transaction(shared: &Shared, params: Value) -> RpcResult {
     let p: SimulateParams = parse(params)?;
-    check_format(&p.format)?;
+    let fmt = check_format(&p.format)?;
     let latest = shared.lock()?.latest().header.ledger_seq;
     // stellar-rpc reports these in the result's `error` field, not as JSON-RPC errors.
     let Ok(envelope) = from_b64::<TransactionEnvelope>(&p.transaction) else {
@@ -456,7 +481,50 @@ fn simulate_transaction(shared: &Shared, params: Value) -> RpcResult {
         let node = shared.lock()?;
         (node.state(), node.next_ledger_info())
     };
-    Ok(simulate::simulate(state, &info, &envelope, &opts)?)
+    let mut answer = simulate::simulate(state, &info, &envelope, &opts)?;
+    if fmt == XdrFormat::Json {
+        simulation_to_json(&mut answer)?;
+    }
+    Ok(answer)
+}
+
+/// Rewrites a base64 simulation answer's XDR fields as stellar-rpc names them in JSON.
+fn simulation_to_json(answer: &mut Value) -> crate::Result<()> {
+    use soroban_env_host::xdr::{
+        DiagnosticEvent, LedgerEntry, SorobanAuthorizationEntry, SorobanTransactionData,
+    };
+    let Value::Object(obj) = answer else {
+        return Ok(());
+    };
+    format::rewrite::<SorobanTransactionData>(obj, "transactionData", "transactionDataJson")?;
+    format::rewrite::<DiagnosticEvent>(obj, "events", "eventsJson")?;
+    for r in obj
+        .get_mut("results")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Value::Object(r) = r {
+            format::rewrite::<SorobanAuthorizationEntry>(r, "auth", "authJson")?;
+            format::rewrite::<ScVal>(r, "xdr", "returnValueJson")?;
+        }
+    }
+    if let Some(Value::Object(pre)) = obj.get_mut("restorePreamble") {
+        format::rewrite::<SorobanTransactionData>(pre, "transactionData", "transactionDataJson")?;
+    }
+    for c in obj
+        .get_mut("stateChanges")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Value::Object(c) = c {
+            format::rewrite::<LedgerKey>(c, "key", "keyJson")?;
+            format::rewrite::<LedgerEntry>(c, "before", "beforeJson")?;
+            format::rewrite::<LedgerEntry>(c, "after", "afterJson")?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -468,7 +536,7 @@ struct SendParams {
 
 fn send_transaction(node: &mut Node, params: Value) -> RpcResult {
     let p: SendParams = parse(params)?;
-    check_format(&p.format)?;
+    let fmt = check_format(&p.format)?;
     let envelope: TransactionEnvelope =
         from_b64(&p.transaction).map_err(|_| RpcError::params("invalid_xdr"))?;
     let outcome = node.submit(envelope)?;
@@ -489,7 +557,9 @@ fn send_transaction(node: &mut Node, params: Value) -> RpcResult {
         Submission::Error(h, result) => {
             out["status"] = json!("ERROR");
             out["hash"] = json!(hex::encode(h));
-            out["errorResultXdr"] = json!(to_b64(&result)?);
+            if let Value::Object(o) = &mut out {
+                fmt.put(o, "errorResultXdr", "errorResultJson", &result)?;
+            }
         }
     }
     Ok(out)
@@ -504,7 +574,7 @@ struct GetTxParams {
 
 fn get_transaction(node: &Node, params: Value) -> RpcResult {
     let p: GetTxParams = parse(params)?;
-    check_format(&p.format)?;
+    let fmt = check_format(&p.format)?;
     if p.hash.len() != 64 {
         return Err(RpcError::params(format!(
             "unexpected hash length ({})",
@@ -517,11 +587,14 @@ fn get_transaction(node: &Node, params: Value) -> RpcResult {
         .try_into()
         .map_err(|_| RpcError::params("incorrect hash: wrong length"))?;
     let mut out = ledger_window(node);
+    // stellar-rpc echoes the hash asked for in every answer, NOT_FOUND included: clients
+    // (the Python SDK) require `txHash` in each one.
+    out["txHash"] = json!(p.hash);
     let Some(rec) = node.transaction(&hash) else {
         out["status"] = json!("NOT_FOUND");
         return Ok(out);
     };
-    for (k, v) in tx_details(rec)? {
+    for (k, v) in tx_details(rec, fmt)? {
         out[k.as_str()] = v;
     }
     out["createdAt"] = json!(rec.close_time.to_string());
@@ -529,7 +602,10 @@ fn get_transaction(node: &Node, params: Value) -> RpcResult {
 }
 
 /// The fields getTransaction and getTransactions share (stellar-rpc's TransactionDetails).
-fn tx_details(rec: &TxRecord) -> std::result::Result<serde_json::Map<String, Value>, RpcError> {
+fn tx_details(
+    rec: &TxRecord,
+    fmt: XdrFormat,
+) -> std::result::Result<serde_json::Map<String, Value>, RpcError> {
     let a = &rec.applied;
     let mut out = serde_json::Map::new();
     out.insert(
@@ -538,31 +614,49 @@ fn tx_details(rec: &TxRecord) -> std::result::Result<serde_json::Map<String, Val
     );
     out.insert("txHash".into(), json!(hex::encode(a.hash)));
     out.insert("applicationOrder".into(), json!(rec.application_order));
-    out.insert("feeBump".into(), json!(false));
-    out.insert("envelopeXdr".into(), json!(to_b64(&a.envelope)?));
-    out.insert("resultXdr".into(), json!(to_b64(&a.result)?));
-    out.insert("resultMetaXdr".into(), json!(to_b64(&a.meta)?));
+    out.insert(
+        "feeBump".into(),
+        json!(matches!(a.envelope, TransactionEnvelope::TxFeeBump(_))),
+    );
+    fmt.put(&mut out, "envelopeXdr", "envelopeJson", &a.envelope)?;
+    fmt.put(&mut out, "resultXdr", "resultJson", &a.result)?;
+    fmt.put(&mut out, "resultMetaXdr", "resultMetaJson", &a.meta)?;
     out.insert("ledger".into(), json!(rec.ledger));
     if !a.diagnostic_events.is_empty() {
-        let diag = a
-            .diagnostic_events
-            .iter()
-            .map(to_b64)
-            .collect::<crate::Result<Vec<_>>>()?;
-        out.insert("diagnosticEventsXdr".into(), json!(diag));
+        fmt.put_all(
+            &mut out,
+            "diagnosticEventsXdr",
+            "diagnosticEventsJson",
+            &a.diagnostic_events,
+        )?;
     }
-    let contract_events = a
-        .contract_events
-        .iter()
-        .map(to_b64)
-        .collect::<crate::Result<Vec<_>>>()?;
-    out.insert(
-        "events".into(),
-        json!({
-            "transactionEventsXdr": [],
-            "contractEventsXdr": if a.success { vec![contract_events] } else { Vec::new() },
-        }),
+    let mut events = serde_json::Map::new();
+    // Transaction-level events (the fee charged, the refund) as the meta records them.
+    let tx_events = match &a.meta {
+        soroban_env_host::xdr::TransactionMeta::V4(m) => m.events.to_vec(),
+        _ => Vec::new(),
+    };
+    fmt.put_all(
+        &mut events,
+        "transactionEventsXdr",
+        "transactionEventsJson",
+        &tx_events,
+    )?;
+    // One list per operation: Soroban transactions have exactly one.
+    let contract_events = if a.success {
+        vec![a
+            .contract_events
+            .iter()
+            .map(|e| fmt.encode(e))
+            .collect::<crate::Result<Vec<_>>>()?]
+    } else {
+        Vec::new()
+    };
+    events.insert(
+        fmt.key("contractEventsXdr", "contractEventsJson").into(),
+        json!(contract_events),
     );
+    out.insert("events".into(), Value::Object(events));
     Ok(out)
 }
 
@@ -587,7 +681,7 @@ pub const DEFAULT_TRANSACTIONS_LIMIT: usize = 50;
 
 fn get_transactions(node: &Node, params: Value) -> RpcResult {
     let p: TransactionsParams = parse(params)?;
-    check_format(&p.format)?;
+    let fmt = check_format(&p.format)?;
     let latest = node.latest().header.ledger_seq;
     let oldest = node.oldest().header.ledger_seq;
     let cursor = p
@@ -634,7 +728,7 @@ fn get_transactions(node: &Node, params: Value) -> RpcResult {
         if rec.ledger == start_ledger && rec.application_order < start_order {
             continue;
         }
-        let mut item = tx_details(rec)?;
+        let mut item = tx_details(rec, fmt)?;
         item.insert("createdAt".into(), json!(rec.close_time));
         txs.push(Value::Object(item));
         last = Cursor {
@@ -665,6 +759,108 @@ fn get_transactions(node: &Node, params: Value) -> RpcResult {
         "oldestLedger": oldest,
         "oldestLedgerCloseTimestamp": oldest_rec.close_time,
         "cursor": last.toid().to_string(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct LedgersParams {
+    #[serde(rename = "startLedger")]
+    start_ledger: Option<u32>,
+    pagination: Option<TxPagination>,
+    #[serde(rename = "xdrFormat")]
+    format: Option<String>,
+}
+
+/// getLedgers: most ledgers per page, and the default page size (stellar-rpc's defaults).
+pub const MAX_LEDGERS_LIMIT: usize = 200;
+pub const DEFAULT_LEDGERS_LIMIT: usize = 50;
+
+/// getLedgers: retained ledgers from `startLedger` (or after the `cursor`, a ledger
+/// sequence), each with its hash, close time, LedgerHeaderHistoryEntry and LedgerCloseMeta.
+fn get_ledgers(node: &Node, params: Value) -> RpcResult {
+    let p: LedgersParams = parse(params)?;
+    let fmt = check_format(&p.format)?;
+    let (latest, oldest) = (node.latest(), node.oldest());
+    let (hi, lo) = (latest.header.ledger_seq, oldest.header.ledger_seq);
+    let invalid = |m: String| RpcError::new(INVALID_REQUEST, m);
+    let cursor = p
+        .pagination
+        .as_ref()
+        .and_then(|pg| pg.cursor.clone())
+        .filter(|c| !c.is_empty());
+    let start_ledger = p.start_ledger.unwrap_or(0);
+    match &cursor {
+        Some(c) if start_ledger != 0 => {
+            return Err(invalid(format!(
+                "startLedger ({start_ledger}) and cursor ({c}) cannot both be set"
+            )))
+        }
+        None if !(lo..=hi).contains(&start_ledger) => {
+            return Err(invalid(format!(
+                "start ledger ({start_ledger}) must be between the oldest ledger: {lo} and the latest ledger: {hi} for this rpc instance"
+            )))
+        }
+        _ => {}
+    }
+    let limit = p.pagination.as_ref().and_then(|pg| pg.limit).unwrap_or(0);
+    if limit > MAX_LEDGERS_LIMIT {
+        return Err(invalid(format!(
+            "limit must not exceed {MAX_LEDGERS_LIMIT}"
+        )));
+    }
+    let limit = if limit == 0 {
+        DEFAULT_LEDGERS_LIMIT
+    } else {
+        limit
+    };
+    let start = match &cursor {
+        Some(c) => {
+            let start = c
+                .parse::<u32>()
+                .ok()
+                .and_then(|n| n.checked_add(1))
+                .ok_or_else(|| RpcError::params(format!("invalid cursor ('{c}')")))?;
+            if !(lo..=hi).contains(&start) {
+                return Err(RpcError::params(format!(
+                    "cursor ('{c}') must be between the oldest ledger: {lo} and the latest ledger: {hi} for this rpc instance"
+                )));
+            }
+            start
+        }
+        None => start_ledger,
+    };
+    let mut ledgers = Vec::new();
+    for rec in node.ledgers_from(start).take(limit) {
+        let mut item = serde_json::Map::new();
+        item.insert("hash".into(), json!(hex::encode(rec.hash)));
+        item.insert("sequence".into(), json!(rec.header.ledger_seq));
+        item.insert("ledgerCloseTime".into(), json!(rec.close_time.to_string()));
+        let header = LedgerHeaderHistoryEntry {
+            hash: Hash(rec.hash),
+            header: rec.header.clone(),
+            ext: LedgerHeaderHistoryEntryExt::V0,
+        };
+        fmt.put(&mut item, "headerXdr", "headerJson", &header)?;
+        fmt.put(
+            &mut item,
+            "metadataXdr",
+            "metadataJson",
+            &node.ledger_meta(rec)?,
+        )?;
+        ledgers.push(Value::Object(item));
+    }
+    let next = match (ledgers.last(), &cursor) {
+        (Some(last), _) => last["sequence"].to_string(),
+        (None, Some(c)) => c.clone(),
+        (None, None) => (start - 1).to_string(),
+    };
+    Ok(json!({
+        "ledgers": ledgers,
+        "latestLedger": hi,
+        "latestLedgerCloseTime": latest.close_time,
+        "oldestLedger": lo,
+        "oldestLedgerCloseTime": oldest.close_time,
+        "cursor": next,
     }))
 }
 
@@ -763,7 +959,7 @@ fn parse_filter(f: &FilterParams) -> std::result::Result<EventFilter, String> {
 
 fn get_events(node: &Node, params: Value) -> RpcResult {
     let p: EventsParams = parse(params)?;
-    check_format(&p.format)?;
+    let fmt = check_format(&p.format)?;
     let cursor = p.pagination.as_ref().and_then(|pg| pg.cursor.clone());
     let limit = p
         .pagination
@@ -835,7 +1031,7 @@ fn get_events(node: &Node, params: Value) -> RpcResult {
             ContractEventType::System => "system",
             ContractEventType::Diagnostic => "diagnostic",
         };
-        events.push(json!({
+        let mut item = json!({
             "type": kind,
             "ledger": e.cursor.ledger,
             "ledgerClosedAt": rfc3339(e.close_time),
@@ -844,9 +1040,12 @@ fn get_events(node: &Node, params: Value) -> RpcResult {
             "operationIndex": e.cursor.op,
             "transactionIndex": e.cursor.tx,
             "txHash": hex::encode(e.tx_hash),
-            "topic": body.topics.iter().map(to_b64).collect::<crate::Result<Vec<_>>>()?,
-            "value": to_b64(&body.data)?,
-        }));
+        });
+        if let Value::Object(o) = &mut item {
+            fmt.put_all(o, "topic", "topicJson", body.topics.iter())?;
+            fmt.put(o, "value", "valueJson", &body.data)?;
+        }
+        events.push(item);
     }
     let next = if found.len() == limit {
         found

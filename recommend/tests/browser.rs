@@ -47,8 +47,7 @@ fn memory_bytes() -> f64 {
 
 #[wasm_bindgen_test]
 fn same_results_as_natively() {
-    let d = common::digest();
-    assert_eq!(common::fnv(&d), common::EXPECTED, "digest:\n{d}");
+    common::assert_golden(&common::digest());
 }
 
 #[wasm_bindgen_test]

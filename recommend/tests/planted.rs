@@ -75,5 +75,9 @@ mod common;
 fn same_everywhere() {
     let d = common::digest();
     assert!(d.lines().count() >= 25, "{d}");
-    assert_eq!(common::fnv(&d), common::EXPECTED, "digest:\n{d}");
+    if std::env::var_os("TEACHLINK_BLESS").is_some() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/golden.txt");
+        std::fs::write(path, &d).expect("golden.txt written");
+    }
+    common::assert_golden(&d);
 }

@@ -27,20 +27,18 @@ pub async fn from_server(config: &AppConfig, store: &IdbStore) -> Bootstrap {
         Ok(origin) => origin,
         Err(_) => return Bootstrap::Unavailable("this page has no origin".into()),
     };
-    let response = match reqwest::get(format!("{origin}/api/snapshot")).await {
-        Ok(r) if r.status().is_success() => r,
+    let response = match gloo_net::http::Request::get(&format!("{origin}/api/snapshot"))
+        .send()
+        .await
+    {
+        Ok(r) if r.ok() => r,
         Ok(r) => return Bootstrap::Unavailable(format!("the server answered HTTP {}", r.status())),
         Err(e) => return Bootstrap::Unavailable(e.to_string()),
     };
-    let Some(sha256) = response
-        .headers()
-        .get(SHA256_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
+    let Some(sha256) = response.headers().get(SHA256_HEADER) else {
         return Bootstrap::Refused("the snapshot came without its SHA-256".into());
     };
-    let bytes = match response.bytes().await {
+    let bytes = match response.binary().await {
         Ok(b) => b,
         Err(e) => return Bootstrap::Unavailable(format!("the download broke off: {e}")),
     };

@@ -52,10 +52,11 @@ struct Network {
 /// Reads `/api/status` of the server that served this page.
 pub async fn load() -> Result<AppConfig, String> {
     let origin = web_origin()?;
-    let resp = reqwest::get(format!("{origin}/api/status"))
+    let resp = gloo_net::http::Request::get(&format!("{origin}/api/status"))
+        .send()
         .await
         .map_err(|e| format!("cannot reach the TeachLink server: {e}"))?;
-    if !resp.status().is_success() {
+    if !resp.ok() {
         return Err(format!(
             "the TeachLink server answered HTTP {}",
             resp.status()

@@ -79,7 +79,7 @@ use soroban_sdk::{
     contract, contractimpl, symbol_short, vec, Address, Bytes, BytesN, Env, IntoVal, Symbol, Val,
     Vec,
 };
-use teachlink_common::{access, pause, time, timelock, ttl};
+use teachlink_common::{access, events::Emit as _, pause, time, timelock, ttl};
 
 pub use digest::{completion_digest, message_digest, registration_digest};
 pub use error::Error;
@@ -185,7 +185,7 @@ impl BridgeContract {
             signing_key,
             stake,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -222,7 +222,7 @@ impl BridgeContract {
         storage::set_totals(&env, &set);
         storage::save_validator(&env, &validator, &record);
         ttl::extend_instance(&env);
-        events::ValidatorActivated { validator }.publish(&env);
+        events::ValidatorActivated { validator }.emit(&env);
         Ok(())
     }
 
@@ -241,7 +241,7 @@ impl BridgeContract {
         record.status = ValidatorStatus::Inactive;
         storage::save_validator(&env, &validator, &record);
         ttl::extend_instance(&env);
-        events::ValidatorDeactivated { validator }.publish(&env);
+        events::ValidatorDeactivated { validator }.emit(&env);
         Ok(())
     }
 
@@ -272,7 +272,7 @@ impl BridgeContract {
             validator,
             unbonding_ends: record.unbonding_ends,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -295,7 +295,7 @@ impl BridgeContract {
             validator,
             amount: record.stake,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(record.stake)
     }
 
@@ -356,7 +356,7 @@ impl BridgeContract {
             amount,
             to,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(amount)
     }
 
@@ -417,7 +417,7 @@ impl BridgeContract {
             recipient,
             expires_at,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(nonce)
     }
 
@@ -453,7 +453,7 @@ impl BridgeContract {
             amount: transfer.amount,
             attested_stake,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -490,7 +490,7 @@ impl BridgeContract {
             sender,
             amount: transfer.amount,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -546,7 +546,7 @@ impl BridgeContract {
             amount: message.amount,
             attested_stake,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -572,7 +572,7 @@ impl BridgeContract {
             amount,
         );
         ttl::extend_instance(&env);
-        events::Funded { from, amount }.publish(&env);
+        events::Funded { from, amount }.emit(&env);
         Ok(())
     }
 
@@ -633,21 +633,21 @@ impl BridgeContract {
             per_transfer,
             per_day,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
     // Stops transfers with one chain; emergency role or admin.
     pub fn pause_chain(env: Env, by: Address, chain: u32) -> Result<(), Error> {
         set_chain_paused(&env, &by, chain, true)?;
-        events::ChainPaused { chain, by }.publish(&env);
+        events::ChainPaused { chain, by }.emit(&env);
         Ok(())
     }
 
     // Resumes transfers with one chain; admin only (the emergency role only pauses).
     pub fn resume_chain(env: Env, by: Address, chain: u32) -> Result<(), Error> {
         set_chain_paused(&env, &by, chain, false)?;
-        events::ChainResumed { chain, by }.publish(&env);
+        events::ChainResumed { chain, by }.emit(&env);
         Ok(())
     }
 }
@@ -708,7 +708,10 @@ fn require_quorum(
     }
     // attested > 2/3 active  <=>  attested > 2 * (active - attested).
     // Attesters are distinct active validators, so `absent` is not negative.
-    let absent = totals.active_stake - attested;
+    let absent = totals
+        .active_stake
+        .checked_sub(attested)
+        .ok_or(Error::Overflow)?;
     if attested <= absent.checked_add(absent).ok_or(Error::Overflow)? {
         return Err(Error::QuorumNotReached);
     }

@@ -1,27 +1,32 @@
 //! Admin and roles. The admin is set once by the constructor; every admin
 //! action asks for the admin's authorization exactly once (the replaced
 //! contracts asked twice and failed at run time).
-use soroban_sdk::{contracttype, symbol_short, unwrap::UnwrapOptimized, Address, Env, Symbol};
+use soroban_sdk::{symbol_short, unwrap::UnwrapOptimized, Address, Env, Symbol, Val, Vec};
 
-use crate::{events, ttl, CommonError};
+use crate::{events, events::Emit as _, key::key, ttl, CommonError};
 
 /// May pause and unpause the contract's risky entry points.
 pub const EMERGENCY: Symbol = symbol_short!("emergency");
 
-/// Storage keys. Variant names are prefixed because a `#[contracttype]` key
-/// is encoded by variant name alone and shares the contract's storage with
-/// the contract's own keys.
-#[contracttype]
-#[derive(Clone)]
-enum AccessKey {
-    AccessAdmin,
-    AccessRole(Symbol, Address),
+/// The admin's key, `AccessAdmin`, and a role holder's,
+/// `AccessRole(role, account)`: prefixed names, because they share the
+/// contract's storage with the contract's own keys.
+fn admin_key(env: &Env) -> Vec<Val> {
+    key(env, Symbol::new(env, "AccessAdmin"), &[])
+}
+
+fn role_key(env: &Env, role: &Symbol, account: &Address) -> Vec<Val> {
+    key(
+        env,
+        Symbol::new(env, "AccessRole"),
+        &[role.to_val(), account.to_val()],
+    )
 }
 
 /// Stores the first admin. Called from a contract's `__constructor`, which
 /// the network runs exactly once, atomically with deployment.
 pub fn set_initial_admin(env: &Env, admin: &Address) {
-    env.storage().instance().set(&AccessKey::AccessAdmin, admin);
+    env.storage().instance().set(&admin_key(env), admin);
 }
 
 /// The current admin.
@@ -30,7 +35,7 @@ pub fn admin(env: &Env) -> Address {
     // pulling string formatting into every contract's Wasm.
     env.storage()
         .instance()
-        .get(&AccessKey::AccessAdmin)
+        .get(&admin_key(env))
         .unwrap_optimized()
 }
 
@@ -46,52 +51,50 @@ pub fn require_admin(env: &Env) -> Address {
 pub fn transfer_admin(env: &Env, new_admin: &Address) {
     let previous = require_admin(env);
     new_admin.require_auth();
-    env.storage()
-        .instance()
-        .set(&AccessKey::AccessAdmin, new_admin);
+    env.storage().instance().set(&admin_key(env), new_admin);
     events::AdminChanged {
         previous,
         admin: new_admin.clone(),
     }
-    .publish(env);
+    .emit(env);
 }
 
 /// Whether `account` holds `role`.
 pub fn has_role(env: &Env, role: &Symbol, account: &Address) -> bool {
     env.storage()
         .persistent()
-        .has(&AccessKey::AccessRole(role.clone(), account.clone()))
+        .has(&role_key(env, role, account))
 }
 
 /// Grants `role` to `account`; admin only.
 pub fn grant_role(env: &Env, role: &Symbol, account: &Address) {
     require_admin(env);
-    let key = AccessKey::AccessRole(role.clone(), account.clone());
+    let key = role_key(env, role, account);
     env.storage().persistent().set(&key, &());
     ttl::extend_persistent(env, &key);
     events::RoleGranted {
         role: role.clone(),
         account: account.clone(),
     }
-    .publish(env);
+    .emit(env);
 }
 
 /// Revokes `role` from `account`; admin only.
 pub fn revoke_role(env: &Env, role: &Symbol, account: &Address) {
     require_admin(env);
-    let key = AccessKey::AccessRole(role.clone(), account.clone());
+    let key = role_key(env, role, account);
     env.storage().persistent().remove(&key);
     events::RoleRevoked {
         role: role.clone(),
         account: account.clone(),
     }
-    .publish(env);
+    .emit(env);
 }
 
 /// Requires `account`'s authorization and that it holds `role`.
 pub fn require_role(env: &Env, role: &Symbol, account: &Address) -> Result<(), CommonError> {
     account.require_auth();
-    let key = AccessKey::AccessRole(role.clone(), account.clone());
+    let key = role_key(env, role, account);
     if !env.storage().persistent().has(&key) {
         return Err(CommonError::Unauthorized);
     }

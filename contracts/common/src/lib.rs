@@ -9,6 +9,7 @@
 pub mod access;
 mod entry_points;
 pub mod events;
+pub mod key;
 pub mod pause;
 pub mod time;
 pub mod timelock;

@@ -3,22 +3,21 @@
 //! leaked emergency key can stop the contract but never restart it during
 //! an incident. Each contract decides which entry points are risky and
 //! calls [`require_not_paused`] there.
-use soroban_sdk::{contracttype, Address, Env};
+use soroban_sdk::{Address, Env, Symbol, Val, Vec};
 
-use crate::{access, events, CommonError};
+use crate::{access, events, events::Emit as _, key::key, CommonError};
 
-/// Prefixed like `access::AccessKey`, so it cannot clash with contract keys.
-#[contracttype]
-#[derive(Clone)]
-enum PauseKey {
-    PauseFlag,
+/// `PauseFlag`: prefixed like `access`'s keys, so it cannot clash with
+/// contract keys.
+fn flag_key(env: &Env) -> Vec<Val> {
+    key(env, Symbol::new(env, "PauseFlag"), &[])
 }
 
 /// Whether the contract is paused.
 pub fn is_paused(env: &Env) -> bool {
     env.storage()
         .instance()
-        .get(&PauseKey::PauseFlag)
+        .get(&flag_key(env))
         .unwrap_or(false)
 }
 
@@ -50,11 +49,11 @@ pub fn require_pauser(env: &Env, by: &Address, emergency: bool) -> Result<(), Co
 pub fn set_paused(env: &Env, by: &Address, paused: bool) -> Result<(), CommonError> {
     require_pauser(env, by, paused)?;
     if paused {
-        env.storage().instance().set(&PauseKey::PauseFlag, &true);
-        events::Paused { by: by.clone() }.publish(env);
+        env.storage().instance().set(&flag_key(env), &true);
+        events::Paused { by: by.clone() }.emit(env);
     } else {
-        env.storage().instance().remove(&PauseKey::PauseFlag);
-        events::Unpaused { by: by.clone() }.publish(env);
+        env.storage().instance().remove(&flag_key(env));
+        events::Unpaused { by: by.clone() }.emit(env);
     }
     Ok(())
 }

@@ -11,21 +11,21 @@
 //! which consumes the matching proposal.
 use soroban_sdk::{symbol_short, Env, Symbol, Val, Vec};
 
-use crate::{access, events, time, ttl, CommonError};
+use crate::{access, events, events::Emit as _, time, ttl, CommonError};
 
 /// Longest delay a constructor accepts (30 days, in seconds): longer would
 /// outlive a proposal's storage TTL and lock the admin out of its own
 /// upgrades for no gain.
 pub const MAX_DELAY: u64 = 30 * 86_400;
 
-// Plain `Symbol` and tuple keys rather than a `#[contracttype]` enum, which
-// costs Wasm bytes. A tuple key encodes like a contracttype variant
+// Plain `Symbol` and vector keys rather than a `#[contracttype]` enum, which
+// costs Wasm bytes. The vector key encodes like a contracttype variant
 // `TlOp(op, args)`; no contract key is named `TlOp` or `TlDelay`.
 const DELAY: Symbol = symbol_short!("TlDelay");
 const OP: Symbol = symbol_short!("TlOp");
 
-fn key(op: &Symbol, args: &Vec<Val>) -> (Symbol, Symbol, Vec<Val>) {
-    (OP, op.clone(), args.clone())
+fn key(env: &Env, op: &Symbol, args: &Vec<Val>) -> Vec<Val> {
+    crate::key::key(env, OP, &[op.to_val(), args.to_val()])
 }
 
 /// Stores the delay; called once from a contract's `__constructor`.
@@ -45,14 +45,14 @@ pub fn delay(env: &Env) -> u64 {
 
 /// When the pending proposal of `op(args)` may run, if there is one.
 pub fn proposal(env: &Env, op: &Symbol, args: &Vec<Val>) -> Option<u64> {
-    env.storage().persistent().get(&key(op, args))
+    env.storage().persistent().get(&key(env, op, args))
 }
 
 /// Schedules `op(args)` at now + delay and returns that time; admin only.
 /// Refuses an operation already pending, whose time would otherwise move.
 pub fn propose(env: &Env, op: Symbol, args: Vec<Val>) -> Result<u64, CommonError> {
     access::require_admin(env);
-    let key = key(&op, &args);
+    let key = key(env, &op, &args);
     let storage = env.storage().persistent();
     if storage.has(&key) {
         return Err(CommonError::AlreadyProposed);
@@ -61,7 +61,7 @@ pub fn propose(env: &Env, op: Symbol, args: Vec<Val>) -> Result<u64, CommonError
     let ready_at = time::now(env).saturating_add(delay(env));
     storage.set(&key, &ready_at);
     ttl::extend_persistent(env, &key);
-    events::Proposed { op, args, ready_at }.publish(env);
+    events::Proposed { op, args, ready_at }.emit(env);
     Ok(ready_at)
 }
 
@@ -69,7 +69,7 @@ pub fn propose(env: &Env, op: Symbol, args: Vec<Val>) -> Result<u64, CommonError
 pub fn cancel(env: &Env, op: Symbol, args: Vec<Val>) -> Result<(), CommonError> {
     access::require_admin(env);
     take(env, &op, &args)?;
-    events::Cancelled { op, args }.publish(env);
+    events::Cancelled { op, args }.emit(env);
     Ok(())
 }
 
@@ -82,14 +82,14 @@ pub fn execute(env: &Env, op: Symbol, args: Vec<Val>) -> Result<(), CommonError>
     if time::now(env) < ready_at {
         return Err(CommonError::TimelockNotReady);
     }
-    events::Executed { op, args }.publish(env);
+    events::Executed { op, args }.emit(env);
     Ok(())
 }
 
 /// Removes a pending proposal and returns its time. A refusal after this
 /// aborts the invocation, which undoes the removal.
 fn take(env: &Env, op: &Symbol, args: &Vec<Val>) -> Result<u64, CommonError> {
-    let key = key(op, args);
+    let key = key(env, op, args);
     let storage = env.storage().persistent();
     let ready_at = storage.get(&key).ok_or(CommonError::NotProposed)?;
     storage.remove(&key);

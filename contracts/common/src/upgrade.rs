@@ -2,7 +2,7 @@
 //! address and storage, through the timelock.
 use soroban_sdk::{symbol_short, vec, BytesN, Env, IntoVal};
 
-use crate::{events, timelock, CommonError};
+use crate::{events, events::Emit as _, timelock, CommonError};
 
 /// Replaces the running contract's code with the uploaded `wasm_hash`, once
 /// `upgrade(wasm_hash)` was proposed and its delay passed; admin only. The
@@ -18,6 +18,6 @@ pub fn upgrade(env: &Env, wasm_hash: &BytesN<32>) -> Result<(), CommonError> {
     events::Upgraded {
         wasm_hash: wasm_hash.clone(),
     }
-    .publish(env);
+    .emit(env);
     Ok(())
 }

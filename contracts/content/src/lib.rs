@@ -22,7 +22,7 @@ pub use types::{
 
 use soroban_sdk::{contract, contractimpl, Address, BytesN, Env, String, Symbol, Vec};
 use storage::{Meta, Token};
-use teachlink_common::{access, pause, timelock, ttl};
+use teachlink_common::{access, events::Emit as _, pause, timelock, ttl};
 
 #[contract]
 pub struct ContentContract;
@@ -98,7 +98,7 @@ impl ContentContract {
             transferable,
             royalty_bps,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(id)
     }
 
@@ -153,7 +153,7 @@ impl ContentContract {
             spender,
             live_until,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -228,7 +228,7 @@ impl ContentContract {
             None,
         );
         ttl::extend_instance(&env);
-        event.publish(&env);
+        event.emit(&env);
         Ok(())
     }
 
@@ -362,7 +362,7 @@ fn move_token(
         from,
         to,
     }
-    .publish(env);
+    .emit(env);
     Ok(())
 }
 

@@ -46,7 +46,7 @@ mod types;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, token, Address, Env, String, Vec};
-use teachlink_common::{access, pause, time, timelock, ttl};
+use teachlink_common::{access, events::Emit as _, pause, time, timelock, ttl};
 
 pub use error::Error;
 pub use types::{
@@ -122,7 +122,7 @@ impl EscrowContract {
             dispute_timeout: terms.dispute_timeout,
             course_id: terms.course_id,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(id)
     }
 
@@ -158,7 +158,7 @@ impl EscrowContract {
             approved_weight: escrow.approved_weight,
             threshold: escrow.threshold,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -188,7 +188,7 @@ impl EscrowContract {
             amount: escrow.amount,
             by: caller,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -218,7 +218,7 @@ impl EscrowContract {
             amount: escrow.amount,
             by: caller,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -239,7 +239,7 @@ impl EscrowContract {
             depositor: escrow.depositor,
             amount: escrow.amount,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -271,7 +271,7 @@ impl EscrowContract {
             reason,
             deadline,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -310,7 +310,7 @@ impl EscrowContract {
             to_beneficiary,
             to_depositor,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -346,7 +346,7 @@ impl EscrowContract {
             to_beneficiary,
             to_depositor,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 

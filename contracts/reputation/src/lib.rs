@@ -40,7 +40,7 @@ extern crate std;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, symbol_short, Address, BytesN, Env, Symbol};
-use teachlink_common::{access, pause, time, timelock, ttl};
+use teachlink_common::{access, events::Emit as _, pause, time, timelock, ttl};
 
 pub use error::Error;
 pub use score::{compute_scores, rater_weight};
@@ -110,7 +110,7 @@ impl ReputationContract {
             credit_score: profile.credit_score,
             reputation: profile.reputation,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -155,7 +155,7 @@ impl ReputationContract {
             kind,
             reference,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(id)
     }
 
@@ -222,7 +222,7 @@ impl ReputationContract {
             author_reputation: profile.reputation,
             author_credit_score: profile.credit_score,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -261,7 +261,7 @@ impl ReputationContract {
         access::require_admin(&env);
         storage::set_course_issuer(&env, course_id, &issuer);
         ttl::extend_instance(&env);
-        events::CourseBound { course_id, issuer }.publish(&env);
+        events::CourseBound { course_id, issuer }.emit(&env);
     }
 
     /// Replaces the score of `learner`'s recorded completion of `course_id`
@@ -297,7 +297,7 @@ impl ReputationContract {
             credit_score: profile.credit_score,
             reputation: profile.reputation,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 

@@ -26,7 +26,7 @@ extern crate std;
 mod test;
 
 use soroban_sdk::{contract, contractimpl, symbol_short, token::TokenClient, Address, Env, Symbol};
-use teachlink_common::{access, pause, timelock, ttl};
+use teachlink_common::{access, events::Emit as _, pause, timelock, ttl};
 
 pub use error::Error;
 pub use events::{AllowanceSet, Funded, RewardClaimed, RewardIssued, RewardRevoked, Withdrawn};
@@ -75,7 +75,7 @@ impl RewardsContract {
             amount,
             balance,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -130,7 +130,7 @@ impl RewardsContract {
             reason,
             unclaimed: rewards.unclaimed,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 
@@ -158,7 +158,7 @@ impl RewardsContract {
         storage::set_totals(&env, &totals);
         token_client(&env).transfer(&env.current_contract_address(), &learner, &amount);
         ttl::extend_instance(&env);
-        RewardClaimed { learner, amount }.publish(&env);
+        RewardClaimed { learner, amount }.emit(&env);
         Ok(amount)
     }
 
@@ -178,7 +178,7 @@ impl RewardsContract {
         }
         token.transfer(&pool, &to, &amount);
         ttl::extend_instance(&env);
-        Withdrawn { to, amount }.publish(&env);
+        Withdrawn { to, amount }.emit(&env);
         Ok(())
     }
 
@@ -191,7 +191,7 @@ impl RewardsContract {
         }
         storage::set_allowance(&env, &issuer, amount);
         ttl::extend_instance(&env);
-        AllowanceSet { issuer, amount }.publish(&env);
+        AllowanceSet { issuer, amount }.emit(&env);
         Ok(())
     }
 
@@ -221,7 +221,7 @@ impl RewardsContract {
             amount,
             unclaimed: rewards.unclaimed,
         }
-        .publish(&env);
+        .emit(&env);
         Ok(())
     }
 

@@ -9,8 +9,37 @@ use teachlink_recommend::hybrid::{HybridConfig, Recommender};
 use teachlink_recommend::paths::plan;
 use teachlink_recommend::synthetic::{generate, SyntheticConfig};
 
-/// FNV-1a 64 of `digest()`, as computed natively (`same_everywhere` in tests/planted.rs).
-pub const EXPECTED: u64 = 4_808_853_620_326_373_419;
+/// `digest()` as computed natively (`same_everywhere` in tests/planted.rs), kept as text so
+/// that a change shows as a diff. After a deliberate change to the model, rewrite it with
+/// `TEACHLINK_BLESS=1 cargo test -p teachlink-recommend --test planted same_everywhere` and
+/// review the diff.
+pub const GOLDEN: &str = include_str!("golden.txt");
+
+/// Fails, naming each line that differs (expected, then got), unless `got` is [`GOLDEN`].
+pub fn assert_golden(got: &str) {
+    if got == GOLDEN {
+        return;
+    }
+    let want: Vec<&str> = GOLDEN.lines().collect();
+    let have: Vec<&str> = got.lines().collect();
+    let mut diff = String::new();
+    for i in 0..want.len().max(have.len()) {
+        let (w, h) = (want.get(i), have.get(i));
+        if w != h {
+            let _ = writeln!(
+                diff,
+                "line {}:\n  - {}\n  + {}",
+                i + 1,
+                w.copied().unwrap_or("(none)"),
+                h.copied().unwrap_or("(none)")
+            );
+        }
+    }
+    if diff.is_empty() {
+        diff.push_str("the line endings differ\n");
+    }
+    panic!("the recommender's results differ from tests/common/golden.txt:\n{diff}");
+}
 
 /// Top-10 course ids and their first reason for 25 learners, and one learning path, on a
 /// small planted set; scores are left out (the last bit of `ln` may differ between the
@@ -38,10 +67,4 @@ pub fn digest() -> String {
         let _ = write!(out, "{}>", step.item);
     }
     out
-}
-
-pub fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }

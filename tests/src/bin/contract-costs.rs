@@ -219,6 +219,11 @@ fn bridge_rows() -> Vec<Row> {
                 w.client.activate_validator(&w.validators[4])
             })
         }),
+        row("bridge", "propose (activate_validator)", |b| {
+            let w = BridgeWorld::new(b, 4);
+            w.register(4);
+            cost(&w.world.env, || w.propose_activation(4))
+        }),
         row("bridge", "deactivate_validator", |b| {
             let w = BridgeWorld::new(b, 4);
             cost(&w.world.env, || {
@@ -306,14 +311,87 @@ fn main() {
         );
     }
     println!();
-    println!("| contract | release wasm (bytes) | budget 49,152 |");
+    println!("| contract | release wasm (bytes) | budget {WASM_BUDGET} |");
     println!("|---|---:|---|");
+    let mut sizes = Vec::new();
     for contract in CONTRACTS {
         let path = wasm_path(contract);
         let size = std::fs::metadata(&path)
             .unwrap_or_else(|e| panic!("{}: {e}; run scripts/build-contracts.sh", path.display()))
             .len();
-        let verdict = if size <= 48 * 1024 { "within" } else { "OVER" };
+        let verdict = if size <= WASM_BUDGET {
+            "within"
+        } else {
+            "OVER"
+        };
         println!("| {contract} | {size} | {verdict} |");
+        sizes.push(size);
     }
+    targets(&rows, &sizes);
+}
+
+/// Every release Wasm's budget (48 KiB), as `scripts/build-contracts.sh` checks it.
+const WASM_BUDGET: u64 = 48 * 1024;
+
+/// The cost targets of issue #2, each against what this run measured. They are
+/// compared here, where the Wasm is measured, and not asserted by a test: what
+/// the network charges is the Wasm's cost, and the Wasm targets are not met.
+fn targets(rows: &[Row], sizes: &[u64]) {
+    let find = |entry_point: &str| {
+        rows.iter()
+            .find(|r| r.contract == "content" && r.entry_point == entry_point)
+            .unwrap_or_else(|| panic!("no content {entry_point} row"))
+    };
+    let (mint, first, later) = (
+        find("mint"),
+        find("transfer (first)"),
+        find("transfer (later)"),
+    );
+    let met = |ok: bool| if ok { "yes" } else { "**no**" };
+    let (smallest, largest) = (
+        sizes.iter().min().copied().unwrap_or(0),
+        sizes.iter().max().copied().unwrap_or(0),
+    );
+    println!();
+    println!("| target (issue #2) | measured | met |");
+    println!("|---|---|---|");
+    println!(
+        "| every release Wasm ≤ {WASM_BUDGET} bytes | {smallest} – {largest} bytes | {} |",
+        met(largest <= WASM_BUDGET)
+    );
+    // `costs` is one call's, or a first and a later transfer's.
+    let cpu = |target: &str, max: u64, costs: &[u64]| {
+        let measured = match costs {
+            [first, later] => format!("{first} (first), {later} (later)"),
+            _ => costs
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        println!(
+            "| {target} ≤ {max} CPU | {measured} | {} |",
+            met(costs.iter().all(|c| *c <= max))
+        );
+    };
+    cpu(
+        "content `mint` native",
+        124_000,
+        &[mint.native.cpu_instructions],
+    );
+    cpu(
+        "content `transfer` native",
+        170_000,
+        &[first.native.cpu_instructions, later.native.cpu_instructions],
+    );
+    cpu(
+        "content `mint` through Wasm",
+        355_000,
+        &[mint.wasm.cpu_instructions],
+    );
+    cpu(
+        "content `transfer` through Wasm",
+        383_000,
+        &[first.wasm.cpu_instructions, later.wasm.cpu_instructions],
+    );
 }

@@ -4,6 +4,7 @@ extern crate std;
 
 mod admin;
 mod inbound;
+mod keys;
 mod outbound;
 mod properties;
 mod slashing;
