@@ -87,6 +87,13 @@ pub enum Command {
     /// Upgrade a contract's code through its timelock.
     #[command(subcommand)]
     Upgrade(UpgradeCommand),
+    /// Drop any pending proposal: OP and its arguments as base64 XDR values, as
+    /// `upgrade pending` prints them; admin only.
+    CancelProposal {
+        contract: String,
+        op: String,
+        args: Vec<String>,
+    },
     /// Grant ROLE (e.g. issuer, emergency) on CONTRACT to ACCOUNT; admin only.
     GrantRole {
         contract: String,
@@ -217,6 +224,16 @@ pub enum BridgeCommand {
     },
     /// Stop transfers with CHAIN; admin or emergency role.
     PauseChain { chain: u32 },
+    /// Admit a registered validator to the quorum: propose it (--propose), then run it
+    /// after the delay.
+    ActivateValidator {
+        validator: String,
+        /// Propose it through the timelock instead of running it.
+        #[arg(long)]
+        propose: bool,
+    },
+    /// Remove a validator from the quorum now (a leaked key); admin only.
+    DeactivateValidator { validator: String },
     /// Resume transfers with CHAIN; admin only.
     ResumeChain { chain: u32 },
 }
@@ -380,6 +397,13 @@ async fn run_async(cli: Cli) -> Result<()> {
             let t = Target::of(d()?, &a.contract)?;
             ops::transfer_admin(&flow, &t, &a.new_admin, new_key, a.out.as_deref()).await
         }
+        Command::CancelProposal { contract, op, args } => {
+            let args = args
+                .iter()
+                .map(|a| tx::from_b64::<stellar_xdr::ScVal>(a, "proposal argument"))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            ops::cancel(&flow, &Target::of(d()?, &contract)?, &op, args).await
+        }
         Command::SignAuth { file } => ops::sign_auth(&flow, &file).await,
         Command::Submit { file } => ops::submit(&flow, deployment.as_ref(), &file).await,
         Command::Fund { amount } => ops::fund(&flow, d()?, amount).await,
@@ -447,6 +471,25 @@ async fn bridge(flow: &Flow<'_>, d: &Deployment, b: BridgeCommand) -> Result<()>
             }
         }
         BridgeCommand::PauseChain { chain } => ops::chain_paused(flow, d, chain, true).await,
+        BridgeCommand::ActivateValidator { validator, propose } => {
+            let args = vec![stellar_xdr::ScVal::Address(tx::parse_address(
+                &validator,
+                "validator",
+            )?)];
+            let t = Target::of(d, "bridge")?;
+            if propose {
+                ops::propose(flow, &t, "activate_validator", args).await
+            } else {
+                ops::bridge_call(flow, d, "activate_validator", args).await
+            }
+        }
+        BridgeCommand::DeactivateValidator { validator } => {
+            let args = vec![stellar_xdr::ScVal::Address(tx::parse_address(
+                &validator,
+                "validator",
+            )?)];
+            ops::bridge_call(flow, d, "deactivate_validator", args).await
+        }
         BridgeCommand::ResumeChain { chain } => ops::chain_paused(flow, d, chain, false).await,
     }
 }

@@ -99,10 +99,16 @@ pub fn error_name(name: &str) -> fn(u32) -> &'static str {
         "content" => e::content_error_name,
         "reputation" => e::reputation_error_name,
         "rewards" => e::rewards_error_name,
-        "bridge" => teachlink_validator::chain::error_name,
+        "bridge" => bridge_error_name,
         _ => shared_error_name,
     };
     f
+}
+
+/// The bridge's errors: the shared ones (the timelock's 103 to 106 too), then its own.
+pub fn bridge_error_name(code: u32) -> &'static str {
+    teachlink_sdk::error::shared_error_name(code)
+        .unwrap_or_else(|| teachlink_validator::chain::error_name(code))
 }
 
 /// The errors every TeachLink contract shares (for calls that name no contract).

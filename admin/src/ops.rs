@@ -170,12 +170,20 @@ pub fn describe_proposal(p: &Proposal, now: u64) -> String {
         format!("ready in {} s", p.ready_at - now)
     };
     let args: Vec<String> = p.args.iter().map(flow::show_val).collect();
+    let xdr: Vec<String> = p
+        .args
+        .iter()
+        .map(|a| tx::to_b64(a, "argument").unwrap_or_default())
+        .collect();
     format!(
-        "pending {} {}({}) ready_at {} ({when})",
+        "pending {} {}({}) ready_at {} ({when})\n  cancel with: teachlink cancel-proposal {} {} {}",
         p.contract,
         p.op,
         args.join(", "),
-        p.ready_at
+        p.ready_at,
+        p.contract,
+        p.op,
+        xdr.join(" ")
     )
 }
 
@@ -478,6 +486,20 @@ pub async fn set_limits(flow: &Flow<'_>, d: &Deployment, args: Vec<ScVal>) -> Re
     let what = format!("bridge: set_chain_limits({})", shown.join(", "));
     flow.run(&what, t.call("set_chain_limits", args)?, t.errors())
         .await?;
+    Ok(())
+}
+
+/// `function(args)` on the bridge, signed by the signer.
+pub async fn bridge_call(
+    flow: &Flow<'_>,
+    d: &Deployment,
+    function: &str,
+    args: Vec<ScVal>,
+) -> Result<()> {
+    let t = Target::of(d, "bridge")?;
+    let shown: Vec<String> = args.iter().map(flow::show_val).collect();
+    let what = format!("bridge: {function}({})", shown.join(", "));
+    flow.run(&what, t.call(function, args)?, t.errors()).await?;
     Ok(())
 }
 

@@ -694,3 +694,162 @@ fn the_server_indexes_a_network_deployed_by_the_cli() {
     let _ = admin;
     rt.block_on(server.shutdown()).unwrap();
 }
+
+#[test]
+fn the_admin_handover_bridge_limits_and_a_validator_go_through_the_cli() {
+    let w = World::new();
+    let (admin, admin_key) = w.deployed("2");
+    let admin_key = admin_key.to_str().unwrap();
+    let next = key("handover next admin");
+    let validator = key("handover validator");
+    w.fund(&next);
+    w.fund(&validator);
+    let next_key = w.key_file("next.key", &next, 0o600);
+    let next_key = next_key.to_str().unwrap();
+
+    // transfer_admin in steps: built by the admin, signed by the new admin, sent.
+    let step = w.path("handover.xdr");
+    let step_s = step.to_str().unwrap();
+    let out = w.ok(&[
+        "transfer-admin",
+        "content",
+        &g(&next),
+        "--out",
+        step_s,
+        "--key-file",
+        admin_key,
+        "--yes",
+    ]);
+    assert!(out.contains("step 1 of 2"), "{out}");
+    let (_, stderr) = w.fails(1, &["submit", step_s, "--key-file", admin_key, "--yes"]);
+    assert!(stderr.contains("authorization still missing"), "{stderr}");
+    w.ok(&["sign-auth", step_s, "--key-file", next_key]);
+    let out = w.ok(&["submit", step_s, "--key-file", admin_key, "--yes"]);
+    assert!(out.contains(r#""event":"admin_changed""#), "{out}");
+    let status = w.ok(&["status"]);
+    assert!(
+        status.contains(&format!("admin    {}", g(&next))),
+        "{status}"
+    );
+    let (_, stderr) = w.fails(2, &["pause", "content", "--key-file", admin_key, "--yes"]);
+    assert!(
+        stderr.contains("Unauthorized"),
+        "the old admin is out: {stderr}"
+    );
+    w.ok(&["pause", "content", "--key-file", next_key, "--yes"]);
+    let _ = admin;
+
+    // Enabling a chain must be proposed, then waits for the timelock.
+    let limits = |extra: &[&str]| {
+        let mut a = vec![
+            "bridge",
+            "set-limits",
+            "2",
+            "--bridge-id",
+            "abababababababababababababababababababababababababababababababab",
+            "--per-transfer",
+            "100",
+            "--per-day",
+            "1000",
+            "--key-file",
+            admin_key,
+            "--yes",
+        ];
+        a.extend_from_slice(extra);
+        w.run(&a)
+    };
+    let out = limits(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(texts(&out).1.contains("NotProposed"), "{:?}", texts(&out));
+    // Proposed, cancelled with the line `upgrade pending` prints, proposed again.
+    assert!(limits(&["--propose"]).status.success());
+    let pending = w.ok(&["upgrade", "pending"]);
+    let cancel_line = pending
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("cancel with: teachlink "))
+        .unwrap_or_else(|| panic!("{pending}"))
+        .to_string();
+    let mut cancel: Vec<&str> = cancel_line.split(' ').collect();
+    assert_eq!(
+        &cancel[..3],
+        ["cancel-proposal", "bridge", "set_chain_limits"]
+    );
+    cancel.extend(["--key-file", admin_key, "--yes"]);
+    let out = w.ok(&cancel);
+    assert!(out.contains(r#""event":"cancelled""#), "{out}");
+    assert!(w
+        .ok(&["upgrade", "pending"])
+        .contains("no pending proposals"));
+    assert!(limits(&["--propose"]).status.success());
+    std::thread::sleep(Duration::from_secs(3));
+    let out = limits(&[]);
+    assert!(
+        texts(&out).0.contains(r#""event":"chain_limits_set""#),
+        "{:?}",
+        texts(&out)
+    );
+    let out = w.ok(&[
+        "bridge",
+        "pause-chain",
+        "2",
+        "--key-file",
+        admin_key,
+        "--yes",
+    ]);
+    assert!(out.contains(r#""event":"chain_paused""#), "{out}");
+
+    // A validator registers (its key's proof signed here), unbonds, cannot withdraw yet.
+    let attest = w.key_file("attest.key", &key("attestation key"), 0o600);
+    let val_key = w.key_file("validator.key", &validator, 0o600);
+    let val_key = val_key.to_str().unwrap();
+    let out = w.ok(&[
+        "validator",
+        "register",
+        "--signing-key-file",
+        attest.to_str().unwrap(),
+        "--stake",
+        "10000000000",
+        "--key-file",
+        val_key,
+        "--yes",
+    ]);
+    assert!(out.contains(r#""event":"validator_registered""#), "{out}");
+    let activate = |extra: &[&str]| {
+        let v = g(&validator);
+        let mut a = vec![
+            "bridge",
+            "activate-validator",
+            v.as_str(),
+            "--key-file",
+            admin_key,
+            "--yes",
+        ];
+        a.extend_from_slice(extra);
+        w.run(&a)
+    };
+    assert!(texts(&activate(&[])).1.contains("NotProposed"));
+    assert!(activate(&["--propose"]).status.success());
+    std::thread::sleep(Duration::from_secs(3));
+    let out = activate(&[]);
+    assert!(
+        texts(&out).0.contains(r#""event":"validator_activated""#),
+        "{:?}",
+        texts(&out)
+    );
+    let out = w.ok(&[
+        "bridge",
+        "deactivate-validator",
+        &g(&validator),
+        "--key-file",
+        admin_key,
+        "--yes",
+    ]);
+    assert!(out.contains(r#""event":"validator_deactivated""#), "{out}");
+    let out = w.ok(&["validator", "unbond", "--key-file", val_key, "--yes"]);
+    assert!(out.contains(r#""event":"unbonding_started""#), "{out}");
+    let (_, stderr) = w.fails(
+        2,
+        &["validator", "withdraw", "--key-file", val_key, "--yes"],
+    );
+    assert!(stderr.contains("UnbondingNotOver"), "{stderr}");
+}
