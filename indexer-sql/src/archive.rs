@@ -47,7 +47,7 @@ pub enum ContractFilter {
     Only(Vec<String>),
 }
 
-fn raw_event(row: RawRow) -> Result<RawEvent, SqlError> {
+pub(crate) fn raw_event(row: RawRow) -> Result<RawEvent, SqlError> {
     Ok(RawEvent {
         kind: row.kind,
         id: row.id,

@@ -164,21 +164,7 @@ impl Pool {
     ) -> Result<Vec<RawRow>, sqlx::Error> {
         on_backend!(self, Pool, p => {
             let rows = bind_params!(sqlx::query(sql), params).fetch_all(p).await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(RawRow {
-                        id: r.try_get(0)?,
-                        ledger: r.try_get(1)?,
-                        closed_at: r.try_get(2)?,
-                        contract_id: r.try_get(3)?,
-                        tx_hash: r.try_get(4)?,
-                        kind: r.try_get(5)?,
-                        topics: r.try_get(6)?,
-                        value: r.try_get(7)?,
-                        successful: r.try_get(8)?,
-                    })
-                })
-                .collect()
+            rows.iter().map(raw_row).collect()
         })
     }
 
@@ -244,6 +230,18 @@ impl Tx {
         on_backend!(self, Tx, t => {
             let rows = sqlx::query(sql).fetch_all(&mut **t).await?;
             rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
+        })
+    }
+
+    /// As [`Pool::raw_rows`], inside the transaction.
+    pub(crate) async fn raw_rows(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+    ) -> Result<Vec<RawRow>, sqlx::Error> {
+        on_backend!(self, Tx, t => {
+            let rows = bind_params!(sqlx::query(sql), params).fetch_all(&mut **t).await?;
+            rows.iter().map(raw_row).collect()
         })
     }
 
@@ -413,4 +411,28 @@ where
         .map(|i| r.try_get::<Option<i64>, _>(i))
         .collect::<Result<IntRow, _>>()?;
     Ok((values, r.try_get::<Option<String>, _>(ints)?))
+}
+
+/// A `raw_events` row read as the columns `id, ledger, closed_at, contract_id, tx_hash,
+/// kind, topics, value, successful`.
+fn raw_row<R>(r: &R) -> Result<RawRow, sqlx::Error>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    for<'a> String: Decode<'a, R::Database> + Type<R::Database>,
+    for<'a> i64: Decode<'a, R::Database> + Type<R::Database>,
+    for<'a> Option<i64>: Decode<'a, R::Database> + Type<R::Database>,
+    for<'a> Option<String>: Decode<'a, R::Database> + Type<R::Database>,
+{
+    Ok(RawRow {
+        id: r.try_get(0)?,
+        ledger: r.try_get(1)?,
+        closed_at: r.try_get(2)?,
+        contract_id: r.try_get(3)?,
+        tx_hash: r.try_get(4)?,
+        kind: r.try_get(5)?,
+        topics: r.try_get(6)?,
+        value: r.try_get(7)?,
+        successful: r.try_get(8)?,
+    })
 }

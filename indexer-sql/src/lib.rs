@@ -20,6 +20,9 @@
 //!   parties of an escrow; one `meta` row. Every u64 is stored in a signed 64-bit column
 //!   with its top bit flipped ([`u64_to_sql`]): exact, and ordered like the u64. Addresses
 //!   are strkey text, compared bytewise (PostgreSQL columns are `COLLATE "C"`).
+//! * **Skipped history** ([`SqlStore::merge_history`]): events of a retention gap or of a
+//!   contract added to the deployment are merged into the archive and every projection is
+//!   rebuilt from it in chain order, in one transaction.
 //! * **One indexer** ([`SqlStore::try_lock_indexer`]): a PostgreSQL session advisory lock on
 //!   a dedicated connection, or an exclusive lock on the file `<db>.indexer.lock`.
 //!
@@ -28,12 +31,14 @@
 mod archive;
 mod codec;
 mod db;
+mod history;
 mod identity;
 mod lock;
 mod read;
 mod snapshot;
 mod write;
 
+pub use history::Merged;
 pub use snapshot::{ExportRead, SnapshotParts};
 
 use std::path::PathBuf;
@@ -88,6 +93,10 @@ pub enum SqlError {
     /// connection was lost, or it released it): it may not write.
     #[error("the indexing lock was lost: this store no longer writes")]
     Fenced,
+    /// Skipped history cannot be merged: the archive does not hold what the projections
+    /// were built from ([`SqlStore::merge_history`]).
+    #[error("cannot rebuild the projections from the archive: {0}")]
+    CannotRebuild(String),
     #[error("indexer lock file {path}: {source}")]
     LockFile {
         path: PathBuf,

@@ -558,7 +558,7 @@ pub(crate) async fn write_changes(
 /// The archive rows of `raw` (a replayed event is already there: `DO NOTHING`). An event
 /// whose id is not a `TOID-INDEX` cannot be placed in chain order and is not archived
 /// (the RPC never sends one; if it did, the decoder keeps it as an unknown event).
-fn raw_upsert(raw: &[RawEvent]) -> Result<Upsert, SqlError> {
+pub(crate) fn raw_upsert(raw: &[RawEvent]) -> Result<Upsert, SqlError> {
     let mut toids = Vec::with_capacity(raw.len());
     let mut indexes = Vec::with_capacity(raw.len());
     let mut ids = Vec::with_capacity(raw.len());

@@ -50,6 +50,64 @@ trait SqlEnv: Env<S = SqlStore> {
     /// Makes every commit fail from now on (until [`SqlEnv::heal`]).
     async fn break_commits(&self);
     async fn heal(&self);
+    /// Creates the schema of the FIRST migration only, as the first version did.
+    async fn first_migration_only(&self);
+    /// Copies every projection table and the `meta` row's first-migration columns from
+    /// `other`'s database into this one.
+    async fn copy_first_schema_from(&self, other: &Self);
+}
+
+/// The first migration of `backend`, alone, as a migrator.
+async fn first_migrator(backend: &str) -> (tempfile::TempDir, sqlx::migrate::Migrator) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let name = "0001_projections.sql";
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend)
+            .join(name),
+        dir.path().join(name),
+    )
+    .expect("copies the first migration");
+    let migrator = sqlx::migrate::Migrator::new(dir.path())
+        .await
+        .expect("reads the first migration");
+    (dir, migrator)
+}
+
+/// The tables of the first migration, projections first, then its `meta` columns.
+const FIRST_TABLES: [&str; 15] = [
+    "escrows",
+    "escrow_parties",
+    "tokens",
+    "profiles",
+    "completions",
+    "contributions",
+    "rewards",
+    "pools",
+    "contracts",
+    "outbound",
+    "inbound",
+    "validators",
+    "chains",
+    "bridges",
+    "unknown_events",
+];
+const FIRST_META: &str = "generation, checkpoint_ledger, cursor_toid, cursor_index, gaps, \
+     applied_toid, applied_index, events, orphans, unknown";
+
+/// SQL copying the first migration's data from the tables under `prefix` (`old.` for an
+/// attached SQLite file, `schema.` on PostgreSQL).
+fn copy_sql(prefix: &str) -> String {
+    let mut sql = String::new();
+    for t in FIRST_TABLES {
+        sql.push_str(&format!("INSERT INTO {t} SELECT * FROM {prefix}{t};\n"));
+    }
+    sql.push_str(&format!(
+        "UPDATE meta SET ({FIRST_META}) = (SELECT {FIRST_META} FROM {prefix}meta WHERE id = 1) \
+         WHERE id = 1;\n"
+    ));
+    sql
 }
 
 struct MemoryEnv;
@@ -80,6 +138,7 @@ impl SqliteEnv {
     async fn raw(&self) -> SqlitePool {
         let options = SqliteConnectOptions::from_str(&self.url())
             .expect("a sqlite url")
+            .create_if_missing(true)
             .busy_timeout(Duration::from_secs(10));
         SqlitePoolOptions::new()
             .max_connections(1)
@@ -113,6 +172,22 @@ impl SqlEnv for SqliteEnv {
 
     async fn heal(&self) {
         self.exec("DROP TRIGGER fail_commit").await;
+    }
+
+    async fn first_migration_only(&self) {
+        let (_dir, migrator) = first_migrator("sqlite").await;
+        let raw = self.raw().await;
+        migrator.run(&raw).await.expect("the first migration runs");
+        raw.close().await;
+    }
+
+    async fn copy_first_schema_from(&self, other: &Self) {
+        self.exec(&format!(
+            "ATTACH DATABASE '{}' AS old;\n{}DETACH DATABASE old;",
+            other.path.display(),
+            copy_sql("old.")
+        ))
+        .await;
     }
 }
 
@@ -236,6 +311,17 @@ impl SqlEnv for PgEnv {
     async fn heal(&self) {
         self.exec("DROP TRIGGER kill_at_commit ON meta; DROP FUNCTION kill_own_backend();")
             .await;
+    }
+
+    async fn first_migration_only(&self) {
+        let (_dir, migrator) = first_migrator("postgres").await;
+        let raw = self.raw().await;
+        migrator.run(&raw).await.expect("the first migration runs");
+        raw.close().await;
+    }
+
+    async fn copy_first_schema_from(&self, other: &Self) {
+        self.exec(&copy_sql(&format!("{}.", other.schema))).await;
     }
 }
 
@@ -1206,6 +1292,262 @@ mod cases {
 
     /// A corrupt row is a typed error, never a panic: for reads, for the checkpoint, and
     /// for a writer that must load the state.
+    /// The indexer's decoder for the generated traffic's contracts.
+    fn traffic_decoder() -> teachlink_indexer::Decoder {
+        use teachlink_indexer::decode::ContractKind as K;
+        teachlink_indexer::Decoder::with_contracts([
+            (traffic::ESCROW, K::Escrow),
+            (traffic::CONTENT, K::Content),
+            (traffic::REPUTATION, K::Reputation),
+            (traffic::REWARDS, K::Rewards),
+            (traffic::BRIDGE, K::Bridge),
+        ])
+    }
+
+    /// Generated traffic as the RPC would send it, and decoded by the indexer's decoder
+    /// (the same events as generated: the round trip is checked).
+    fn raw_traffic(n: usize) -> (Vec<RawEvent>, Vec<Decoded>) {
+        let stream = traffic::stream(n);
+        let raw: Vec<RawEvent> = stream
+            .iter()
+            .map(|d| match d {
+                Decoded::Event(e) => teachlink_indexer::encode::to_raw(e).expect("encodes"),
+                Decoded::Unknown(raw, _) => raw.clone(),
+            })
+            .collect();
+        let mut decoder = traffic_decoder();
+        let decoded: Vec<Decoded> = raw.iter().map(|r| decoder.decode(r.clone())).collect();
+        for (got, want) in decoded.iter().zip(&stream) {
+            if let (Decoded::Event(g), Decoded::Event(w)) = (got, want) {
+                assert_eq!(g, w, "the traffic decodes to itself");
+            } else {
+                assert_eq!(
+                    matches!(got, Decoded::Unknown(..)),
+                    matches!(want, Decoded::Unknown(..))
+                );
+            }
+        }
+        (raw, decoded)
+    }
+
+    fn checkpoint_after(events: &[Decoded], gaps: Vec<Gap>) -> Checkpoint {
+        let last = events.last().map(id_of);
+        Checkpoint {
+            cursor: last,
+            ledger: last.map_or(0, |id| id.ledger().saturating_sub(1)),
+            gaps,
+        }
+    }
+
+    /// Issue 17 items 4 and 5: events a store skipped (three batches in the middle, with
+    /// a gap on record) merged later: every answer is that of a store that applied
+    /// everything in order, the event chain is the one over every event in chain order,
+    /// the gap leaves the checkpoint and a replayed merge adds nothing. A store whose
+    /// archive lacks events it applied (written before the archive) is refused, unchanged.
+    pub async fn skipped_history_merges_in_chain_order<V: SqlEnv>(env: &V) {
+        let (raw, decoded) = raw_traffic(900);
+        assert!(raw.len() > 800);
+        let size = 100;
+        let skipped = 3..6;
+        let gap = Gap {
+            first_ledger: id_of(&decoded[skipped.start * size]).ledger(),
+            last_ledger: id_of(&decoded[skipped.end * size - 1]).ledger(),
+        };
+        let chunks: Vec<(&[RawEvent], &[Decoded])> =
+            raw.chunks(size).zip(decoded.chunks(size)).collect();
+        let in_order: Vec<(Vec<Decoded>, Checkpoint)> = chunks
+            .iter()
+            .map(|(_, d)| (d.to_vec(), checkpoint_after(d, Vec::new())))
+            .collect();
+        let full = reference(&in_order).await;
+        let p = probe(&full);
+
+        let store = env.open().await;
+        let mut gap_raw = Vec::new();
+        for (i, (r, d)) in chunks.iter().enumerate() {
+            if skipped.contains(&i) {
+                gap_raw.extend_from_slice(r);
+                continue;
+            }
+            let gaps = if i >= skipped.end {
+                vec![gap]
+            } else {
+                Vec::new()
+            };
+            store
+                .apply_batch_raw(r, d, &checkpoint_after(d, gaps))
+                .await
+                .expect("batch applies");
+        }
+        assert_ne!(answers(&store, &p).await, answers(&full, &p).await);
+        let mut decoder = traffic_decoder();
+        let merged = store
+            .merge_history(
+                &gap_raw,
+                |e| decoder.decode(e),
+                |mut c: Checkpoint| {
+                    c.gaps.retain(|g| *g != gap);
+                    c
+                },
+            )
+            .await
+            .expect("merges");
+        assert_eq!(merged.added, gap_raw.len() as u64);
+        assert_eq!(merged.replayed, raw.len() as u64);
+        assert_answers_same("merged", &store, &full, &p).await;
+        let mut chain = teachlink_indexer::snapshot::EventChain::genesis();
+        for r in &raw {
+            chain.push(r).expect("chains");
+        }
+        assert_eq!(store.event_chain().await.expect("reads"), chain);
+        // Again: nothing new, nothing changes.
+        let mut decoder = traffic_decoder();
+        let again = store
+            .merge_history(&gap_raw, |e| decoder.decode(e), |c: Checkpoint| c)
+            .await
+            .expect("merges");
+        assert_eq!(again.added, 0);
+        assert_answers_same("merged twice", &store, &full, &p).await;
+        // The writer goes on from the rebuilt state.
+        let (more_raw, more) = {
+            let (r, d) = raw_traffic(1_000);
+            (r[raw.len()..].to_vec(), d[raw.len()..].to_vec())
+        };
+        store
+            .apply_batch_raw(&more_raw, &more, &checkpoint_after(&more, Vec::new()))
+            .await
+            .expect("batch applies");
+        let mut longer = in_order.clone();
+        longer.push((more.clone(), checkpoint_after(&more, Vec::new())));
+        let full = reference(&longer).await;
+        assert_answers_same("after the merge", &store, &full, &probe(&full)).await;
+
+        // A store that applied events without archiving them cannot be rebuilt.
+        let (_, d0) = chunks[0];
+        let unarchived = env_fresh_store(env).await;
+        unarchived
+            .apply_batch(d0, &checkpoint_after(d0, Vec::new()))
+            .await
+            .expect("batch applies");
+        let before = answers(&unarchived, &p).await;
+        let mut decoder = traffic_decoder();
+        let refused = unarchived
+            .merge_history(&gap_raw, |e| decoder.decode(e), |c: Checkpoint| c)
+            .await;
+        assert!(
+            matches!(refused, Err(SqlError::CannotRebuild(_))),
+            "{refused:?}"
+        );
+        assert_eq!(answers(&unarchived, &p).await, before);
+        assert_eq!(unarchived.archived_count().await.expect("counts"), 0);
+    }
+
+    /// The same database emptied: a store of its own for a second scenario.
+    async fn env_fresh_store<V: SqlEnv>(env: &V) -> SqlStore {
+        for t in FIRST_TABLES.iter().chain(&["raw_events"]) {
+            env.exec(&format!("DELETE FROM {t}")).await;
+        }
+        env.exec(
+            "UPDATE meta SET generation = 0, checkpoint_ledger = NULL, cursor_toid = NULL, \
+             cursor_index = NULL, gaps = NULL, applied_toid = NULL, applied_index = NULL, \
+             events = NULL, orphans = NULL, unknown = NULL, event_chain = NULL WHERE id = 1",
+        )
+        .await;
+        env.open().await
+    }
+
+    /// Issue 22: a store created by the FIRST migration and populated as the first version
+    /// wrote it (projections, counters, checkpoint; no archive, no chain), opened by this
+    /// version: every later migration runs, every answer is as before, the archive does
+    /// not claim the history it never held (`archive_from`), indexing goes on to the same
+    /// answers as a store that was never upgraded, and a snapshot exported from it imports.
+    pub async fn upgrade_from_the_first_migration<V: SqlEnv>(old: &V, src: &V) {
+        let b = batches(&traffic::stream(1_200), 100);
+        let (first, rest) = b.split_at(b.len() / 2);
+        // What the first version wrote (its write path then is this one without the
+        // archive): written here, then copied into a database of the first schema.
+        let writer = src.open().await;
+        apply_all(&writer, first).await;
+        writer.close().await;
+        old.first_migration_only().await;
+        old.copy_first_schema_from(src).await;
+
+        let store = old.open().await;
+        assert_eq!(
+            store.applied_migrations().await.expect("reads"),
+            SqlStore::migration_versions(store.backend()),
+            "every later migration ran"
+        );
+        let half = reference(first).await;
+        let all = reference(&b).await;
+        let p = probe(&all);
+        assert_answers_same("upgraded", &store, &half, &p).await;
+        let cursor = first.last().and_then(|(_, c)| c.cursor).expect("a cursor");
+        let window = store.archive_window().await.expect("reads");
+        assert_eq!(
+            window.archive_from,
+            Some(cursor.ledger() + 1),
+            "the archive starts after what the first version indexed"
+        );
+        assert_eq!(store.archived_count().await.expect("counts"), 0);
+        // Indexing goes on (archiving now).
+        for (events, cp) in rest {
+            let raw: Vec<RawEvent> = events
+                .iter()
+                .filter_map(|d| match d {
+                    Decoded::Event(e) => teachlink_indexer::encode::to_raw(e).ok(),
+                    Decoded::Unknown(raw, _) => Some(raw.clone()),
+                })
+                .collect();
+            store
+                .apply_batch_raw(&raw, events, cp)
+                .await
+                .expect("batch applies");
+        }
+        assert_answers_same("indexed on", &store, &all, &p).await;
+        assert!(store.archived_count().await.expect("counts") > 0);
+        // A snapshot of it verifies and imports into an empty store.
+        let parts = store
+            .snapshot_parts()
+            .await
+            .expect("reads")
+            .expect("indexed");
+        // Its event chain covers what it archived: the events since the upgrade.
+        assert_eq!(
+            parts.chain.events,
+            store.archived_count().await.expect("counts")
+        );
+        let contracts = std::collections::BTreeMap::new();
+        let encoded = teachlink_indexer::snapshot::encode(
+            "Test SDF Network ; September 2015",
+            &contracts,
+            &parts.checkpoint,
+            &parts.chain,
+            &parts.state,
+        )
+        .expect("encodes");
+        let decoded = teachlink_indexer::snapshot::decode(
+            &encoded.bytes,
+            &teachlink_indexer::snapshot::Expected {
+                network_passphrase: "Test SDF Network ; September 2015",
+                contracts: None,
+                sha256: None,
+            },
+        )
+        .expect("the snapshot verifies");
+        let imported = SqlStore::connect("sqlite::memory:").await.expect("opens");
+        imported.import_snapshot(&decoded).await.expect("imports");
+        assert_answers_same("imported", &imported, &all, &p).await;
+        // It cannot be rebuilt from its archive: a merge is refused.
+        let mut decoder = traffic_decoder();
+        assert!(matches!(
+            store
+                .merge_history(&[], |e| decoder.decode(e), |c: Checkpoint| c)
+                .await,
+            Err(SqlError::CannotRebuild(_))
+        ));
+    }
+
     pub async fn corrupt_rows_are_errors<V: SqlEnv>(env: &V) {
         let store = env.open().await;
         apply_all(&store, &batches(&catalogue(), 10)).await;
@@ -1283,9 +1625,23 @@ macro_rules! sql_suite {
                 corrupt_rows_are_errors,
                 archive_keeps_raw_events,
                 export_does_not_hold_up_the_writer,
+                skipped_history_merges_in_chain_order,
             ]
         );
     };
+}
+
+#[tokio::test]
+async fn sqlite_upgrade_from_the_first_migration() {
+    cases::upgrade_from_the_first_migration(&SqliteEnv::new(), &SqliteEnv::new()).await;
+}
+
+#[tokio::test]
+async fn postgres_upgrade_from_the_first_migration() {
+    let (old, src) = (PgEnv::new().await, PgEnv::new().await);
+    cases::upgrade_from_the_first_migration(&old, &src).await;
+    old.done().await;
+    src.done().await;
 }
 
 sql_suite!(sqlite, SqliteEnv::new());
