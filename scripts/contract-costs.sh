@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/build-contracts.sh >/dev/null
-report=$(cargo run --locked --release -q -p teachlink-tests --bin contract-costs)
+# The dev build, which the tests already built: the figures are the host's cost
+# model (instructions and bytes it charges), the same in any build profile.
+report=$(cargo run --locked -q -p teachlink-tests --bin contract-costs)
 python3 - "$report" <<'PY'
 import pathlib, sys
 path = pathlib.Path("docs/benchmarks.md")
