@@ -59,6 +59,7 @@ pub fn start(options: &LocalnetOptions, data_dir: &Path) -> Result<Embedded, Cha
         port: options.port,
         close_interval: Some(options.ledger_close),
         state_file: None,
+        cors_origins: options.cors_origins.clone(),
         ..teachlink_localnet::Config::default()
     };
     let handle = Localnet::start(config).map_err(|source| ChainError::Start {

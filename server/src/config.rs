@@ -96,6 +96,16 @@ pub struct Args {
     /// Do not create the demo data set on the embedded localnet.
     #[arg(long, env = "TEACHLINK_NO_DEMO")]
     pub no_demo: bool,
+    /// An origin (`https://app.example`) whose web pages may call the embedded localnet's
+    /// JSON-RPC and friendbot (CORS), besides localhost's and the server's own. Repeat it,
+    /// or separate origins with commas.
+    #[arg(
+        long = "cors-origin",
+        env = "TEACHLINK_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub cors_origins: Vec<String>,
 
     /// Milliseconds between polls of the RPC once the indexer has caught up.
     #[arg(long, env = "TEACHLINK_POLL_INTERVAL_MS", default_value_t = 1000)]
@@ -182,6 +192,10 @@ pub enum ConfigError {
     ZeroStartLedger,
     #[error("{flag} only applies to a real network: pass --rpc-url too")]
     NeedsRpcUrl { flag: &'static str },
+    #[error("{flag} only applies to the embedded localnet, not with --rpc-url")]
+    LocalnetOnly { flag: &'static str },
+    #[error("--cors-origin {origin:?} is not an origin (scheme://host[:port]): {reason}")]
+    InvalidCorsOrigin { origin: String, reason: String },
     #[error("cannot read the deployment file {path}: {reason}")]
     DeploymentFile { path: PathBuf, reason: String },
     #[error(
@@ -257,6 +271,9 @@ pub struct LocalnetOptions {
     pub ledger_close: Duration,
     pub wasm_dir: PathBuf,
     pub demo: bool,
+    /// Origins whose pages may call the localnet (CORS), besides localhost's and the
+    /// server's own; each `scheme://host[:port]`.
+    pub cors_origins: Vec<String>,
 }
 
 /// A real network.
@@ -335,6 +352,29 @@ struct DeploymentFile {
 
 fn check_port(flag: &'static str, value: i64) -> Result<u16, ConfigError> {
     u16::try_from(value).map_err(|_| ConfigError::PortOutOfRange { flag, value })
+}
+
+/// Checks a CORS origin: http or https, a host, nothing after the port. Returns it as
+/// browsers send it in `Origin` (`scheme://host[:port]`, lowercase, default port left out).
+pub fn validate_origin(origin: &str) -> Result<String, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidCorsOrigin {
+        origin: origin.to_string(),
+        reason: reason.to_string(),
+    };
+    let parsed = reqwest::Url::parse(origin.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("no host"));
+    }
+    if parsed.path() != "/" || parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("an origin has no path, query or fragment"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid("an origin has no user or password"));
+    }
+    Ok(parsed.origin().ascii_serialization())
 }
 
 /// Checks an RPC URL: absolute, http or https, with a host.
@@ -505,14 +545,36 @@ impl Config {
                 if args.ledger_close_ms == 0 {
                     return Err(ConfigError::ZeroLedgerClose);
                 }
+                let mut cors_origins = args
+                    .cors_origins
+                    .iter()
+                    .filter(|o| !o.trim().is_empty())
+                    .map(|o| validate_origin(o))
+                    .collect::<Result<Vec<_>, _>>()?;
+                // The server's own pages (the web app) call the localnet from the browser.
+                if port != 0 && !host.is_unspecified() {
+                    let own = match host {
+                        IpAddr::V4(ip) => format!("http://{ip}:{port}"),
+                        IpAddr::V6(ip) => format!("http://[{ip}]:{port}"),
+                    };
+                    cors_origins.push(own);
+                }
                 Network::Localnet(LocalnetOptions {
                     port: check_port("--localnet-port", args.localnet_port)?,
                     ledger_close: Duration::from_millis(args.ledger_close_ms),
                     wasm_dir: args.wasm_dir.clone().unwrap_or_else(default_wasm_dir),
                     demo: !args.no_demo,
+                    cors_origins,
                 })
             }
-            Some(url) => Network::Rpc(rpc_network(&args, url)?),
+            Some(url) => {
+                if args.cors_origins.iter().any(|o| !o.trim().is_empty()) {
+                    return Err(ConfigError::LocalnetOnly {
+                        flag: "--cors-origin",
+                    });
+                }
+                Network::Rpc(rpc_network(&args, url)?)
+            }
         };
         Ok(Config {
             host,
@@ -568,6 +630,7 @@ impl Config {
                 ledger_close: Duration::from_millis(250),
                 wasm_dir: default_wasm_dir(),
                 demo: true,
+                cors_origins: Vec::new(),
             }),
             indexer: IndexerOptions {
                 poll_interval: Duration::from_millis(50),
@@ -693,6 +756,66 @@ mod tests {
             panic!("embedded by default")
         };
         assert!(l.demo && l.port == 8000);
+    }
+
+    /// Issue 17: `--cors-origin` reaches the embedded localnet (with the server's own
+    /// origin), bad origins are typed errors, and it is refused with a real network.
+    #[test]
+    fn cors_origins_are_checked_and_passed_to_the_embedded_localnet() {
+        let c = parse(&[
+            "--host",
+            "10.1.2.3",
+            "--port",
+            "9090",
+            "--cors-origin",
+            "https://App.Example/,http://b.example:8443",
+        ])
+        .expect("valid");
+        let Network::Localnet(l) = c.network else {
+            panic!("embedded")
+        };
+        assert_eq!(
+            l.cors_origins,
+            [
+                "https://app.example",
+                "http://b.example:8443",
+                "http://10.1.2.3:9090"
+            ]
+        );
+        // Port 0 or every interface: the server's origin is not known here.
+        let Network::Localnet(l) = parse(&["--host", "0.0.0.0"]).expect("valid").network else {
+            panic!("embedded")
+        };
+        assert!(l.cors_origins.is_empty(), "{:?}", l.cors_origins);
+        for bad in [
+            "ftp://a.example",
+            "https://a.example/path",
+            "not a url",
+            "https://",
+        ] {
+            assert!(
+                matches!(
+                    parse(&["--cors-origin", bad]),
+                    Err(ConfigError::InvalidCorsOrigin { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            parse(&[
+                "--rpc-url",
+                "http://rpc.example/",
+                "--contracts",
+                &escrow(),
+                "--start-ledger",
+                "5",
+                "--cors-origin",
+                "https://app.example"
+            ]),
+            Err(ConfigError::LocalnetOnly {
+                flag: "--cors-origin"
+            })
+        ));
     }
 
     #[test]

