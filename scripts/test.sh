@@ -17,8 +17,9 @@ echo "== cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 echo "== indexer for the browser (wasm32-unknown-unknown)"
 cargo clippy --locked -p teachlink-indexer --target wasm32-unknown-unknown --all-targets -- -D warnings
-echo "== recommender, web app and the SDK's light indexer for the browser (wasm32-unknown-unknown)"
-cargo clippy --locked -p teachlink-recommend -p teachlink-web-app -p teachlink-sdk \
+echo "== recommender, web app (and its on-demand modules) and the SDK's light indexer for the browser (wasm32-unknown-unknown)"
+cargo clippy --locked -p teachlink-recommend -p teachlink-web-app -p teachlink-web-app-tx \
+  -p teachlink-web-app-reco -p teachlink-sdk \
   --features teachlink-sdk/light-indexer --target wasm32-unknown-unknown --all-targets -- -D warnings
 echo "== the SDK without its JavaScript API, as the web app links it (wasm32-unknown-unknown)"
 cargo clippy --locked -p teachlink-sdk --no-default-features --target wasm32-unknown-unknown -- -D warnings

@@ -7,6 +7,14 @@
 const CACHE = "teachlink-app-shell";
 const PAGE = "/index.html";
 const SHELL = [PAGE, "/app.css", "/teachlink_web_app.js", "/teachlink_web_app_bg.wasm"];
+// The app's on-demand modules (web-app/src/lazy.rs): kept once a page has used them, never
+// fetched ahead (a visit that only reads never downloads the transaction module).
+const LAZY = [
+  "/teachlink_web_app_reco.js",
+  "/teachlink_web_app_reco_bg.wasm",
+  "/teachlink_web_app_tx.js",
+  "/teachlink_web_app_tx_bg.wasm",
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -33,7 +41,7 @@ self.addEventListener("fetch", (event) => {
   // Every client-side route (/users/…, /escrows/…) is the same page.
   const navigation = request.mode === "navigate";
   const key = navigation ? PAGE : url.pathname;
-  if (!SHELL.includes(key)) return;
+  if (!SHELL.includes(key) && !LAZY.includes(key)) return;
   event.respondWith(
     (async () => {
       let response;

@@ -77,7 +77,11 @@ pub fn router(state: AppState, web_dir: &Path, limits: &HttpLimits) -> Router {
     let app = if web_dir.is_dir() {
         let index = web_dir.join("index.html");
         // A single-page app: unknown paths get index.html so client-side routes work.
-        let files = ServeDir::new(web_dir).fallback(ServeFile::new(index));
+        // scripts/build-web.sh writes a gzip -9 copy of every file (`F.gz`), sent to
+        // browsers that accept gzip: the Wasm travels at about a quarter of its size.
+        let files = ServeDir::new(web_dir)
+            .precompressed_gzip()
+            .fallback(ServeFile::new(index).precompressed_gzip());
         // Always asked again (a 304 while unchanged): a browser guessing freshness from
         // Last-Modified could pair a new module with an old Wasm after a deploy. Offline,
         // the app's service worker has the files.

@@ -33,7 +33,8 @@ pub fn get() -> Option<Rc<IdbStore>> {
     STORE.with(|s| s.borrow().as_ref().map(|(_, store)| store.clone()))
 }
 
-fn database() -> Option<String> {
+/// The open store's database name.
+pub fn database() -> Option<String> {
     STORE.with(|s| s.borrow().as_ref().map(|(name, _)| name.clone()))
 }
 

@@ -7,14 +7,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use serde::{Deserialize, Serialize};
 use teachlink_indexer::project::{ContentToken, Escrow};
 use teachlink_indexer::store::Queries as _;
 use teachlink_indexer::Address;
-use teachlink_recommend::from_indexer::from_state;
-use teachlink_recommend::hybrid::{HybridConfig, Recommender};
+use teachlink_web_app_reco::Suggested;
 
 use crate::flows::{ClaimRewards, EscrowActions, PayForCourse};
+use crate::forms::target_of;
 use crate::view::{amount, from_settled_store, from_store, progress, time, AddressLink};
 
 #[component]
@@ -58,24 +57,6 @@ pub fn Home() -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// The page a search box entry leads to.
-fn target_of(q: &str) -> Result<String, String> {
-    if q.parse::<Address>().is_ok() {
-        return Ok(format!("/users/{q}"));
-    }
-    if let Some(id) = q.strip_prefix(['t', 'T']) {
-        if id.parse::<u64>().is_ok() {
-            return Ok(format!("/tokens/{id}"));
-        }
-    }
-    if q.parse::<u64>().is_ok() {
-        return Ok(format!("/escrows/{q}"));
-    }
-    Err(format!(
-        "{q:?} is not an account (G…), a contract (C…), an escrow number or a token (t42)"
-    ))
 }
 
 fn param(name: &'static str) -> impl Fn() -> Option<String> + Copy {
@@ -133,10 +114,10 @@ pub fn User() -> impl IntoView {
             if let Some(list) = crate::db::kept(&key, events) {
                 return Ok(Some(list));
             }
-            let list = s
-                .with_state(|state| recommend_for(state, &who))
-                .await
-                .map_err(|e| e.to_string())?;
+            // The model is a module of its own, fetched now (the first time only), which
+            // reads the same store.
+            let database = crate::db::database().ok_or("the store is not open")?;
+            let list: Vec<Suggested> = crate::lazy::recommend(&database, &who.to_string()).await?;
             crate::db::keep(&key, events, &list);
             Ok(Some(list))
         }
@@ -220,44 +201,6 @@ pub fn User() -> impl IntoView {
         }}
         <ClaimRewards unclaimed=unclaimed/>
     }
-}
-
-/// A recommended course as the page shows it, and keeps it for the next visit.
-#[derive(Clone, Serialize, Deserialize)]
-struct Suggested {
-    item: u64,
-    title: String,
-    /// The strongest reason, in words.
-    why: Option<String>,
-}
-
-/// Up to five courses for `who`: the hybrid model trained on everything indexed, with the
-/// learner's own enrolments, completions and ratings as history (none: popular courses),
-/// leaving out the courses `who` created.
-fn recommend_for(state: &teachlink_indexer::project::State, who: &Address) -> Vec<Suggested> {
-    let indexed = from_state(state);
-    if indexed.dataset.is_empty() {
-        return Vec::new();
-    }
-    let model = Recommender::train(&indexed.dataset, &HybridConfig::default());
-    let history = indexed
-        .dataset
-        .learner_index(&who.to_string())
-        .map(|i| indexed.dataset.history(i))
-        .unwrap_or_default();
-    // A teacher is not recommended their own courses.
-    let own = |id: u64| state.tokens.get(&id).and_then(|t| t.creator) == Some(*who);
-    model
-        .recommend(history, 10)
-        .into_iter()
-        .filter(|r| !own(r.item))
-        .take(5)
-        .map(|r| Suggested {
-            item: r.item,
-            why: r.reasons.first().map(ToString::to_string),
-            title: r.title,
-        })
-        .collect()
 }
 
 #[component]
@@ -500,20 +443,5 @@ pub fn ContentPage() -> impl IntoView {
                 }.into_any()
             }
         }}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::target_of;
-
-    #[test]
-    fn the_search_box_finds_accounts_escrows_and_tokens() {
-        let g = "GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7";
-        assert_eq!(target_of(g).unwrap(), format!("/users/{g}"));
-        assert_eq!(target_of("42").unwrap(), "/escrows/42");
-        assert_eq!(target_of("t7").unwrap(), "/tokens/7");
-        assert!(target_of("hello").is_err());
-        assert!(target_of("t-1").is_err());
     }
 }

@@ -204,6 +204,17 @@ impl Browser {
         }
     }
 
+    /// Whether this document has fetched a file whose URL contains `name` (the Resource
+    /// Timing entries of the page as it is now).
+    async fn fetched(&self, name: &str) -> bool {
+        self.run_js(
+            "return performance.getEntriesByType('resource').some((r) => r.name.includes(arguments[0]))",
+            json!([name]),
+        )
+        .await
+            == Value::Bool(true)
+    }
+
     /// Chromium's network emulation: offline makes every request fail, like a lost link.
     async fn offline(&self, offline: bool) {
         self.cmd(
@@ -306,6 +317,31 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
         assert_eq!(response.status(), 200, "{file}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{file}");
     }
+    // Browsers that accept gzip get build-web.sh's gzip -9 copy: the same bytes, smaller.
+    let raw = reqwest::get(format!("{base}/teachlink_web_app_bg.wasm"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let gzipped = reqwest::Client::new()
+        .get(format!("{base}/teachlink_web_app_bg.wasm"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let gzipped = gzipped.bytes().await.unwrap();
+    assert!(
+        gzipped.len() * 2 < raw.len(),
+        "{} of {}",
+        gzipped.len(),
+        raw.len()
+    );
+    assert_eq!(
+        std::fs::read(dist().join("teachlink_web_app_bg.wasm.gz")).unwrap(),
+        gzipped.to_vec()
+    );
     let account = |name: &str| {
         people
             .as_array()
@@ -398,6 +434,8 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
         .and_then(|rest| rest.split("Escrows").next())
         .unwrap_or_default();
     assert!(recs.contains("same tags as"), "{recs}");
+    // The model is a module of its own, fetched for this list.
+    assert!(browser.fetched("teachlink_web_app_reco").await);
     assert!(!recs.contains("Computing"), "{recs}");
     assert!(
         !recs
@@ -433,6 +471,8 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
             .and_then(|rest| rest.split("Escrows").next()),
         Some(recs)
     );
+    // A kept list needs no model: the recommender module is not fetched.
+    assert!(!browser.fetched("teachlink_web_app_reco").await);
     browser.go(&format!("{base}/users/{ada}")).await;
     browser.shows(&["Escrows", "#1", "released"]).await;
 
@@ -461,6 +501,9 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
     browser
         .shows(&["Soroban smart contracts 101", "Provenance"])
         .await;
+    // A visit that only reads (a wallet connected, pages, a course's pay form shown) never
+    // downloads the transaction module.
+    assert!(!browser.fetched("teachlink_web_app_tx").await);
 
     // Offline: the banner, and pages still open from what is indexed.
     browser.offline(true).await;
@@ -681,8 +724,11 @@ async fn a_learner_pays_the_teacher_approves_and_releases_and_mints_signed_by_a_
     );
     browser.clear("#pay-amount").await;
     browser.type_into("#pay-amount", "12.5").await;
+    // Not fetched until a wallet action starts; fetched when one does.
+    assert!(!browser.fetched("teachlink_web_app_tx").await);
     browser.click("#pay").await;
     browser.shows(&["Waiting for your wallet to sign"]).await;
+    assert!(browser.fetched("teachlink_web_app_tx_bg.wasm").await);
     browser
         .shows(&["Confirmed in ledger", "Open escrow #4"])
         .await;
