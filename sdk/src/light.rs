@@ -11,8 +11,11 @@ use std::rc::Rc;
 use serde::Serialize;
 use teachlink_indexer::idb::IdbStore;
 use teachlink_indexer::project::EscrowStatus;
+use teachlink_indexer::scope::{Entering, Scope};
 use teachlink_indexer::snapshot::{self, Expected};
-use teachlink_indexer::store::{BatchOutcome, Checkpoint, MemoryStore, Queries, Store};
+use teachlink_indexer::store::{
+    BatchOutcome, Checkpoint, MemoryStore, Queries, ScopedStore, Store,
+};
 use teachlink_indexer::sync::{BrowserTimer, Status, Step, SyncConfig, Syncer};
 use teachlink_indexer::{Address, Decoded, Deployment};
 use wasm_bindgen::prelude::*;
@@ -33,6 +36,16 @@ export interface LightIndexerOptions {
   database?: string | undefined;
   /** Events per getEvents page (default 1,000). */
   pageLimit?: number | undefined;
+  /** What to sync. `"full"` (the default here): every event of every contract, the full
+   * replica operators and auditors keep. Or a scope: these accounts' slice of the chain
+   * (their escrows, tokens, completions, contributions, reputation, rewards, bridge
+   * transfers, each entity complete, also where others signed its events), plus every
+   * content token when `catalogue` is true. */
+  scope?: "full" | { accounts: string[]; catalogue?: boolean | undefined } | undefined;
+  /** Scoped sync: where the complete histories of escrows and tokens entering the scope
+   * are fetched from (a TeachLink server's archive, `…/rpc`, keeps what the RPC's retention
+   * window dropped); the RPC when absent. */
+  historyUrl?: string | undefined;
 }
 
 /** Where the sync is. */
@@ -91,6 +104,38 @@ macro_rules! on_store {
 #[error("{0}")]
 struct StoreError(String);
 
+impl ScopedStore for Backend {
+    async fn read_state<R>(
+        &self,
+        f: impl FnOnce(&teachlink_indexer::State) -> R,
+    ) -> std::result::Result<R, StoreError> {
+        match self {
+            Backend::Memory(s) => s.read_state(f).await.map_err(text),
+            Backend::Idb(s) => s.read_state(f).await.map_err(text),
+        }
+    }
+
+    async fn apply_scoped(
+        &self,
+        scope: &Scope,
+        entering: &Entering,
+        history: Vec<Decoded>,
+        page: &[Decoded],
+        checkpoint: &Checkpoint,
+    ) -> std::result::Result<BatchOutcome, StoreError> {
+        match self {
+            Backend::Memory(s) => s
+                .apply_scoped(scope, entering, history, page, checkpoint)
+                .await
+                .map_err(text),
+            Backend::Idb(s) => s
+                .apply_scoped(scope, entering, history, page, checkpoint)
+                .await
+                .map_err(text),
+        }
+    }
+}
+
 impl Store for Backend {
     type Error = StoreError;
 
@@ -129,6 +174,9 @@ fn text(e: impl std::fmt::Display) -> StoreError {
 pub struct LightIndexer {
     store: Rc<Backend>,
     config: SyncConfig,
+    /// `None`: the full replica.
+    scope: RefCell<Option<Scope>>,
+    history_url: Option<String>,
     /// The last sync's status, with the counts of every sync of this indexer added up.
     status: RefCell<Status>,
 }
@@ -159,6 +207,11 @@ impl LightIndexer {
         let store = self.store.clone();
         let mut syncer = Syncer::new(self.config.clone(), &*store, BrowserTimer)
             .map_err(|e| SdkError::Sync(e.to_string()))?;
+        if let Some(url) = &self.history_url {
+            syncer
+                .set_history_url(url)
+                .map_err(|e| SdkError::Sync(e.to_string()))?;
+        }
         let result = f(&mut syncer).await;
         let now = syncer.status().clone();
         {
@@ -202,6 +255,8 @@ impl LightIndexer {
         }
         // A few attempts per step: a dead RPC surfaces as an error the caller sees.
         config.backoff.max_attempts = Some(3);
+        let scope = scope_option(&js::get(&options, "scope"))?;
+        let history_url = js::opt_string(&js::get(&options, "historyUrl"), "historyUrl")?;
         let store = match js::opt_string(&js::get(&options, "database"), "database")? {
             Some(name) if has_indexed_db() => Backend::Idb(
                 IdbStore::open(&name)
@@ -221,6 +276,8 @@ impl LightIndexer {
         Ok(LightIndexer {
             store: Rc::new(store),
             config,
+            scope: RefCell::new(scope),
+            history_url,
             status: RefCell::new(Status::default()),
         })
     }
@@ -234,7 +291,13 @@ impl LightIndexer {
     /// One page of events from the RPC into the store, committed as one batch.
     #[wasm_bindgen(unchecked_return_type = "SyncStep")]
     pub async fn step(&self) -> std::result::Result<JsValue, JsValue> {
-        let step = self.with_syncer(async |s| s.step().await).await?;
+        let scope = self.scope.borrow().clone();
+        let step = self
+            .with_syncer(async |s| match &scope {
+                Some(scope) => s.step_scoped(scope).await,
+                None => s.step().await,
+            })
+            .await?;
         Ok(match step {
             Step::Page { events } => js::object(&[
                 ("kind", JsValue::from_str("page")),
@@ -247,8 +310,39 @@ impl LightIndexer {
     /// Pages until caught up with the RPC's head; the status then.
     #[wasm_bindgen(js_name = syncToHead, unchecked_return_type = "SyncStatus")]
     pub async fn sync_to_head(&self) -> std::result::Result<JsValue, JsValue> {
-        self.with_syncer(async |s| s.backfill().await).await?;
+        let scope = self.scope.borrow().clone();
+        self.with_syncer(async |s| match &scope {
+            Some(scope) => s.backfill_scoped(scope).await,
+            None => s.backfill().await,
+        })
+        .await?;
         out(&*self.status.borrow())
+    }
+
+    /// Scoped indexers: adds `address` to the scope, fetching everything of its up to the
+    /// store's checkpoint (its escrows and tokens complete) before the next step follows
+    /// it too. A full replica holds every account already: nothing to do.
+    #[wasm_bindgen(js_name = addAccount)]
+    pub async fn add_account(&self, address: String) -> std::result::Result<(), JsValue> {
+        let who = self::address(&address, "address")?;
+        let Some(mut scope) = self.scope.borrow().clone() else {
+            return Ok(());
+        };
+        self.with_syncer(async |s| s.add_account(&mut scope, who).await)
+            .await?;
+        *self.scope.borrow_mut() = Some(scope);
+        Ok(())
+    }
+
+    /// The accounts a scoped indexer follows (G… or C…); `null` for a full replica.
+    #[wasm_bindgen(js_name = scopeAccounts, unchecked_return_type = "string[] | null")]
+    pub fn scope_accounts(&self) -> std::result::Result<JsValue, JsValue> {
+        let accounts: Option<Vec<String>> = self
+            .scope
+            .borrow()
+            .as_ref()
+            .map(|s| s.accounts.iter().map(ToString::to_string).collect());
+        out(&accounts)
     }
 
     /// The sync's status: the last sync's position, counts over every sync of this indexer.
@@ -397,6 +491,45 @@ impl LightIndexer {
         let who = self::address(&address, "address")?;
         opt(on_store!(&*self.store, s => s.rewards(&who).await)?)
     }
+}
+
+/// The `scope` option: absent or `"full"` for the full replica, else the accounts (and the
+/// catalogue flag) to follow.
+fn scope_option(v: &JsValue) -> Result<Option<Scope>> {
+    if js::is_missing(v) || v.as_string().as_deref() == Some("full") {
+        return Ok(None);
+    }
+    if v.as_string().is_some() {
+        return Err(SdkError::invalid(
+            "scope",
+            "must be \"full\" or { accounts: string[], catalogue?: boolean }",
+        ));
+    }
+    let text = js::to_json_text(v, "scope")?;
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Options {
+        accounts: Vec<String>,
+        #[serde(default)]
+        catalogue: bool,
+    }
+    let o: Options =
+        serde_json::from_str(&text).map_err(|e| SdkError::invalid("scope", e.to_string()))?;
+    if o.accounts.is_empty() && !o.catalogue {
+        return Err(SdkError::invalid(
+            "scope",
+            "names no account and no catalogue: nothing to sync",
+        ));
+    }
+    let accounts = o
+        .accounts
+        .iter()
+        .map(|a| address(a, "scope"))
+        .collect::<Result<_>>()?;
+    Ok(Some(Scope {
+        accounts,
+        catalogue: o.catalogue,
+    }))
 }
 
 /// `undefined` for `None`, else the value's JSON form.

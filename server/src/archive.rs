@@ -10,11 +10,16 @@
 //! the archive never claims ledgers whose events it does not hold) through the ledger its
 //! indexer committed last: `oldestLedger` and `latestLedger`. Event ids, cursors
 //! (TOID-based, as stellar-rpc's) and the page cursor (the last event of a full page, else
-//! the end of the last ledger scanned) follow stellar-rpc. Differences: topic filters and
-//! contract ids outside the deployment are refused (`-32602`), `getLatestLedger` has no
+//! the end of the last ledger scanned) follow stellar-rpc. Differences: contract ids
+//! outside the deployment are refused (`-32602`), `getLatestLedger` has no
 //! ledger hash (`id` is empty), the ledger close times of the window are not reported (the
 //! archive keeps events, not ledgers), and a cursor past the archive's head (from an
 //! endpoint ahead of it) answers an empty page with that cursor instead of an error.
+//!
+//! Topic filters (what a scoped light indexer follows, `teachlink_indexer::scope`) are
+//! matched on the contracts' archived events as stellar-rpc matches them (`*`, a trailing
+//! `**`), so a browser backfills its learner's slice beyond the RPC's retention window
+//! from here and projects it with the same indexer code.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -23,6 +28,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use teachlink_indexer::decode::RawEvent;
+use teachlink_indexer::scope::{any_matches, EventFilter, Segment};
 use teachlink_indexer::{Address, EventId};
 use teachlink_indexer_sql::{ArchiveWindow, ContractFilter, MAX_ARCHIVE_PAGE};
 
@@ -76,8 +82,8 @@ fn window(archive: &ArchiveWindow, start_ledger: u32) -> (u32, u32) {
 }
 
 /// A Stellar RPC JSON-RPC endpoint over the server's archive of raw events: `getEvents`
-/// (startLedger or cursor, endLedger, filters by type and contract ids, limit up to
-/// 10,000), `getHealth`, `getNetwork`, `getLatestLedger`. Answers follow JSON-RPC 2.0:
+/// (startLedger or cursor, endLedger, filters by type, contract ids and topics — `*` and
+/// a trailing `**` as stellar-rpc — limit up to 10,000), `getHealth`, `getNetwork`, `getLatestLedger`. Answers follow JSON-RPC 2.0:
 /// always HTTP 200, errors in `error` (`-32700` unparsable body, `-32600` bad request or a
 /// ledger outside the archive, `-32601` unknown method, `-32602` bad params, `-32603`
 /// store failure).
@@ -243,8 +249,8 @@ fn contract_filter(filters: &[FilterParams]) -> Result<ContractFilter, RpcFault>
         if f.contract_ids.len() > 5 {
             return Err(bad("maximum 5 contract IDs per filter"));
         }
-        if !f.topics.is_empty() {
-            return Err(bad("topic filters are not supported by this archive"));
+        if f.topics.len() > 5 {
+            return Err(bad("maximum 5 topics per filter"));
         }
         for (j, id) in f.contract_ids.iter().enumerate() {
             if !matches!(id.parse::<Address>(), Ok(Address::Contract(_))) {
@@ -262,6 +268,67 @@ fn contract_filter(filters: &[FilterParams]) -> Result<ContractFilter, RpcFault>
     ids.sort();
     ids.dedup();
     Ok(ContractFilter::Only(ids))
+}
+
+/// The filters as the indexer's scope matcher takes them, when any of them filters by
+/// topics (`None`: contract filters alone, which the store's query applies). A topic value
+/// is compared in its canonical base64 XDR (decoded and encoded again); a pattern has at
+/// most 4 segments besides a trailing `**` (stellar-rpc's rules).
+fn topic_matchers(filters: &[FilterParams]) -> Result<Option<Vec<EventFilter>>, RpcFault> {
+    use base64::Engine;
+    if filters.iter().all(|f| f.topics.is_empty()) {
+        return Ok(None);
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut out = Vec::new();
+    for (i, f) in filters.iter().enumerate() {
+        let bad = |m: String| RpcFault::params(format!("filter {} invalid: {m}", i + 1));
+        // A filter of `system` events alone selects nothing here (only contract events
+        // are archived).
+        let kinds = f.kind.as_deref().unwrap_or("");
+        if !kinds.is_empty() && !kinds.split(',').any(|k| k == "contract") {
+            continue;
+        }
+        let mut topics = Vec::new();
+        for (j, pattern) in f.topics.iter().enumerate() {
+            if pattern.is_empty() {
+                return Err(bad(format!("topic {} must have at least 1 segment", j + 1)));
+            }
+            let mut segments = Vec::new();
+            for (k, seg) in pattern.iter().enumerate() {
+                let last = k + 1 == pattern.len();
+                segments.push(match seg.as_str() {
+                    "*" => Segment::Any,
+                    "**" if last => Segment::Rest,
+                    "**" => {
+                        return Err(bad(format!(
+                            "topic {}: wildcard '**' is only allowed as the last segment",
+                            j + 1
+                        )))
+                    }
+                    v => {
+                        let bytes = b64.decode(v).map_err(|e| {
+                            bad(format!("topic {} segment {} invalid: {e}", j + 1, k + 1))
+                        })?;
+                        Segment::Value(b64.encode(bytes))
+                    }
+                });
+            }
+            if segments.iter().filter(|s| **s != Segment::Rest).count() > 4 {
+                return Err(bad(format!(
+                    "topic {} cannot have more than 4 segments",
+                    j + 1
+                )));
+            }
+            topics.push(segments);
+        }
+        // Contract ids were checked by `contract_filter`.
+        out.push(EventFilter {
+            contract_ids: f.contract_ids.clone(),
+            topics,
+        });
+    }
+    Ok(Some(out))
 }
 
 /// One event as stellar-rpc's `getEvents` shows it.
@@ -364,11 +431,25 @@ async fn get_events(state: &AppState, params: Value) -> Result<Value, RpcFault> 
         end = end.min(end_param);
     }
     let through = end.saturating_sub(1);
-    let found = state
-        .store
-        .archived_events(from_ledger, after, through, &filter, limit)
-        .await
-        .map_err(store_fault)?;
+    let found = match topic_matchers(&p.filters)? {
+        None => state
+            .store
+            .archived_events(from_ledger, after, through, &filter, limit)
+            .await
+            .map_err(store_fault)?,
+        Some(matchers) => {
+            matching_events(
+                state,
+                from_ledger,
+                after,
+                through,
+                &filter,
+                &matchers,
+                limit,
+            )
+            .await?
+        }
+    };
     let next = match found.last() {
         Some(last) if found.len() == limit as usize => last.id.clone(),
         _ => end_of(through.max(from_ledger.saturating_sub(1))).to_string(),
@@ -379,6 +460,83 @@ async fn get_events(state: &AppState, params: Value) -> Result<Value, RpcFault> 
         "latestLedger": latest,
         "oldestLedger": oldest,
     }))
+}
+
+/// Topic values one of which every event `matchers` select contains (for each pattern the
+/// value after its name when it has one, else its name), for the store's coarse filter;
+/// empty when some filter or pattern selects without a value (a whole contract).
+fn hints(matchers: &[EventFilter]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in matchers {
+        if f.topics.is_empty() {
+            return Vec::new();
+        }
+        for pattern in &f.topics {
+            let values: Vec<&String> = pattern
+                .iter()
+                .filter_map(|s| match s {
+                    Segment::Value(v) => Some(v),
+                    _ => None,
+                })
+                .collect();
+            let Some(v) = values.last() else {
+                return Vec::new();
+            };
+            out.push((*v).clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The archived events of the window that match `matchers`, at most `limit`: the
+/// contracts' events are read in store pages and matched here, until `limit` matched or the
+/// window is scanned.
+async fn matching_events(
+    state: &AppState,
+    from_ledger: u32,
+    after: Option<EventId>,
+    through: u32,
+    filter: &ContractFilter,
+    matchers: &[EventFilter],
+    limit: u32,
+) -> Result<Vec<RawEvent>, RpcFault> {
+    let mut found = Vec::new();
+    let mut after = after;
+    let hints = hints(matchers);
+    loop {
+        let batch = state
+            .store
+            .archived_events_containing(
+                from_ledger,
+                after,
+                through,
+                filter,
+                &hints,
+                MAX_ARCHIVE_PAGE,
+            )
+            .await
+            .map_err(store_fault)?;
+        let scanned_all = batch.len() < MAX_ARCHIVE_PAGE as usize;
+        after = match batch.last() {
+            Some(e) => Some(e.id.parse::<EventId>().map_err(|_| {
+                RpcFault::new(INTERNAL_ERROR, format!("archived event id {:?}", e.id))
+            })?),
+            None => after,
+        };
+        for e in batch {
+            if any_matches(matchers, &e) {
+                found.push(e);
+                if found.len() >= limit as usize {
+                    return Ok(found);
+                }
+            }
+        }
+        if scanned_all {
+            return Ok(found);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -421,7 +579,11 @@ mod tests {
         );
         let refused = |f: FilterParams| contract_filter(&[f]).map_err(|e| e.code);
         assert_eq!(
-            refused(filter(Some("contract"), &[a], 1)),
+            contract_filter(&[filter(Some("contract"), &[a], 1)]),
+            Ok(ContractFilter::Only(vec![a.to_string()]))
+        );
+        assert_eq!(
+            refused(filter(Some("contract"), &[a], 6)),
             Err(INVALID_PARAMS)
         );
         assert_eq!(

@@ -62,7 +62,7 @@ fn conforms(doc: &Value, template: &str, status: u16, body: &Value) {
 }
 
 /// Every route of issue 5, as documented.
-const ROUTES: [&str; 25] = [
+const ROUTES: [&str; 26] = [
     "/health",
     "/metrics",
     "/api/escrows",
@@ -84,6 +84,8 @@ const ROUTES: [&str; 25] = [
     "/api/bridge/chains",
     "/api/events/unknown",
     "/api/recommendations/popular",
+    // Issue 18: what a scoped browser cannot compute from its slice.
+    "/api/courses/stats",
     "/api/status",
     "/api/openapi.json",
     // Issue 10: the archive, as Stellar RPC's JSON-RPC, and snapshots.
@@ -270,6 +272,36 @@ fn every_route_answers_with_the_demo_data_as_documented() {
             (
                 "/api/recommendations/popular",
                 "/api/recommendations/popular?limit=0".into(),
+                400,
+                |v| v["error"]["code"].is_string(),
+            ),
+            // Platform-wide course numbers, labelled with the ledger they are as of.
+            (
+                "/api/courses/stats",
+                "/api/courses/stats".into(),
+                200,
+                |v| {
+                    v["as_of_ledger"].as_u64() > Some(0)
+                        && v["items"].as_array().is_some_and(|items| {
+                            !items.is_empty()
+                                && items.iter().all(|c| {
+                                    c["learners"].as_u64() >= Some(1)
+                                        && c["completions"].as_u64() <= c["learners"].as_u64()
+                                        && (0.0..=1.0)
+                                            .contains(&c["popularity"].as_f64().unwrap_or(-1.0))
+                                })
+                        })
+                },
+            ),
+            (
+                "/api/courses/stats",
+                "/api/courses/stats?course=1&limit=5".into(),
+                200,
+                |v| v["items"].as_array().map(Vec::len) == Some(1) && v["items"][0]["course"] == 1,
+            ),
+            (
+                "/api/courses/stats",
+                "/api/courses/stats?nope=1".into(),
                 400,
                 |v| v["error"]["code"].is_string(),
             ),

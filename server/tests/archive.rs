@@ -9,6 +9,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use teachlink_indexer::scope::{AccountView, Scope};
 use teachlink_indexer::store::MemoryStore;
 use teachlink_indexer::sync::{Backoff, TokioTimer};
 use teachlink_indexer::{Deployment, State, SyncConfig, Syncer};
@@ -116,6 +117,36 @@ fn an_indexer_syncs_past_the_rpcs_retention_window_from_the_servers_archive() {
         assert!(archive_status.pages > demo_events / 7, "{archive_status:?}");
         assert_eq!(state(&from_archive), state(&reference));
 
+        // Scoped (issue 18): each demo account's slice, from the archive past the RPC's
+        // window through the scope's topic filters, equals the full reference's entities.
+        let full = state(&reference);
+        let mut accounts = std::collections::BTreeSet::new();
+        for x in full.escrows.values() {
+            accounts.extend(x.parties());
+        }
+        for t in full.tokens.values() {
+            accounts.extend(t.owner);
+            accounts.extend(t.creator);
+        }
+        accounts.extend(full.profiles.keys().copied());
+        accounts.extend(full.rewards.keys().copied());
+        assert!(accounts.len() >= 4, "{accounts:?}");
+        for a in accounts {
+            let scope = Scope::accounts([a]);
+            let store = MemoryStore::new();
+            let mut config = SyncConfig::new(rpc.as_str(), d.clone());
+            config.page_limit = 5;
+            let mut syncer = Syncer::new(config, &store, TokioTimer::default()).expect("a syncer");
+            syncer.backfill_scoped(&scope).await.expect("the scoped sync completes");
+            assert_eq!(syncer.status().gap, None);
+            let scoped = state(&store);
+            assert_eq!(AccountView::of(&scoped, &a), AccountView::of(&full, &a), "{a}");
+            assert!(!AccountView::of(&scoped, &a).is_empty(), "{a}");
+            for (id, x) in &scoped.escrows {
+                assert_eq!(Some(x), full.escrows.get(id), "escrow {id} of {a}");
+            }
+        }
+
         // The shapes of Stellar RPC.
         let h = call(&rpc, "getHealth", json!({})).await;
         assert_eq!(h["result"]["status"], "healthy", "{h}");
@@ -182,10 +213,17 @@ fn an_indexer_syncs_past_the_rpcs_retention_window_from_the_servers_archive() {
         let topics = call(
             &rpc,
             "getEvents",
-            json!({ "startLedger": d.start_ledger, "filters": [{ "topics": [["*"]] }] }),
+            json!({ "startLedger": d.start_ledger, "filters": [{ "topics": [["**", "*"]] }] }),
         )
         .await;
         assert_eq!(code(&topics), Some(-32602), "{topics}");
+        let too_many = call(
+            &rpc,
+            "getEvents",
+            json!({ "startLedger": d.start_ledger, "filters": [{ "topics": vec![vec!["*"]; 6] }] }),
+        )
+        .await;
+        assert_eq!(code(&too_many), Some(-32602), "{too_many}");
         // A contract the archive does not hold (issue 17 item 5): refused, not an empty page.
         let foreign = teachlink_indexer::Address::Contract([9; 32]).to_string();
         let not_archived = call(

@@ -123,6 +123,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(bridge::chains))
         .routes(routes!(events::unknown_events))
         .routes(routes!(recommendations::popular))
+        .routes(routes!(recommendations::course_stats))
         .routes(routes!(status::status))
         .routes(routes!(crate::snapshot::snapshot_handler))
         .routes(routes!(openapi))

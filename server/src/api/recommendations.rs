@@ -56,8 +56,9 @@ const LOAD_PAGE: u32 = 1_000;
 /// training another; the training itself runs on the blocking pool, off the async workers.
 #[derive(Default)]
 pub struct RecommenderCache {
-    /// The store's event count the model was trained at, and the model.
-    slot: tokio::sync::Mutex<Option<(u64, Arc<teachlink_recommend::Recommender>)>>,
+    /// The store's event count the model was trained at, the ledger its data is as of
+    /// (at least), and the model.
+    slot: tokio::sync::Mutex<Option<(u64, u32, Arc<teachlink_recommend::Recommender>)>>,
     trainings: std::sync::atomic::AtomicU64,
 }
 
@@ -89,15 +90,23 @@ where
 
 /// The recommender for the store as it is now (see [`RecommenderCache`]).
 async fn recommender(s: &AppState) -> Result<Arc<teachlink_recommend::Recommender>, ApiError> {
+    Ok(trained(s).await?.1)
+}
+
+/// [`recommender`] with the ledger its data is as of: every ledger up to it was indexed
+/// when the training read the store (read before the data, so the data is at least that
+/// new).
+async fn trained(s: &AppState) -> Result<(u32, Arc<teachlink_recommend::Recommender>), ApiError> {
     let events = s.store.stats().await?.events;
     let mut slot = s.recommender.slot.lock().await;
     // A model trained while this request waited, at this count or later, will do.
-    if let Some((trained_at, model)) = slot.as_ref() {
+    if let Some((trained_at, ledger, model)) = slot.as_ref() {
         if *trained_at >= events {
-            return Ok(model.clone());
+            return Ok((*ledger, model.clone()));
         }
     }
     let store = &s.store;
+    let ledger = store.cursor().await?.map_or(0, |c| c.ledger);
     let mut state = teachlink_indexer::State::default();
     let tokens = load_all(|a, n| store.tokens_page(None, None, a, n), |t| t.id).await?;
     state.tokens.extend(tokens.into_iter().map(|t| (t.id, t)));
@@ -130,6 +139,71 @@ async fn recommender(s: &AppState) -> Result<Arc<teachlink_recommend::Recommende
     s.recommender
         .trainings
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    *slot = Some((events, model.clone()));
-    Ok(model)
+    *slot = Some((events, ledger, model.clone()));
+    Ok((ledger, model))
+}
+
+/// Query of `GET /api/courses/stats`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(super) struct CourseStatsQuery {
+    /// How many courses, 1 to 200 (default 50), most popular first.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    limit: Option<Limit>,
+    /// Only this course (its content-token id).
+    course: Option<u64>,
+}
+
+/// What a learner's browser cannot compute from its own slice of the chain: each course's
+/// learners, completions, ratings and average rating over the whole platform, and its
+/// popularity (teachlink-recommend's prior, 0 to 1), most popular first, as of
+/// `as_of_ledger` (every ledger up to it was indexed when they were computed). The web app
+/// shows them with that ledger and keeps them in IndexedDB for offline reading.
+#[utoipa::path(get, path = "/courses/stats", tag = "recommendations", params(CourseStatsQuery),
+    responses((status = 200, description = "Courses' platform-wide numbers, most popular first",
+        body = schema::CourseStatsList), ReadErrors))]
+pub(super) async fn course_stats(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<CourseStatsQuery>,
+) -> Result<Json<schema::CourseStatsList>, ApiError> {
+    let limit = Limit::or_default(q.limit).get() as usize;
+    let (ledger, model) = trained(&s).await?;
+    let prior = model.prior();
+    let mut order: Vec<u32> = (0..model.items().len() as u32).collect();
+    order.sort_by(|a, b| {
+        let pa = prior.get(*a as usize).copied().unwrap_or(0.0);
+        let pb = prior.get(*b as usize).copied().unwrap_or(0.0);
+        pb.total_cmp(&pa).then(a.cmp(b))
+    });
+    let items = order
+        .into_iter()
+        .filter(|i| {
+            q.course.is_none_or(|c| {
+                model
+                    .items()
+                    .get(*i as usize)
+                    .is_some_and(|it| it.id() == c)
+            })
+        })
+        .take(limit)
+        .filter_map(|i| {
+            let item = model.items().get(i as usize)?;
+            let stats = model.stats(i).cloned().unwrap_or_default();
+            Some(schema::CourseStats {
+                course: item.id(),
+                title: item.meta.title.clone(),
+                learners: stats.learners,
+                completions: stats.completions,
+                ratings: stats.ratings,
+                average_rating: (stats.ratings > 0)
+                    .then(|| stats.rating_sum / stats.ratings as f32),
+                popularity: prior.get(i as usize).copied().unwrap_or(0.0),
+            })
+        })
+        .collect();
+    Ok(Json(schema::CourseStatsList {
+        as_of_ledger: ledger,
+        items,
+    }))
 }

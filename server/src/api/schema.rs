@@ -629,3 +629,27 @@ pub struct Recommendation {
 pub struct RecommendationList {
     pub items: Vec<Recommendation>,
 }
+
+/// One course's platform-wide numbers (`GET /api/courses/stats`).
+#[derive(Serialize, ToSchema)]
+pub struct CourseStats {
+    /// The course's content-token id.
+    pub course: u64,
+    pub title: String,
+    /// Learners who took it (an escrow naming it, a completion or a rating).
+    pub learners: u32,
+    pub completions: u32,
+    pub ratings: u32,
+    /// The mean rating (1 to 5); `null` without ratings.
+    pub average_rating: Option<f32>,
+    /// teachlink-recommend's popularity and quality prior, 0 to 1.
+    pub popularity: f32,
+}
+
+/// Courses' platform-wide numbers as of a ledger.
+#[derive(Serialize, ToSchema)]
+pub struct CourseStatsList {
+    /// Every ledger up to this one was indexed when the numbers were computed.
+    pub as_of_ledger: u32,
+    pub items: Vec<CourseStats>,
+}
