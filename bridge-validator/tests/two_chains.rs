@@ -7,7 +7,9 @@
 //! A transfer locked on chain 1 is released on chain 2 and confirmed back on chain 1, the
 //! Byzantine validator is slashed on chain 2, tokens are conserved on both chains, and an
 //! honest daemon stopped and restarted from its state file carries the next transfer,
-//! which needs every honest validator once the Byzantine one is gone.
+//! which needs every honest validator once the Byzantine one is gone. A second test: a
+//! release on chain B of a transfer from an earlier deployment of chain A's bridge is not
+//! attested back to A's current bridge (the daemon's completion-marker check).
 // Native only: localnet and threads.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -209,12 +211,22 @@ impl Chain {
     /// activated. Enabling a chain and activating validators are timelocked: the admin
     /// proposes them all, waits the deployment's delay once, then makes the calls.
     fn set_up_bridge(&self, other: &Chain, other_chain: u32, validators: &[SigningKey]) {
+        self.set_up_bridge_from(&other.bridge_id(), other_chain, validators);
+    }
+
+    /// [`Chain::set_up_bridge`] with `other_chain`'s bridge named by its 32-byte id.
+    fn set_up_bridge_from(
+        &self,
+        other_bridge: &[u8; 32],
+        other_chain: u32,
+        validators: &[SigningKey],
+    ) {
         let bridge = self.bridge();
         let mut gated = vec![(
             "set_chain_limits",
             vec![
                 ScVal::U32(other_chain),
-                bytes(&other.bridge_id()),
+                bytes(other_bridge),
                 tx::i128_val(1_000 * XLM),
                 tx::i128_val(10_000 * XLM),
             ],
@@ -746,4 +758,150 @@ fn a_transfer_crosses_with_a_byzantine_validator_who_is_slashed() {
     for d in b_to_a {
         d.finish();
     }
+}
+
+/// A `completed` event names the source chain but not the source bridge. Chain B releasing
+/// a transfer of an earlier deployment of chain A's bridge, under the nonce of a transfer
+/// still pending on A's current bridge, must not make a validator confirm A's transfer:
+/// that would end its sender's refund right for a transfer nobody released. The daemon
+/// attests a completion only if B's completion marker names A's current bridge; a release
+/// from A's current bridge is attested (the positive control).
+#[test]
+fn a_completion_of_another_deployment_is_not_attested() {
+    let a = Chain::start("TeachLink marker test chain A", 1);
+    let b = Chain::start("TeachLink marker test chain B", 2);
+    let validators: Vec<SigningKey> = (0..4).map(|i| key(&format!("validator {i}"))).collect();
+    let sender = key("sender on A");
+    let recipient = key("recipient on B");
+    let mut funded: Vec<&SigningKey> = validators.iter().collect();
+    funded.push(&sender);
+    a.fund(&funded);
+    funded.pop();
+    funded.push(&recipient);
+    b.fund(&funded);
+
+    // B first trusts an earlier deployment of A's bridge, and releases its transfer 1.
+    let earlier = teachlink_localnet::sha256(b"an earlier bridge on chain A");
+    a.set_up_bridge(&b, 2, &validators);
+    b.set_up_bridge_from(&earlier, 1, &validators);
+    b.call(
+        &b.bridge(),
+        "fund",
+        vec![
+            ScVal::Address(tx::parse_address(&b.deployment.admin, "admin").unwrap()),
+            tx::i128_val(LIQUIDITY),
+        ],
+        &b.root,
+    );
+    let (nonce, _) = a.lock(&sender, 2, &strkey(&recipient));
+    assert_eq!(nonce, 1);
+    let b_bridge = tx::parse_address(&b.bridge(), "bridge").unwrap();
+    let dest = b.bridge_client(&recipient);
+    let release = |source_bridge: [u8; 32], nonce: u64| {
+        let message = teachlink_validator::digest::InboundMessage {
+            source_chain: 1,
+            source_bridge,
+            dest_chain: 2,
+            nonce,
+            token: b.deployment.native_asset.clone(),
+            amount: AMOUNT,
+            recipient: strkey(&recipient),
+            expires_at: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs()
+                + 3_600,
+        };
+        let statement = Statement::Inbound {
+            message: message.clone(),
+        };
+        let signed: Vec<Signed> = validators[..3]
+            .iter()
+            .map(|v| {
+                KeyAttester::new(strkey(v), v.clone())
+                    .sign(&b_bridge, &statement)
+                    .unwrap()
+            })
+            .collect();
+        block_on(dest.complete(&message, &signed)).unwrap();
+        assert!(block_on(dest.is_completed(1, &source_bridge, nonce)).unwrap());
+    };
+    release(earlier, nonce);
+
+    // Validator 0's daemon from B to A reads B's `completed` event.
+    let state = tempfile::tempdir().unwrap();
+    let config = DaemonConfig {
+        source: b.endpoint(),
+        dest: a.endpoint(),
+        account: validators[0].clone(),
+        peers: vec![],
+        state_file: state.path().join("b-to-a.json"),
+        start_ledger: Some(b.deployment.start_ledger),
+        poll_interval: Duration::from_millis(200),
+    };
+    let me = strkey(&validators[0]);
+    let book = teachlink_validator::gossip::SharedBook::default();
+    let held = |nonce: u64| -> Vec<Signed> {
+        book.lock()
+            .unwrap()
+            .attesting(&Statement::Completion { nonce })
+    };
+    let mut daemon = block_on(teachlink_validator::Daemon::connect(
+        config,
+        KeyAttester::new(me.clone(), validators[0].clone()),
+        book.clone(),
+    ))
+    .unwrap();
+    let report = block_on(daemon.step()).unwrap();
+    assert_eq!(report.new_work, 1, "{report:?}");
+    assert_eq!(report.submitted, 0, "{report:?}");
+    let progress = daemon.progress().clone();
+    assert_eq!(progress.dropped, 1, "{progress:?}");
+    assert!(progress.pending.is_empty(), "{progress:?}");
+    assert!(
+        held(nonce).is_empty(),
+        "attested another deployment's release"
+    );
+
+    // B now trusts A's current bridge (a lowered limit is immediate, a changed bridge is
+    // timelocked), and releases A's transfer 1: that completion is attested and submitted
+    // (one of four validators is no quorum, so it stays pending).
+    let limits = vec![
+        ScVal::U32(1),
+        bytes(&a.bridge_id()),
+        tx::i128_val(1_000 * XLM),
+        tx::i128_val(10_000 * XLM),
+    ];
+    let proposed = b.call(
+        &b.bridge(),
+        "propose",
+        vec![
+            ScVal::Symbol(stellar_xdr::ScSymbol(
+                "set_chain_limits".try_into().unwrap(),
+            )),
+            ScVal::Vec(Some(stellar_xdr::ScVec(limits.clone().try_into().unwrap()))),
+        ],
+        &b.root,
+    );
+    let Some(ScVal::U64(ready_at)) = proposed.value else {
+        panic!("propose returned {:?}", proposed.value);
+    };
+    // Ledgers close on the wall clock: the next one closes at or after `ready_at`.
+    while std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        < ready_at
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    b.call(&b.bridge(), "set_chain_limits", limits, &b.root);
+    release(a.bridge_id(), nonce);
+    let report = block_on(daemon.step()).unwrap();
+    assert_eq!(report.new_work, 1, "{report:?}");
+    let progress = daemon.progress().clone();
+    assert_eq!(progress.dropped, 1, "{progress:?}");
+    assert_eq!(progress.pending, vec![Statement::Completion { nonce }]);
+    let own: Vec<String> = held(nonce).into_iter().map(|s| s.validator).collect();
+    assert_eq!(own, vec![me]);
 }
