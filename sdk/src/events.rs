@@ -337,9 +337,10 @@ mod from_js {
             return Ok(None);
         }
         let v = parsed(v, "deployment")?;
-        serde_wasm_bindgen::from_value(v)
-            .map(Some)
-            .map_err(|e| SdkError::Events(format!("invalid deployment: {e}")))
+        serde_wasm_bindgen::from_value(v).map(Some).map_err(|e| {
+            let message = js::message_of(&e.into());
+            SdkError::Events(format!("invalid deployment: {message}"))
+        })
     }
 
     /// A result as plain JavaScript objects of the same shape as its JSON form: objects
