@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use teachlink_indexer::Queries;
+use teachlink_indexer::{Queries, Store};
 use utoipa::IntoParams;
 
 use super::error::ApiError;
