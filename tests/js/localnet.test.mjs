@@ -101,7 +101,8 @@ test('fund, upload, deploy, invoke and read events with @stellar/stellar-sdk', a
       .build(),
     learner,
   );
-  const wasmHash = upload.returnValue.bytes();
+  // scValToNative, not `.bytes()`: 17.x made ScVal arms properties (`.bytes`), 15.x methods.
+  const wasmHash = Buffer.from(scValToNative(upload.returnValue));
   assert.equal(wasmHash.length, 32);
 
   // Deploy it with its constructor (admin = the learner, for the test; a

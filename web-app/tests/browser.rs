@@ -555,7 +555,7 @@ async fn learners_and_teachers_read_the_chain_from_indexeddb_and_offline() {
 /// wallet signs with it, independently of the TeachLink SDK the app uses.
 fn stellar_sdk_bundle() -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/js/node_modules/@stellar/stellar-sdk/dist/stellar-sdk-minimal.min.js");
+        .join("../tests/js/node_modules/@stellar/stellar-sdk/dist/stellar-sdk.min.js");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e} (scripts/setup.sh installs it with npm)",
@@ -616,7 +616,9 @@ async fn inject_wallet(
                     if (refuse) throw { message: 'User declined', code: -4 };
                     const preimage = S.xdr.HashIdPreimage.fromXDR(preimageXdr, 'base64');
                     const signature = kp.sign(S.hash(preimage.toXDR()));
-                    return { signedAuthEntry: signature.toString('base64'), signerAddress: kp.publicKey() };
+                    // 17.x signs into a Uint8Array (15.x a Buffer): base64 by hand for both.
+                    const signedAuthEntry = btoa(String.fromCharCode(...signature));
+                    return { signedAuthEntry, signerAddress: kp.publicKey() };
                 },
             };",
             json!([secret, passphrase, refuse, delay_ms]),
