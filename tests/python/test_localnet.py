@@ -235,6 +235,12 @@ class Localnet(unittest.TestCase):
 
     def test_07_get_ledgers(self):
         start = self.transfer_ledger
+        # Three ledgers from the transfer's must be closed before a page can hold them: the
+        # steps before this one can run within fewer closes than that.
+        deadline = time.monotonic() + 60
+        while self.server.get_latest_ledger().sequence < start + 3:
+            self.assertLess(time.monotonic(), deadline, "ledgers stopped closing")
+            time.sleep(0.05)
         page = self.server.get_ledgers(start_ledger=start, limit=3)
         self.assertEqual([l.sequence for l in page.ledgers], [start, start + 1, start + 2])
         for l in page.ledgers:
