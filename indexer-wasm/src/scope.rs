@@ -219,30 +219,6 @@ impl Entering {
     }
 }
 
-fn escrow_of(e: &E) -> Option<u64> {
-    match e {
-        E::EscrowCreated { escrow_id, .. }
-        | E::EscrowApproved { escrow_id, .. }
-        | E::EscrowReleased { escrow_id, .. }
-        | E::EscrowRefunded { escrow_id, .. }
-        | E::EscrowCancelled { escrow_id, .. }
-        | E::EscrowDisputed { escrow_id, .. }
-        | E::EscrowResolved { escrow_id, .. }
-        | E::EscrowSettled { escrow_id, .. } => Some(*escrow_id),
-        _ => None,
-    }
-}
-
-fn token_of(e: &E) -> Option<u64> {
-    match e {
-        E::Minted { token_id, .. }
-        | E::Approved { token_id, .. }
-        | E::Transferred { token_id, .. }
-        | E::MetadataUpdated { token_id, .. } => Some(*token_id),
-        _ => None,
-    }
-}
-
 /// The accounts an event names in its topics (after the name), as `contracts/EVENTS.md`
 /// lays them out.
 pub fn topic_accounts(e: &E) -> Vec<Address> {
@@ -334,12 +310,12 @@ impl Scope {
             // Undecodable events the filters returned are kept raw, as the full indexer does.
             return true;
         };
-        if let Some(id) = escrow_of(&e.body) {
+        if let Some(id) = e.body.escrow_id() {
             return self.names(&e.body)
                 || state.escrows.contains_key(&id)
                 || entering.escrows.contains(&id);
         }
-        if let Some(id) = token_of(&e.body) {
+        if let Some(id) = e.body.token_id() {
             return self.catalogue
                 || self.names(&e.body)
                 || state.tokens.contains_key(&id)
@@ -437,12 +413,12 @@ impl Scope {
             if !self.names(&e.body) {
                 continue;
             }
-            if let Some(id) = escrow_of(&e.body) {
+            if let Some(id) = e.body.escrow_id() {
                 if !state.escrows.contains_key(&id) {
                     out.escrows.insert(id);
                 }
             }
-            if let Some(id) = token_of(&e.body) {
+            if let Some(id) = e.body.token_id() {
                 if !self.catalogue && !state.tokens.contains_key(&id) {
                     out.tokens.insert(id);
                 }
@@ -595,8 +571,13 @@ pub fn apply_scoped(
             }
             continue;
         };
-        let covered = escrow_of(&e.body).is_some_and(|id| entering.escrows.contains(&id))
-            || token_of(&e.body).is_some_and(|id| entering.tokens.contains(&id));
+        let covered = e
+            .body
+            .escrow_id()
+            .is_some_and(|id| entering.escrows.contains(&id))
+            || e.body
+                .token_id()
+                .is_some_and(|id| entering.tokens.contains(&id));
         if covered {
             // Projected with its entity's history; only the high-water mark moves.
             if state.applied_through.is_none_or(|t| e.meta.id > t) {
@@ -759,7 +740,8 @@ impl AccountView {
 /// Whether `e` is an event a scoped store must fetch the history of an entity for; public
 /// for the syncer's bookkeeping.
 pub fn entity_of(e: &Event) -> Option<(ContractKind, u64)> {
-    escrow_of(&e.body)
+    e.body
+        .escrow_id()
         .map(|id| (ContractKind::Escrow, id))
-        .or_else(|| token_of(&e.body).map(|id| (ContractKind::Content, id)))
+        .or_else(|| e.body.token_id().map(|id| (ContractKind::Content, id)))
 }

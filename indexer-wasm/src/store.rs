@@ -359,30 +359,6 @@ impl MemoryStore {
     }
 }
 
-fn escrow_id(e: &E) -> Option<u64> {
-    match e {
-        E::EscrowCreated { escrow_id, .. }
-        | E::EscrowApproved { escrow_id, .. }
-        | E::EscrowReleased { escrow_id, .. }
-        | E::EscrowRefunded { escrow_id, .. }
-        | E::EscrowCancelled { escrow_id, .. }
-        | E::EscrowDisputed { escrow_id, .. }
-        | E::EscrowResolved { escrow_id, .. }
-        | E::EscrowSettled { escrow_id, .. } => Some(*escrow_id),
-        _ => None,
-    }
-}
-
-fn token_id(e: &E) -> Option<u64> {
-    match e {
-        E::Minted { token_id, .. }
-        | E::Approved { token_id, .. }
-        | E::Transferred { token_id, .. }
-        | E::MetadataUpdated { token_id, .. } => Some(*token_id),
-        _ => None,
-    }
-}
-
 fn move_in_index<K: Ord + Copy>(
     index: &mut BTreeMap<K, BTreeSet<u64>>,
     old: Option<K>,
@@ -410,8 +386,8 @@ impl MemoryContents {
         let Decoded::Event(e) = d else {
             return self.state.apply(d);
         };
-        let escrow = escrow_id(&e.body);
-        let token = token_id(&e.body);
+        let escrow = e.body.escrow_id();
+        let token = e.body.token_id();
         let old_status = escrow.and_then(|id| self.state.escrows.get(&id).map(|x| x.status));
         let (old_owner, old_creator) = token
             .and_then(|id| self.state.tokens.get(&id).map(|t| (t.owner, t.creator)))

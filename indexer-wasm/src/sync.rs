@@ -567,34 +567,14 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
 
     /// Fetches, decodes and commits one page (with retries); detects and handles a gap.
     pub async fn step(&mut self) -> Result<Step, SyncError> {
-        if self.started_ms.is_none() {
-            self.started_ms = Some(self.timer.now_ms());
-        }
-        let checkpoint = self.checkpoint().await?;
-        if self.health.is_none() {
-            let h = self
-                .retrying(|rpc| async move { rpc.get_health().await })
-                .await?;
-            self.observe(h);
-        }
-        let checkpoint = self.close_gap(checkpoint).await?;
-        let needed = checkpoint.ledger.saturating_add(1);
+        let (checkpoint, needed) = self.begin_step().await?;
         let latest = self.health.map_or(0, |h| h.latest_ledger);
         if needed > latest && checkpoint.cursor.is_none() {
             // Nothing closed yet past where we stand; refresh the head for next time.
-            let h = self
-                .retrying(|rpc| async move { rpc.get_health().await })
-                .await?;
-            self.observe(h);
+            self.refresh_health().await?;
             return Ok(self.caught_up(&checkpoint));
         }
-        let oldest = self.health.map_or(0, |h| h.oldest_ledger);
-        // A cursor in a ledger the RPC pruned is refused even when every later ledger is
-        // still served (the cursor ended that ledger): restart from the next ledger then.
-        let from = match checkpoint.cursor {
-            Some(c) if c.ledger() >= oldest => Start::After(c),
-            _ => Start::Ledger(needed),
-        };
+        let (oldest, from) = self.next_start(&checkpoint, needed);
         let ids = self.contract_ids.clone();
         let limit = self.config.page_limit;
         // A page that breaks the paging contract is refused like a failed call (retried,
@@ -618,10 +598,7 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
             }) => {
                 // A range refusal: the window moved under us. Learn it and re-check the
                 // gap on the next step; anything else is a real error.
-                let h = self
-                    .retrying(|rpc| async move { rpc.get_health().await })
-                    .await?;
-                self.observe(h);
+                let h = self.refresh_health().await?;
                 let cursor_pruned = checkpoint
                     .cursor
                     .is_some_and(|c| c.ledger() < h.oldest_ledger);
@@ -684,6 +661,43 @@ impl<'s, S: Store, T: Timer> Syncer<'s, S, T> {
         }
         self.status.caught_up = false;
         Ok(Step::Page { events: count })
+    }
+
+    /// What every step does first: the checkpoint, the RPC's window if not known yet, any
+    /// gap recorded and stepped over; returns the checkpoint and the first ledger it lacks.
+    async fn begin_step(&mut self) -> Result<(Checkpoint, u32), SyncError> {
+        if self.started_ms.is_none() {
+            self.started_ms = Some(self.timer.now_ms());
+        }
+        let checkpoint = self.checkpoint().await?;
+        if self.health.is_none() {
+            self.refresh_health().await?;
+        }
+        let checkpoint = self.close_gap(checkpoint).await?;
+        let needed = checkpoint.ledger.saturating_add(1);
+        Ok((checkpoint, needed))
+    }
+
+    /// Where the next page starts, with the RPC's oldest ledger it was judged against: after
+    /// the checkpoint's cursor, or at `needed`. A cursor in a ledger the RPC pruned is
+    /// refused even when every later ledger is still served (the cursor ended that ledger):
+    /// the page restarts from the next ledger then.
+    fn next_start(&self, checkpoint: &Checkpoint, needed: u32) -> (u32, Start) {
+        let oldest = self.health.map_or(0, |h| h.oldest_ledger);
+        let from = match checkpoint.cursor {
+            Some(c) if c.ledger() >= oldest => Start::After(c),
+            _ => Start::Ledger(needed),
+        };
+        (oldest, from)
+    }
+
+    /// Re-reads the RPC's ledger window (retried) and records it.
+    async fn refresh_health(&mut self) -> Result<Health, SyncError> {
+        let h = self
+            .retrying(|rpc| async move { rpc.get_health().await })
+            .await?;
+        self.observe(h);
+        Ok(h)
     }
 
     async fn checkpoint(&self) -> Result<Checkpoint, SyncError> {
@@ -973,33 +987,15 @@ impl<'s, S: ScopedStore, T: Timer> Syncer<'s, S, T> {
     /// events the scope keeps, and the complete histories of the escrows and tokens they
     /// bring into it, committed in one scoped batch with the checkpoint.
     pub async fn step_scoped(&mut self, scope: &Scope) -> Result<Step, SyncError> {
-        if self.started_ms.is_none() {
-            self.started_ms = Some(self.timer.now_ms());
-        }
-        let checkpoint = self.checkpoint().await?;
-        if self.health.is_none() {
-            let h = self
-                .retrying(|rpc| async move { rpc.get_health().await })
-                .await?;
-            self.observe(h);
-        }
-        let checkpoint = self.close_gap(checkpoint).await?;
-        let needed = checkpoint.ledger.saturating_add(1);
+        let (checkpoint, needed) = self.begin_step().await?;
         let latest = self.health.map_or(0, |h| h.latest_ledger);
         if needed > latest {
-            let h = self
-                .retrying(|rpc| async move { rpc.get_health().await })
-                .await?;
-            self.observe(h);
+            let h = self.refresh_health().await?;
             if needed > h.latest_ledger {
                 return Ok(self.caught_up(&checkpoint));
             }
         }
-        let oldest = self.health.map_or(0, |h| h.oldest_ledger);
-        let from = match checkpoint.cursor {
-            Some(c) if c.ledger() >= oldest => Start::After(c),
-            _ => Start::Ledger(needed),
-        };
+        let (oldest, from) = self.next_start(&checkpoint, needed);
         let following = self.state(|s| Following::of(scope, s)).await?;
         let filters = scope
             .head_filters(&self.contracts, &following)

@@ -452,6 +452,34 @@ pub enum TeachLinkEvent {
 }
 
 impl TeachLinkEvent {
+    /// The escrow an escrow event is about (its first topic after the name).
+    pub fn escrow_id(&self) -> Option<u64> {
+        use TeachLinkEvent::*;
+        match self {
+            EscrowCreated { escrow_id, .. }
+            | EscrowApproved { escrow_id, .. }
+            | EscrowReleased { escrow_id, .. }
+            | EscrowRefunded { escrow_id, .. }
+            | EscrowCancelled { escrow_id, .. }
+            | EscrowDisputed { escrow_id, .. }
+            | EscrowResolved { escrow_id, .. }
+            | EscrowSettled { escrow_id, .. } => Some(*escrow_id),
+            _ => None,
+        }
+    }
+
+    /// The content token a content event is about (its first topic after the name).
+    pub fn token_id(&self) -> Option<u64> {
+        use TeachLinkEvent::*;
+        match self {
+            Minted { token_id, .. }
+            | Approved { token_id, .. }
+            | Transferred { token_id, .. }
+            | MetadataUpdated { token_id, .. } => Some(*token_id),
+            _ => None,
+        }
+    }
+
     /// The on-chain event name (the first topic).
     pub fn name(&self) -> &'static str {
         use TeachLinkEvent::*;
