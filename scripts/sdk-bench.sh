@@ -62,7 +62,7 @@ cargo run --locked -q -p teachlink-sdk --example bench_events -- "$work/data" "$
 rm -rf "$work/node"
 mkdir -p "$work/node"
 cp sdk/bench/package.json sdk/bench/package-lock.json sdk/bench/core.mjs sdk/bench/decode.mjs \
-  sdk/bench/browser.mjs sdk/bench/browser.html sdk/bench/boundary.html "$work/node/"
+  sdk/bench/browser.mjs sdk/bench/webdriver.mjs sdk/bench/browser.html sdk/bench/boundary.html "$work/node/"
 npm_flags=(--no-audit --no-fund --prefer-offline --loglevel=error)
 rm -f "$work"/teachlink-sdk-*.tgz
 (cd "$pkg" && npm pack --silent --pack-destination "$work" >/dev/null)

@@ -7,12 +7,12 @@
 //   node browser.mjs DIR [RUNS] [PAGE]   (PAGE: browser.html, or boundary.html for the
 //                                         JavaScript boundary variants; CHROMIUM,
 //                                         CHROMEDRIVER: default /usr/bin/…)
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startChromedriver } from './webdriver.mjs';
 
 const dir = process.argv[2];
 const runs = Number(process.argv[3] ?? 5);
@@ -53,25 +53,7 @@ const server = createServer(async (req, res) => {
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
-const driverPort = await new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
-const driver = spawn(chromedriver, [`--port=${driverPort}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-const wd = `http://127.0.0.1:${driverPort}`;
-async function call(method, p, body) {
-  const res = await fetch(`${wd}${p}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`WebDriver ${method} ${p}: ${res.status} ${JSON.stringify(json.value)}`);
-  return json.value;
-}
+const { driver, call } = await startChromedriver(chromedriver);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let session;

@@ -14,12 +14,12 @@
 // TeachLink server and its localnet). Environment: those, TEACHLINK_DEPLOYMENT (the
 // localnet's deployment file), TEACHLINK_PEOPLE (the server demo's accounts by name);
 // CHROMIUM (default /usr/bin/chromium), CHROMEDRIVER (default /usr/bin/chromedriver).
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startChromedriver } from '../../bench/webdriver.mjs';
 
 function env(name) {
   const v = process.env[name];
@@ -114,26 +114,7 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 for (const bin of [chromium, chromedriver]) {
   if (!existsSync(bin)) throw new Error(`${bin} is missing (scripts/setup.sh installs chromium and chromium-driver)`);
 }
-const driverPort = await new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
-const driver = spawn(chromedriver, [`--port=${driverPort}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-const wd = `http://127.0.0.1:${driverPort}`;
-
-async function call(method, p, body) {
-  const res = await fetch(`${wd}${p}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`WebDriver ${method} ${p}: ${res.status} ${JSON.stringify(json.value)}`);
-  return json.value;
-}
+const { driver, call } = await startChromedriver(chromedriver);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let failed = 0;
